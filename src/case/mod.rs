@@ -1,0 +1,797 @@
+//! Case files: the TOML description of a run, `--set` overrides, and validation with clear errors.
+//!
+//! Every key is documented in the README. Unknown keys and values of the wrong type are errors that name the
+//! file, the dotted key and the line; values of the right type that make no sense (a negative cell count, a
+//! density of zero) are errors that name the key and say what was expected.
+
+mod overrides;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CaseError;
+
+pub use overrides::apply_override;
+
+/// A complete case: gas, mesh, initial state, scheme, time stepping and output.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Case name (defaults to the file stem); used for the default output directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free text describing the case.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Gas model.
+    #[serde(default)]
+    pub gas: GasSection,
+    /// Mesh.
+    pub mesh: MeshSection,
+    /// Initial condition.
+    pub initial: Initial,
+    /// Spatial scheme.
+    #[serde(default)]
+    pub scheme: SchemeSection,
+    /// Gas-kinetic flux settings.
+    #[serde(default)]
+    pub flux: FluxSection,
+    /// Time stepping.
+    pub time: TimeSection,
+    /// Output.
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+/// `[gas]`: the ideal gas.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GasSection {
+    /// Ratio of specific heats γ (default 1.4).
+    #[serde(default = "default_gamma")]
+    pub gamma: f64,
+}
+
+fn default_gamma() -> f64 {
+    1.4
+}
+
+impl Default for GasSection {
+    fn default() -> Self {
+        GasSection {
+            gamma: default_gamma(),
+        }
+    }
+}
+
+/// Kind of generated mesh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeshKind {
+    /// A rectangle of `nx × ny` equal quadrilaterals.
+    Rectangle,
+}
+
+/// `[mesh]`: the computational mesh.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeshSection {
+    /// Mesh kind.
+    pub kind: MeshKind,
+    /// Cells in x.
+    pub nx: usize,
+    /// Cells in y (1 for a one-dimensional strip).
+    #[serde(default = "one")]
+    pub ny: usize,
+    /// `[x0, x1]`.
+    pub x: [f64; 2],
+    /// `[y0, y1]` (default `[0, 1]`; for a strip only the aspect matters for plots).
+    #[serde(default = "unit_interval")]
+    pub y: [f64; 2],
+    /// Boundary condition per side.
+    pub boundary: Boundaries,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn unit_interval() -> [f64; 2] {
+    [0.0, 1.0]
+}
+
+/// `[mesh.boundary]`: one condition per side of the rectangle.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Boundaries {
+    /// x = x0.
+    pub left: Boundary,
+    /// x = x1.
+    pub right: Boundary,
+    /// y = y0 (for a strip with ny = 1 the y-direction is homogeneous and this is ignored; default periodic).
+    #[serde(default = "Boundary::periodic")]
+    pub bottom: Boundary,
+    /// y = y1.
+    #[serde(default = "Boundary::periodic")]
+    pub top: Boundary,
+}
+
+/// Boundary-condition kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BcKind {
+    /// Periodic: must be set on both opposite sides.
+    Periodic,
+    /// Non-reflecting outflow by zeroth-order extrapolation of the interior.
+    Transmissive,
+    /// Reflective (inviscid slip) wall.
+    SlipWall,
+    /// Fixed state (supersonic inflow); needs `state`.
+    Inflow,
+    /// Double-Mach-reflection boundary: bottom = post-shock inflow for x < 1/6, slip wall beyond; top = the
+    /// exact moving shock. Needs `initial.kind = "double_mach"`.
+    DoubleMach,
+}
+
+/// A boundary condition on one side.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Boundary {
+    /// Kind of condition.
+    pub kind: BcKind,
+    /// Fixed primitive state `[rho, u, v, p]` for `inflow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<[f64; 4]>,
+}
+
+impl Boundary {
+    fn periodic() -> Self {
+        Boundary {
+            kind: BcKind::Periodic,
+            state: None,
+        }
+    }
+}
+
+/// Initial-condition kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitialKind {
+    /// One state everywhere (`state`).
+    Uniform,
+    /// Two states separated by the line x = `x0` (`left`, `right`).
+    RiemannX,
+    /// Four states about the point `center` (`ne`, `nw`, `sw`, `se`).
+    RiemannQuadrants,
+    /// Piecewise-constant states in x: `states[k]` between `breaks[k-1]` and `breaks[k]`.
+    PiecewiseX,
+    /// ρ = ρ̄ + A sin(k(x − x₀)) advected by a uniform (u, v, p): `state` = mean, `amplitude`, `wavenumber`.
+    DensitySine,
+    /// Isentropic vortex of strength `strength` at `center` on the mean `state` (method note §f.1 test 2).
+    IsentropicVortex,
+    /// Shu–Osher shock/entropy-wave interaction (method note §f.1 test 5).
+    ShuOsher,
+    /// Double Mach reflection: Mach 10 shock at 60° through (1/6, 0) (method note §f.1 test 9).
+    DoubleMach,
+}
+
+/// `[initial]`: the initial condition. Which keys are needed depends on `kind` (see the README).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Initial {
+    /// The kind of initial condition.
+    pub kind: InitialKind,
+    /// A primitive state `[rho, u, v, p]` (uniform; mean state of sine and vortex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<[f64; 4]>,
+    /// Left state of `riemann_x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<[f64; 4]>,
+    /// Right state of `riemann_x`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<[f64; 4]>,
+    /// Position of the `riemann_x` discontinuity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x0: Option<f64>,
+    /// Quadrant centre of `riemann_quadrants`, centre of the vortex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center: Option<[f64; 2]>,
+    /// State for x > xc, y > yc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ne: Option<[f64; 4]>,
+    /// State for x < xc, y > yc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nw: Option<[f64; 4]>,
+    /// State for x < xc, y < yc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sw: Option<[f64; 4]>,
+    /// State for x > xc, y < yc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub se: Option<[f64; 4]>,
+    /// States of `piecewise_x`, left to right.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub states: Option<Vec<[f64; 4]>>,
+    /// Interior break points of `piecewise_x`, increasing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Vec<f64>>,
+    /// Density amplitude of `density_sine` (default 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amplitude: Option<f64>,
+    /// Wavenumber of `density_sine` (default π).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wavenumber: Option<f64>,
+    /// Vortex strength ε (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<f64>,
+}
+
+/// Spatial scheme kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemeKind {
+    /// Fifth-order WENO reconstruction on structured meshes (WENO5-GKS).
+    Weno5,
+}
+
+/// WENO weight variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WenoVariant {
+    /// Jiang–Shu weights.
+    Js,
+    /// Borges et al. WENO-Z weights.
+    Z,
+    /// The optimal linear weights (fifth-order upwind; smooth problems only, no shock capturing).
+    Linear,
+}
+
+/// Reconstruction variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variables {
+    /// Conservative variables (cheapest; for smooth problems).
+    Conservative,
+    /// Characteristic variables of the face-normal Jacobian (for strong discontinuities).
+    Characteristic,
+}
+
+/// `[scheme]`: spatial discretisation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemeSection {
+    /// Scheme (default `weno5`).
+    #[serde(default = "default_scheme")]
+    pub kind: SchemeKind,
+    /// WENO weights, `js` or `z` (default `js`).
+    #[serde(default = "default_weno")]
+    pub weno: WenoVariant,
+    /// Reconstruction variables (default `characteristic`).
+    #[serde(default = "default_variables")]
+    pub variables: Variables,
+    /// Gauss points per face, 2 or 3 (default 3).
+    #[serde(default = "default_gauss")]
+    pub gauss_points: usize,
+    /// ε of the WENO weights (default 1e-6).
+    #[serde(default = "default_weno_eps")]
+    pub epsilon: f64,
+}
+
+fn default_scheme() -> SchemeKind {
+    SchemeKind::Weno5
+}
+fn default_weno() -> WenoVariant {
+    WenoVariant::Js
+}
+fn default_variables() -> Variables {
+    Variables::Characteristic
+}
+fn default_gauss() -> usize {
+    3
+}
+fn default_weno_eps() -> f64 {
+    1e-6
+}
+
+impl Default for SchemeSection {
+    fn default() -> Self {
+        SchemeSection {
+            kind: default_scheme(),
+            weno: default_weno(),
+            variables: default_variables(),
+            gauss_points: default_gauss(),
+            epsilon: default_weno_eps(),
+        }
+    }
+}
+
+/// `[flux]`: numerical collision time `τₙ = (c1 + c2 |p_L − p_R|/(p_L + p_R)) Δt`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FluxSection {
+    /// c1 (default 0.05).
+    #[serde(default = "default_c1")]
+    pub tau_c1: f64,
+    /// c2 (default 1).
+    #[serde(default = "default_c2")]
+    pub tau_c2: f64,
+}
+
+fn default_c1() -> f64 {
+    0.05
+}
+fn default_c2() -> f64 {
+    1.0
+}
+
+impl Default for FluxSection {
+    fn default() -> Self {
+        FluxSection {
+            tau_c1: default_c1(),
+            tau_c2: default_c2(),
+        }
+    }
+}
+
+/// Time-stepping schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeScheme {
+    /// Two-stage fourth-order (S2O4).
+    S2o4,
+    /// The original single-stage GKS: the flux integrated over the step (second order in time).
+    SingleStage,
+    /// Forward Euler with the instantaneous flux F⁰ (first order in time).
+    Euler,
+}
+
+/// `[time]`: time stepping.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSection {
+    /// End time (the last step is clipped to hit it exactly).
+    pub end: f64,
+    /// CFL number (default 0.4).
+    #[serde(default = "default_cfl")]
+    pub cfl: f64,
+    /// Time scheme (default `s2o4`).
+    #[serde(default = "default_time_scheme")]
+    pub scheme: TimeScheme,
+    /// Stop after this many steps even if `end` is not reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_steps: Option<u64>,
+}
+
+fn default_cfl() -> f64 {
+    0.4
+}
+fn default_time_scheme() -> TimeScheme {
+    TimeScheme::S2o4
+}
+
+/// `[output]`: where and how often to write.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSection {
+    /// Output directory (default `output/<case name>`; `--output` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+    /// Simulated time between snapshots (none when absent or 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<f64>,
+    /// Wall seconds between progress lines (default 5; 0 prints every step).
+    #[serde(default = "default_progress")]
+    pub progress: f64,
+}
+
+fn default_progress() -> f64 {
+    5.0
+}
+
+impl Default for OutputSection {
+    fn default() -> Self {
+        OutputSection {
+            dir: None,
+            every: None,
+            progress: default_progress(),
+        }
+    }
+}
+
+/// A case as loaded: the parsed, validated case plus where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    /// The validated case.
+    pub case: Case,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The case name (the `name` key or the file stem).
+    pub name: String,
+    /// The resolved case as TOML text (overrides applied, defaults filled in).
+    pub resolved: String,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+    (line, col)
+}
+
+/// The 1-based line on which a dotted key is defined in `text`, if it is there.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    let mut item = doc.as_item();
+    let mut span = None;
+    for part in key.split('.') {
+        let (k, index) = match part.find('[') {
+            Some(b) => (&part[..b], part[b + 1..part.len() - 1].parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let table = item.as_table_like()?;
+        let (kk, it) = table.get_key_value(k)?;
+        span = kk.span().or(it.span()).or(span);
+        item = it;
+        if let Some(i) = index {
+            let v = item.as_array()?.get(i)?;
+            span = v.span().or(span);
+            return span.map(|s| line_col(text, s.start).0);
+        }
+    }
+    span.map(|s| line_col(text, s.start).0)
+}
+
+/// A deserialisation failure: the dotted key, the message and the byte offset in the text where known.
+struct DeError {
+    key: String,
+    message: String,
+    offset: Option<usize>,
+}
+
+fn deserialize_case<'de, D>(de: D) -> Result<Case, DeError>
+where
+    D: serde::Deserializer<'de, Error = toml::de::Error>,
+{
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        DeError {
+            key,
+            message: inner.message().to_string(),
+            offset: inner.span().map(|s| s.start),
+        }
+    })
+}
+
+impl LoadedCase {
+    /// Reads a case file, applies `--set KEY=VALUE` overrides in order, and validates the result.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Self, CaseError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CaseError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_text(&text, path, overrides)
+    }
+
+    /// As [`LoadedCase::load`], from the text of a case file that `path` names.
+    pub fn from_text(text: &str, path: &Path, overrides: &[String]) -> Result<Self, CaseError> {
+        let parse_err = |message: String| CaseError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        // First pass on the file itself: syntax, unknown keys and types, with line numbers.
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let (l, c) = line_col(text, s.start);
+                    format!(" (line {l}, column {c})")
+                })
+                .unwrap_or_default();
+            parse_err(format!("TOML syntax error{at}: {}", e.message()))
+        })?;
+        if let Err(e) = deserialize_case(toml::Deserializer::new(text)) {
+            let line = match e.offset {
+                Some(o) => Some(line_col(text, o).0),
+                None => line_of_key(text, &e.key),
+            };
+            let message = match line {
+                Some(l) => format!("line {l}: key `{}`: {}", e.key, e.message),
+                None => format!("key `{}`: {}", e.key, e.message),
+            };
+            return Err(parse_err(message));
+        }
+        // Second pass with the overrides applied.
+        let mut table = table;
+        for arg in overrides {
+            apply_override(&mut table, arg)?;
+        }
+        let case = deserialize_case(toml::Value::Table(table)).map_err(|e| {
+            let (key, msg) = (e.key, e.message);
+            let from = overrides
+                .iter()
+                .find(|o| o.split('=').next().map(str::trim) == Some(key.as_str()));
+            match from {
+                Some(o) => CaseError::Override {
+                    arg: o.clone(),
+                    message: format!("key `{key}`: {msg}"),
+                },
+                None => parse_err(format!("key `{key}` (after --set overrides): {msg}")),
+            }
+        })?;
+        let name = case.name.clone().unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "case".into())
+        });
+        case.validate().map_err(|(key, message)| {
+            let set = overrides
+                .iter()
+                .rev()
+                .find(|o| o.split('=').next().map(str::trim) == Some(key.as_str()));
+            let key = match (set, line_of_key(text, &key)) {
+                (Some(o), _) => format!("{key} (from --set {o})"),
+                (None, Some(l)) => format!("line {l}: {key}"),
+                (None, None) => key,
+            };
+            CaseError::Invalid {
+                path: path.to_path_buf(),
+                key,
+                message,
+            }
+        })?;
+        let resolved = toml::to_string(&case).map_err(|e| parse_err(e.to_string()))?;
+        Ok(LoadedCase {
+            case,
+            path: path.to_path_buf(),
+            name,
+            resolved,
+        })
+    }
+}
+
+type Invalid = (String, String);
+
+fn invalid(key: &str, msg: impl Into<String>) -> Invalid {
+    (key.to_string(), msg.into())
+}
+
+fn check_state(key: &str, s: &[f64; 4]) -> Result<(), Invalid> {
+    if s.iter().any(|x| !x.is_finite()) {
+        return Err(invalid(key, "expected finite numbers [rho, u, v, p]"));
+    }
+    if s[0] <= 0.0 || s[3] <= 0.0 {
+        return Err(invalid(
+            key,
+            format!("expected [rho, u, v, p] with rho > 0 and p > 0, got {s:?}"),
+        ));
+    }
+    Ok(())
+}
+
+fn need<'a, T>(v: &'a Option<T>, key: &str, kind: &str) -> Result<&'a T, Invalid> {
+    v.as_ref()
+        .ok_or_else(|| invalid(key, format!("required by initial.kind = \"{kind}\"")))
+}
+
+fn positive(key: &str, v: f64) -> Result<(), Invalid> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(key, format!("expected a finite number > 0, got {v}")))
+    }
+}
+
+impl Case {
+    /// Checks values that parse but make no sense; returns the dotted key and what was expected.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        crate::physics::Gas::new(self.gas.gamma)
+            .map_err(|e| invalid("gas.gamma", e.to_string()))?;
+        let m = &self.mesh;
+        if m.nx == 0 || m.ny == 0 {
+            return Err(invalid("mesh.nx", "expected nx >= 1 and ny >= 1"));
+        }
+        if m.nx < 3 {
+            return Err(invalid("mesh.nx", "expected nx >= 3 (the WENO5 stencil spans 5 cells)"));
+        }
+        if m.ny == 2 {
+            return Err(invalid("mesh.ny", "expected ny = 1 (a strip) or ny >= 3"));
+        }
+        if (m.nx as u128) * (m.ny as u128) > 1u128 << 34 {
+            return Err(invalid("mesh.nx", "mesh too large"));
+        }
+        for (key, r) in [("mesh.x", m.x), ("mesh.y", m.y)] {
+            if !(r[0].is_finite() && r[1].is_finite() && r[1] > r[0]) {
+                return Err(invalid(key, format!("expected [min, max] with min < max, got {r:?}")));
+            }
+        }
+        let b = &m.boundary;
+        let sides = [
+            ("left", &b.left),
+            ("right", &b.right),
+            ("bottom", &b.bottom),
+            ("top", &b.top),
+        ];
+        for (side, bc) in sides {
+            let key = format!("mesh.boundary.{side}");
+            match bc.kind {
+                BcKind::Inflow => {
+                    let s = bc.state.as_ref().ok_or_else(|| {
+                        invalid(&format!("{key}.state"), "required by kind = \"inflow\"")
+                    })?;
+                    check_state(&format!("{key}.state"), s)?;
+                }
+                BcKind::DoubleMach => {
+                    if !matches!(side, "bottom" | "top") || self.initial.kind != InitialKind::DoubleMach {
+                        return Err(invalid(
+                            &format!("{key}.kind"),
+                            "\"double_mach\" is for the bottom and top sides with initial.kind = \"double_mach\"",
+                        ));
+                    }
+                }
+                _ => {
+                    if bc.state.is_some() {
+                        return Err(invalid(&format!("{key}.state"), "only used by kind = \"inflow\""));
+                    }
+                }
+            }
+        }
+        let periodic = |bc: &Boundary| bc.kind == BcKind::Periodic;
+        if periodic(&b.left) != periodic(&b.right) {
+            return Err(invalid(
+                "mesh.boundary.left.kind",
+                "periodic must be set on both left and right",
+            ));
+        }
+        if m.ny > 1 && periodic(&b.bottom) != periodic(&b.top) {
+            return Err(invalid(
+                "mesh.boundary.bottom.kind",
+                "periodic must be set on both bottom and top",
+            ));
+        }
+        let i = &self.initial;
+        let kind = serde_json::to_value(i.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        match i.kind {
+            InitialKind::Uniform => check_state("initial.state", need(&i.state, "initial.state", &kind)?)?,
+            InitialKind::RiemannX => {
+                check_state("initial.left", need(&i.left, "initial.left", &kind)?)?;
+                check_state("initial.right", need(&i.right, "initial.right", &kind)?)?;
+                need(&i.x0, "initial.x0", &kind)?;
+            }
+            InitialKind::RiemannQuadrants => {
+                need(&i.center, "initial.center", &kind)?;
+                for (k, s) in [("ne", &i.ne), ("nw", &i.nw), ("sw", &i.sw), ("se", &i.se)] {
+                    let key = format!("initial.{k}");
+                    check_state(&key, need(s, &key, &kind)?)?;
+                }
+            }
+            InitialKind::PiecewiseX => {
+                let states = need(&i.states, "initial.states", &kind)?;
+                let breaks = need(&i.breaks, "initial.breaks", &kind)?;
+                if states.len() != breaks.len() + 1 {
+                    return Err(invalid(
+                        "initial.breaks",
+                        format!(
+                            "expected {} break points for {} states",
+                            states.len().saturating_sub(1),
+                            states.len()
+                        ),
+                    ));
+                }
+                if breaks.windows(2).any(|w| w[1] <= w[0]) {
+                    return Err(invalid("initial.breaks", "expected increasing break points"));
+                }
+                for (k, s) in states.iter().enumerate() {
+                    check_state(&format!("initial.states[{k}]"), s)?;
+                }
+            }
+            InitialKind::DensitySine => {
+                let s = need(&i.state, "initial.state", &kind)?;
+                check_state("initial.state", s)?;
+                let a = i.amplitude.unwrap_or(0.2);
+                if !(a.abs() < s[0]) {
+                    return Err(invalid("initial.amplitude", "expected |amplitude| < mean density"));
+                }
+            }
+            InitialKind::IsentropicVortex => {
+                check_state("initial.state", need(&i.state, "initial.state", &kind)?)?;
+            }
+            InitialKind::ShuOsher | InitialKind::DoubleMach => {}
+        }
+        let s = &self.scheme;
+        if !(s.gauss_points == 2 || s.gauss_points == 3) {
+            return Err(invalid("scheme.gauss_points", "expected 2 or 3"));
+        }
+        positive("scheme.epsilon", s.epsilon)?;
+        for (key, v) in [("flux.tau_c1", self.flux.tau_c1), ("flux.tau_c2", self.flux.tau_c2)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(invalid(key, format!("expected a finite number >= 0, got {v}")));
+            }
+        }
+        positive("time.end", self.time.end)?;
+        positive("time.cfl", self.time.cfl)?;
+        if self.time.cfl > 2.0 {
+            return Err(invalid("time.cfl", "expected a CFL number <= 2"));
+        }
+        if let Some(e) = self.output.every {
+            if !(e.is_finite() && e >= 0.0) {
+                return Err(invalid("output.every", "expected a simulated-time interval >= 0"));
+            }
+        }
+        if !(self.output.progress.is_finite() && self.output.progress >= 0.0) {
+            return Err(invalid("output.progress", "expected seconds >= 0"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOD: &str = r#"
+name = "sod"
+[mesh]
+kind = "rectangle"
+nx = 100
+x = [0.0, 1.0]
+boundary = { left = { kind = "transmissive" }, right = { kind = "transmissive" } }
+[initial]
+kind = "riemann_x"
+left = [1.0, 0.0, 0.0, 1.0]
+right = [0.125, 0.0, 0.0, 0.1]
+x0 = 0.5
+[time]
+end = 0.2
+"#;
+
+    fn load(text: &str, o: &[&str]) -> Result<LoadedCase, CaseError> {
+        let o: Vec<String> = o.iter().map(|s| s.to_string()).collect();
+        LoadedCase::from_text(text, Path::new("sod.toml"), &o)
+    }
+
+    #[test]
+    fn loads_and_applies_overrides() {
+        let c = load(SOD, &["mesh.nx=80", "time.end=0.1", "initial.left=[2.0,0.0,0.0,1.0]"]).unwrap();
+        assert_eq!(c.case.mesh.nx, 80);
+        assert_eq!(c.case.time.end, 0.1);
+        assert_eq!(c.case.initial.left.unwrap()[0], 2.0);
+        assert!(c.resolved.contains("nx = 80"));
+        // The resolved text is itself a valid case.
+        let again = load(&c.resolved, &[]).unwrap();
+        assert_eq!(again.case.mesh.nx, 80);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let text = SOD.replace("x0 = 0.5", "x0 = 0.5\nx1 = 2.0");
+        let e = load(&text, &[]).unwrap_err().to_string();
+        assert!(e.contains("sod.toml") && e.contains("x1") && e.contains("line 13"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_key() {
+        let text = SOD.replace("nx = 100", "nx = \"many\"");
+        let e = load(&text, &[]).unwrap_err().to_string();
+        assert!(e.contains("mesh.nx") && e.contains("line 5"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let e = load(SOD, &["mesh.nx=0"]).unwrap_err().to_string();
+        assert!(e.contains("mesh.nx") && e.contains("--set"), "{e}");
+        let e = load(SOD, &["time.cfl=-1"]).unwrap_err().to_string();
+        assert!(e.contains("time.cfl"), "{e}");
+        let e = load(SOD, &["initial.right=[0.0,0.0,0.0,1.0]"]).unwrap_err().to_string();
+        assert!(e.contains("initial.right") && e.contains("rho > 0"), "{e}");
+        let e = load(SOD, &["mesh.nx=\"x\""]).unwrap_err().to_string();
+        assert!(e.contains("mesh.nx"), "{e}");
+        let e = load(SOD, &["mesh.nx"]).unwrap_err().to_string();
+        assert!(e.contains("KEY=VALUE"), "{e}");
+        let e = load(SOD, &["initial.kind=\"riemann_quadrants\""]).unwrap_err().to_string();
+        assert!(e.contains("initial.center"), "{e}");
+    }
+}

@@ -1,0 +1,98 @@
+//! Typed errors of the gasket library.
+
+use std::path::PathBuf;
+
+/// Errors in the gas model.
+#[derive(Debug, thiserror::Error)]
+pub enum PhysicsError {
+    /// γ outside the range the 2D kinetic model supports.
+    #[error("gamma = {0} is outside (1, 2]: the 2D kinetic model needs K = (4 - 2γ)/(γ - 1) >= 0")]
+    BadGamma(f64),
+}
+
+/// Errors in reading, overriding or checking a case file.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// The case file could not be read.
+    #[error("{path}: cannot read the case file: {source}")]
+    Io {
+        /// The case file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// TOML syntax error or a key with the wrong type or an unknown name.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The case file.
+        path: PathBuf,
+        /// What is wrong, with the key path and line where known.
+        message: String,
+    },
+    /// A `--set KEY=VALUE` override that cannot be applied.
+    #[error("--set {arg}: {message}")]
+    Override {
+        /// The override as given.
+        arg: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value that has the right type but is not acceptable.
+    #[error("{path}: {key}: {message}")]
+    Invalid {
+        /// The case file.
+        path: PathBuf,
+        /// The dotted key.
+        key: String,
+        /// What was expected.
+        message: String,
+    },
+}
+
+/// Errors while running a case.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The solution left the admissible set (non-finite, or non-positive density or pressure).
+    #[error(
+        "solution blew up at step {step}, t = {time:.6e}: cell {cell} (i = {i}, j = {j}) has \
+         rho = {rho:.6e}, u = {u:.6e}, v = {v:.6e}, p = {p:.6e}"
+    )]
+    BlowUp {
+        /// Step number at which the bad state appeared.
+        step: u64,
+        /// Simulated time at the start of that step.
+        time: f64,
+        /// Global cell id.
+        cell: usize,
+        /// Column index.
+        i: usize,
+        /// Row index.
+        j: usize,
+        /// Density.
+        rho: f64,
+        /// x-velocity.
+        u: f64,
+        /// y-velocity.
+        v: f64,
+        /// Pressure.
+        p: f64,
+    },
+    /// The time step collapsed to zero or became non-finite.
+    #[error("time step {dt:e} at step {step}, t = {time:e} is not usable (zero, negative or non-finite)")]
+    BadTimeStep {
+        /// Step number.
+        step: u64,
+        /// Simulated time.
+        time: f64,
+        /// The offending time step.
+        dt: f64,
+    },
+    /// Output could not be written.
+    #[error("{path}: {message}")]
+    Output {
+        /// The file being written.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}

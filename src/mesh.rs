@@ -1,0 +1,185 @@
+//! Meshes in global cell order, with the geometry and the cell stencils that the schemes read.
+//!
+//! A mesh knows its cells, vertices and, for each cell, the cells that its update reads (its stencil). The
+//! distributed machinery builds halos from those stencils alone, so it never needs to know which scheme runs.
+
+use crate::case::MeshSection;
+
+/// A rectangle of `nx × ny` equal quadrilaterals. Cell `(i, j)` has global id `i + nx·j`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructuredMesh {
+    /// Cells in x.
+    pub nx: usize,
+    /// Cells in y (1 for a one-dimensional strip).
+    pub ny: usize,
+    /// Lower-left corner.
+    pub origin: [f64; 2],
+    /// Cell size `[Δx, Δy]`.
+    pub spacing: [f64; 2],
+}
+
+impl StructuredMesh {
+    /// The mesh that a `[mesh]` section of kind `rectangle` describes.
+    pub fn from_section(m: &MeshSection) -> Self {
+        StructuredMesh {
+            nx: m.nx,
+            ny: m.ny,
+            origin: [m.x[0], m.y[0]],
+            spacing: [(m.x[1] - m.x[0]) / m.nx as f64, (m.y[1] - m.y[0]) / m.ny as f64],
+        }
+    }
+
+    /// Number of cells.
+    pub fn n_cells(&self) -> usize {
+        self.nx * self.ny
+    }
+
+    /// True for a one-dimensional strip (one cell in y, homogeneous in y).
+    pub fn is_strip(&self) -> bool {
+        self.ny == 1
+    }
+
+    /// Area of every cell.
+    pub fn cell_area(&self) -> f64 {
+        self.spacing[0] * self.spacing[1]
+    }
+
+    /// The measure used for integrals and error norms: the cell length Δx for a strip (a 1D problem, per unit
+    /// height), the area otherwise.
+    pub fn cell_measure(&self) -> f64 {
+        if self.is_strip() {
+            self.spacing[0]
+        } else {
+            self.cell_area()
+        }
+    }
+
+    /// Centre of cell `(i, j)`.
+    pub fn center(&self, i: usize, j: usize) -> [f64; 2] {
+        [
+            self.origin[0] + (i as f64 + 0.5) * self.spacing[0],
+            self.origin[1] + (j as f64 + 0.5) * self.spacing[1],
+        ]
+    }
+
+    /// Vertices, `(nx + 1)(ny + 1)` of them, row by row.
+    pub fn vertices(&self) -> Vec<[f64; 2]> {
+        let mut v = Vec::with_capacity((self.nx + 1) * (self.ny + 1));
+        for j in 0..=self.ny {
+            for i in 0..=self.nx {
+                v.push([
+                    self.origin[0] + i as f64 * self.spacing[0],
+                    self.origin[1] + j as f64 * self.spacing[1],
+                ]);
+            }
+        }
+        v
+    }
+
+    /// Cell-to-vertex connectivity, four counter-clockwise vertex ids per cell, flat.
+    pub fn cells(&self) -> Vec<i64> {
+        let w = (self.nx + 1) as i64;
+        let mut c = Vec::with_capacity(4 * self.n_cells());
+        for j in 0..self.ny as i64 {
+            for i in 0..self.nx as i64 {
+                let v0 = i + w * j;
+                c.extend_from_slice(&[v0, v0 + 1, v0 + 1 + w, v0 + w]);
+            }
+        }
+        c
+    }
+
+    /// The cells whose averages the update of cell `c` reads, for a scheme whose faces reconstruct from
+    /// `normal` cells on each side along the face normal and `tangential` rows of neighbours along the face
+    /// (WENO5-GKS: 3 and 2). Periodic wrap-around is applied where `periodic` says; cells outside a
+    /// non-periodic boundary are omitted (boundary conditions supply them). Sorted, without duplicates.
+    pub fn stencil(
+        &self,
+        c: usize,
+        normal: usize,
+        tangential: usize,
+        periodic: [bool; 2],
+    ) -> Vec<usize> {
+        let (i, j) = ((c % self.nx) as i64, (c / self.nx) as i64);
+        let (n, t) = (normal as i64, tangential as i64);
+        let ty = if self.is_strip() { 0 } else { t };
+        let mut out = Vec::new();
+        let mut push = |di: i64, dj: i64| {
+            let wrap = |k: i64, n: usize, p: bool| {
+                let n = n as i64;
+                if p {
+                    Some(k.rem_euclid(n))
+                } else if (0..n).contains(&k) {
+                    Some(k)
+                } else {
+                    None
+                }
+            };
+            if let (Some(a), Some(b)) = (
+                wrap(i + di, self.nx, periodic[0]),
+                wrap(j + dj, self.ny, periodic[1] || self.is_strip()),
+            ) {
+                out.push((a + b * self.nx as i64) as usize);
+            }
+        };
+        // x-faces of the cell: normal reach n along x, tangential reach t along y; y-faces the other way.
+        for dj in -ty..=ty {
+            for di in -n..=n {
+                push(di, dj);
+            }
+        }
+        if !self.is_strip() {
+            for dj in -n..=n {
+                for di in -t..=t {
+                    push(di, dj);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mesh(nx: usize, ny: usize) -> StructuredMesh {
+        StructuredMesh {
+            nx,
+            ny,
+            origin: [0.0, 0.0],
+            spacing: [1.0 / nx as f64, 1.0 / ny as f64],
+        }
+    }
+
+    #[test]
+    fn cells_are_counter_clockwise() {
+        let m = mesh(3, 2);
+        let v = m.vertices();
+        let c = m.cells();
+        for q in c.chunks(4) {
+            let p: Vec<[f64; 2]> = q.iter().map(|&k| v[k as usize]).collect();
+            let mut area = 0.0;
+            for k in 0..4 {
+                let (a, b) = (p[k], p[(k + 1) % 4]);
+                area += a[0] * b[1] - a[1] * b[0];
+            }
+            assert!((0.5 * area - m.cell_area()).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn stencil_shape() {
+        let m = mesh(10, 10);
+        // Interior: a 7×5 and a 5×7 block overlaid = 7·5 + 5·7 − 5·5 = 45 cells.
+        assert_eq!(m.stencil(55, 3, 2, [false, false]).len(), 45);
+        // Corner without periodicity loses the cells outside.
+        assert_eq!(m.stencil(0, 3, 2, [false, false]).len(), 4 * 3 + 3 * 4 - 3 * 3);
+        // Periodic: same count everywhere.
+        assert_eq!(m.stencil(0, 3, 2, [true, true]).len(), 45);
+        // Strip: 7 cells.
+        assert_eq!(mesh(10, 1).stencil(5, 3, 2, [false, false]).len(), 7);
+    }
+}
