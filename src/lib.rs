@@ -14,8 +14,13 @@ pub mod physics;
 pub mod plot;
 pub mod scheme;
 pub mod solver;
+pub mod time;
 
 /// The crate version and the git commit it was built from (`unknown` outside a git checkout).
 pub fn version() -> String {
-    format!("{} ({})", env!("CARGO_PKG_VERSION"), env!("GASKET_GIT_COMMIT"))
+    format!(
+        "{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        env!("GASKET_GIT_COMMIT")
+    )
 }

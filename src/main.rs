@@ -72,11 +72,21 @@ fn command_line() -> String {
         .join(" ")
 }
 
-fn run_cmd(case: PathBuf, set: Vec<String>, output: Option<PathBuf>, threads: Option<usize>, quiet: bool) -> Result<()> {
+fn run_cmd(
+    case: PathBuf,
+    set: Vec<String>,
+    output: Option<PathBuf>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<()> {
     let par = Parallel::init()?;
     par.require_single()?;
     let lc = LoadedCase::load(&case, &set)?;
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     if threads == 0 {
         anyhow::bail!("--threads must be at least 1");
     }
@@ -117,12 +127,22 @@ fn run_cmd(case: PathBuf, set: Vec<String>, output: Option<PathBuf>, threads: Op
             s.steps, s.final_time, s.wall_seconds, s.cell_updates_per_second, s.us_per_cell_per_stage_per_core
         );
         if let Some(e) = &s.density_errors {
-            println!("density errors vs exact: L1 = {:.4e}, L2 = {:.4e}, Linf = {:.4e} (integral norms)", e.l1, e.l2, e.linf);
+            println!(
+                "density errors vs exact: L1 = {:.4e}, L2 = {:.4e}, Linf = {:.4e} (integral norms)",
+                e.l1, e.l2, e.linf
+            );
         }
         println!("output: {}", dir.display());
         println!("  {}  (summary)", dir.join("summary.json").display());
-        println!("  {}  (open {} in ParaView: File > Open, then Apply)", fin.display(), dir.join("final.xdmf").display());
-        println!("  quick look: gasket plot {} --field density -o density.png", fin.display());
+        println!(
+            "  {}  (open {} in ParaView: File > Open, then Apply)",
+            fin.display(),
+            dir.join("final.xdmf").display()
+        );
+        println!(
+            "  quick look: gasket plot {} --field density -o density.png",
+            fin.display()
+        );
     }
     Ok(())
 }
@@ -139,11 +159,22 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
     if !c.description.is_empty() {
         println!("           {}", c.description);
     }
-    println!("mesh       rectangle {} x {} = {} cells, dx = {:.4e}, dy = {:.4e}{}", mesh.nx, mesh.ny, n, mesh.spacing[0], mesh.spacing[1], if mesh.is_strip() { " (1D strip)" } else { "" });
+    println!(
+        "mesh       rectangle {} x {} = {} cells, dx = {:.4e}, dy = {:.4e}{}",
+        mesh.nx,
+        mesh.ny,
+        n,
+        mesh.spacing[0],
+        mesh.spacing[1],
+        if mesh.is_strip() { " (1D strip)" } else { "" }
+    );
     println!("gas        gamma = {}", c.gas.gamma);
     println!("scheme     {}", scheme_name(&lc));
     println!("time       end = {}, CFL = {}", c.time.end, c.time.cfl);
-    println!("memory     about {:.1} MiB of solver arrays", bytes as f64 / (1 << 20) as f64);
+    println!(
+        "memory     about {:.1} MiB of solver arrays",
+        bytes as f64 / (1 << 20) as f64
+    );
     println!("\nresolved case:\n{}", lc.resolved);
     Ok(())
 }
@@ -151,11 +182,21 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.command {
-        Command::Run { case, set, output, threads, quiet } => run_cmd(case, set, output, threads, quiet),
+        Command::Run {
+            case,
+            set,
+            output,
+            threads,
+            quiet,
+        } => run_cmd(case, set, output, threads, quiet),
         Command::Info { case, set } => info_cmd(case, set),
-        Command::Plot { file, field, output } => {
+        Command::Plot {
+            file,
+            field,
+            output,
+        } => {
             let out = output.unwrap_or_else(|| file.with_extension(format!("{field}.png")));
-            Err::<(), gasket::error::RunError>(todo!("{field}"))
+            gasket::plot::plot_field(&file, &field, &out)
                 .map(|_| println!("wrote {}", out.display()))
                 .map_err(anyhow::Error::from)
         }

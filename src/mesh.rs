@@ -25,7 +25,10 @@ impl StructuredMesh {
             nx: m.nx,
             ny: m.ny,
             origin: [m.x[0], m.y[0]],
-            spacing: [(m.x[1] - m.x[0]) / m.nx as f64, (m.y[1] - m.y[0]) / m.ny as f64],
+            spacing: [
+                (m.x[1] - m.x[0]) / m.nx as f64,
+                (m.y[1] - m.y[0]) / m.ny as f64,
+            ],
         }
     }
 
@@ -176,7 +179,10 @@ mod tests {
         // Interior: a 7×5 and a 5×7 block overlaid = 7·5 + 5·7 − 5·5 = 45 cells.
         assert_eq!(m.stencil(55, 3, 2, [false, false]).len(), 45);
         // Corner without periodicity loses the cells outside.
-        assert_eq!(m.stencil(0, 3, 2, [false, false]).len(), 4 * 3 + 3 * 4 - 3 * 3);
+        assert_eq!(
+            m.stencil(0, 3, 2, [false, false]).len(),
+            4 * 3 + 3 * 4 - 3 * 3
+        );
         // Periodic: same count everywhere.
         assert_eq!(m.stencil(0, 3, 2, [true, true]).len(), 45);
         // Strip: 7 cells.

@@ -41,8 +41,16 @@ impl Parallel {
     pub fn init() -> Result<Self, ParallelError> {
         let universe = mpi::initialize().ok_or(ParallelError::Init)?;
         let world = universe.world().size() as usize;
-        for var in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS"] {
-            if let Some(n) = std::env::var(var).ok().and_then(|v| v.trim().parse::<usize>().ok()) {
+        for var in [
+            "OMPI_COMM_WORLD_SIZE",
+            "PMI_SIZE",
+            "PMIX_SIZE",
+            "MPI_LOCALNRANKS",
+        ] {
+            if let Some(n) = std::env::var(var)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+            {
                 if var != "MPI_LOCALNRANKS" && n != world {
                     return Err(ParallelError::LauncherMismatch {
                         var,

@@ -36,7 +36,14 @@ const MAP_MIN_HEIGHT: u32 = 160;
 const MAP_MAX_HEIGHT: u32 = 1100;
 
 /// The fields [`plot_field`] can draw.
-pub const FIELDS: [&str; 6] = ["density", "pressure", "velocity_x", "velocity_y", "speed", "mach"];
+pub const FIELDS: [&str; 6] = [
+    "density",
+    "pressure",
+    "velocity_x",
+    "velocity_y",
+    "speed",
+    "mach",
+];
 
 /// Draws one field of a snapshot to PNG. field: density | pressure | velocity_x | velocity_y | speed | mach (mach needs gamma from the file).
 ///
@@ -49,10 +56,17 @@ pub fn plot_field(h5: &Path, field: &str, out: &Path) -> Result<(), RunError> {
     let snap = read_snapshot(h5)?;
     let values = field_values(&snap, field).map_err(|m| output_error(out, m))?;
     if values.is_empty() {
-        return Err(output_error(out, format!("{}: the snapshot has no cells", h5.display())));
+        return Err(output_error(
+            out,
+            format!("{}: the snapshot has no cells", h5.display()),
+        ));
     }
-    let (lo, hi) = finite_range(&values)
-        .ok_or_else(|| output_error(out, format!("{field} has no finite value in {}", h5.display())))?;
+    let (lo, hi) = finite_range(&values).ok_or_else(|| {
+        output_error(
+            out,
+            format!("{field} has no finite value in {}", h5.display()),
+        )
+    })?;
     let title = format!("{} {} t={}", snap.case, field, format_number(snap.time));
     let centroids = centroids(&snap);
     ensure_parent_dir(out)?;
@@ -75,7 +89,10 @@ fn field_values(snap: &Snapshot, field: &str) -> Result<Vec<f64>, String> {
         "speed" => (0..n).map(speed).collect(),
         "mach" => {
             if !(snap.gamma.is_finite() && snap.gamma > 1.0) {
-                return Err(format!("mach needs gamma > 1 from the file, found {}", snap.gamma));
+                return Err(format!(
+                    "mach needs gamma > 1 from the file, found {}",
+                    snap.gamma
+                ));
             }
             (0..n)
                 .map(|c| {
@@ -89,7 +106,10 @@ fn field_values(snap: &Snapshot, field: &str) -> Result<Vec<f64>, String> {
                 .collect()
         }
         other => {
-            return Err(format!("unknown field {other:?}; expected one of {}", FIELDS.join(", ")));
+            return Err(format!(
+                "unknown field {other:?}; expected one of {}",
+                FIELDS.join(", ")
+            ));
         }
     };
     Ok(values)
@@ -208,7 +228,10 @@ fn line_plot(
         .draw()
         .map_err(&err)?;
     chart
-        .draw_series(LineSeries::new(points.iter().copied(), BLUE.stroke_width(2)))
+        .draw_series(LineSeries::new(
+            points.iter().copied(),
+            BLUE.stroke_width(2),
+        ))
         .map_err(&err)?;
     if points.len() <= 200 {
         chart
@@ -229,14 +252,22 @@ fn colour_map(
     (lo, hi): (f64, f64),
 ) -> Result<(), RunError> {
     let err = draw_err(out);
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
     for v in &snap.vertices {
         x0 = x0.min(v[0]);
         x1 = x1.max(v[0]);
         y0 = y0.min(v[1]);
         y1 = y1.max(v[1]);
     }
-    let (lx, ly) = ((x1 - x0).max(f64::MIN_POSITIVE), (y1 - y0).max(f64::MIN_POSITIVE));
+    let (lx, ly) = (
+        (x1 - x0).max(f64::MIN_POSITIVE),
+        (y1 - y0).max(f64::MIN_POSITIVE),
+    );
 
     // Pick the image height so that the plotting area has the domain's aspect ratio (within limits).
     let plot_w = WIDTH - BAR_STRIP - 2 * MAP_MARGIN - MAP_Y_LABELS;
@@ -251,7 +282,10 @@ fn colour_map(
         .draw(&Text::new(
             title.to_string(),
             (w as i32 / 2, h as i32 / 2),
-            (FONT, 24).into_font().into_text_style(&title_area).pos(Pos::new(HPos::Center, VPos::Center)),
+            (FONT, 24)
+                .into_font()
+                .into_text_style(&title_area)
+                .pos(Pos::new(HPos::Center, VPos::Center)),
         ))
         .map_err(&err)?;
     let (map_area, bar_area) = body.split_horizontally(WIDTH - BAR_STRIP);
@@ -314,7 +348,9 @@ fn colour_map(
 }
 
 /// The chart builder of the colour map (the same layout is used to measure the plotting area).
-fn map_chart<'a, 'b>(area: &'a DrawingArea<BitMapBackend<'b>, Shift>) -> ChartBuilder<'a, 'b, BitMapBackend<'b>> {
+fn map_chart<'a, 'b>(
+    area: &'a DrawingArea<BitMapBackend<'b>, Shift>,
+) -> ChartBuilder<'a, 'b, BitMapBackend<'b>> {
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(MAP_MARGIN)
@@ -326,7 +362,8 @@ fn map_chart<'a, 'b>(area: &'a DrawingArea<BitMapBackend<'b>, Shift>) -> ChartBu
 /// Pixel size of the plotting area the colour map chart will get on `area`.
 fn plot_area_size(
     area: &DrawingArea<BitMapBackend<'_>, Shift>,
-) -> Result<(u32, u32), DrawingAreaErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>> {
+) -> Result<(u32, u32), DrawingAreaErrorKind<<BitMapBackend<'static> as DrawingBackend>::ErrorType>>
+{
     let probe = map_chart(area).build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
     let (w, h) = probe.plotting_area().dim_in_pixel();
     Ok((w.max(1), h.max(1)))
@@ -359,7 +396,10 @@ fn colour_bar(
         let t0 = k as f64 / STEPS as f64;
         let t1 = (k + 1) as f64 / STEPS as f64;
         let col = ViridisRGB::get_color(if hi > lo { 0.5 * (t0 + t1) } else { 0.5 });
-        Rectangle::new([(0.0, a + (b - a) * t0), (1.0, a + (b - a) * t1)], col.filled())
+        Rectangle::new(
+            [(0.0, a + (b - a) * t0), (1.0, a + (b - a) * t1)],
+            col.filled(),
+        )
     }))?;
     bar.draw_series([Rectangle::new([(0.0, a), (1.0, b)], BLACK.stroke_width(1))])?;
 
@@ -367,8 +407,16 @@ fn colour_bar(
     let (ox, oy) = area.get_base_pixel();
     let style = (FONT, 15).into_font().into_text_style(area);
     let left = xs.start - ox;
-    area.draw(&Text::new(format!("{field} max {}", format_number(hi)), (left, ys.start - oy - 28), style.clone()))?;
-    area.draw(&Text::new(format!("min {}", format_number(lo)), (left, ys.end - oy + 8), style))?;
+    area.draw(&Text::new(
+        format!("{field} max {}", format_number(hi)),
+        (left, ys.start - oy - 28),
+        style.clone(),
+    ))?;
+    area.draw(&Text::new(
+        format!("min {}", format_number(lo)),
+        (left, ys.end - oy + 8),
+        style,
+    ))?;
     Ok(())
 }
 
@@ -398,7 +446,11 @@ mod tests {
             assert_eq!(png_size(&png), (WIDTH, LINE_HEIGHT));
         }
         if let Ok(keep) = std::env::var("GASKET_KEEP_PLOTS") {
-            std::fs::copy(dir.join("strip_density.png"), Path::new(&keep).join("strip_density.png")).unwrap();
+            std::fs::copy(
+                dir.join("strip_density.png"),
+                Path::new(&keep).join("strip_density.png"),
+            )
+            .unwrap();
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -420,8 +472,20 @@ mod tests {
         write(&small, &grid(2, 2, 0.5), "tiny");
         plot_field(&small, "pressure", &dir.join("small.png")).unwrap();
         png_size(&dir.join("small.png"));
+        // A tall domain: the height is capped and the x range widened instead.
+        let tall = dir.join("tall.h5");
+        write(&tall, &grid(2, 40, 0.5), "tall");
+        plot_field(&tall, "mach", &dir.join("tall.png")).unwrap();
+        let (w, h) = png_size(&dir.join("tall.png"));
+        assert_eq!(w, WIDTH);
+        assert!(h <= TITLE_HEIGHT + MAP_MAX_HEIGHT + 2 * MAP_MARGIN + MAP_X_LABELS);
         if let Ok(keep) = std::env::var("GASKET_KEEP_PLOTS") {
-            for f in ["square_density.png", "square_pressure.png", "small.png"] {
+            for f in [
+                "square_density.png",
+                "square_pressure.png",
+                "small.png",
+                "tall.png",
+            ] {
                 std::fs::copy(dir.join(f), Path::new(&keep).join(f)).unwrap();
             }
         }

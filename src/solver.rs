@@ -15,6 +15,7 @@ use crate::mesh::StructuredMesh;
 use crate::physics::{Gas, State};
 use crate::scheme::boundary::GHOST;
 use crate::scheme::{Residual, StructuredOperator};
+use crate::time;
 
 /// How a run is launched (everything that is not in the case file).
 #[derive(Debug, Clone)]
@@ -40,7 +41,8 @@ pub struct Drift {
     pub last: [f64; 4],
     /// `final − initial` per quantity.
     pub absolute: [f64; 4],
-    /// `|final − initial| / max(|initial|, ε)` with ε = 1e-300, per quantity.
+    /// `|final − initial| / Σᵢ|Wᵢ||Ωᵢ|` at the start (the total of absolute values, so that a quantity whose
+    /// total is zero, such as the momentum of a shock tube, still gets a meaningful scale).
     pub relative: [f64; 4],
 }
 
@@ -191,11 +193,16 @@ impl Solver {
 
     /// Totals ∫W over the domain, summed in global cell order (independent of threads).
     pub fn totals(&self) -> [f64; 4] {
+        self.sums(|x| x)
+    }
+
+    /// Σᵢ f(Wᵢ)|Ωᵢ| per component, summed in global cell order.
+    fn sums(&self, f: impl Fn(f64) -> f64) -> [f64; 4] {
         let a = self.mesh.cell_measure();
         let mut t = [0.0; 4];
         for s in self.interior() {
             for k in 0..4 {
-                t[k] += s[k];
+                t[k] += f(s[k]);
             }
         }
         t.map(|x| x * a)
@@ -221,14 +228,15 @@ impl Solver {
         self.op.fill_ghosts(&mut self.w, t);
         self.op.residual(&self.w, dt, &mut self.r1);
         match self.scheme {
-            TimeScheme::Euler => self.update(|wn, l, _, _| wn + dt * l),
-            TimeScheme::SingleStage => self.update(|wn, l, lt, _| wn + dt * l + 0.5 * dt * dt * lt),
+            TimeScheme::Euler => self.update(|wn, l, _, _| time::euler(wn, l, dt)),
+            TimeScheme::SingleStage => {
+                self.update(|wn, l, lt, _| time::single_stage(wn, l, lt, dt))
+            }
             TimeScheme::S2o4 => {
-                // W* at t + Δt/2, then only ∂ₜL(W*) enters the final combination (B₁ = 0).
-                self.update(|wn, l, lt, _| wn + 0.5 * dt * l + 0.125 * dt * dt * lt);
+                self.update(|wn, l, lt, _| time::s2o4_stage(wn, l, lt, dt));
                 self.op.fill_ghosts(&mut self.w, t + 0.5 * dt);
                 self.op.residual(&self.w, dt, &mut self.r2);
-                self.update(|wn, l, lt, lt2| wn + dt * l + dt * dt / 6.0 * (lt + 2.0 * lt2));
+                self.update(|wn, l, lt, lt2| time::s2o4_final(wn, l, lt, lt2, dt));
             }
         }
         self.step += 1;
@@ -372,6 +380,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions) -> Result<Summary, RunError> {
     let mut s = Solver::new(lc)?;
     let n = s.mesh.n_cells();
     let initial = s.totals();
+    let scale = s.sums(f64::abs);
     let end = case.time.end;
     let every = case.output.every.filter(|&e| e > 0.0);
     let mut outputs = Vec::new();
@@ -441,7 +450,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions) -> Result<Summary, RunError> {
     let last = s.totals();
     let absolute: [f64; 4] = std::array::from_fn(|k| last[k] - initial[k]);
     let relative: [f64; 4] =
-        std::array::from_fn(|k| absolute[k].abs() / initial[k].abs().max(1e-300));
+        std::array::from_fn(|k| absolute[k].abs() / scale[k].max(f64::MIN_POSITIVE));
     let loop_wall = (wall - output_seconds).max(1e-12);
     let updates = n as f64 * s.step as f64;
     let summary = Summary {

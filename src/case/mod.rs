@@ -425,7 +425,10 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let mut span = None;
     for part in key.split('.') {
         let (k, index) = match part.find('[') {
-            Some(b) => (&part[..b], part[b + 1..part.len() - 1].parse::<usize>().ok()),
+            Some(b) => (
+                &part[..b],
+                part[b + 1..part.len() - 1].parse::<usize>().ok(),
+            ),
             None => (part, None),
         };
         let table = item.as_table_like()?;
@@ -578,7 +581,10 @@ fn positive(key: &str, v: f64) -> Result<(), Invalid> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(invalid(key, format!("expected a finite number > 0, got {v}")))
+        Err(invalid(
+            key,
+            format!("expected a finite number > 0, got {v}"),
+        ))
     }
 }
 
@@ -592,7 +598,10 @@ impl Case {
             return Err(invalid("mesh.nx", "expected nx >= 1 and ny >= 1"));
         }
         if m.nx < 3 {
-            return Err(invalid("mesh.nx", "expected nx >= 3 (the WENO5 stencil spans 5 cells)"));
+            return Err(invalid(
+                "mesh.nx",
+                "expected nx >= 3 (the WENO5 stencil spans 5 cells)",
+            ));
         }
         if m.ny == 2 {
             return Err(invalid("mesh.ny", "expected ny = 1 (a strip) or ny >= 3"));
@@ -602,7 +611,10 @@ impl Case {
         }
         for (key, r) in [("mesh.x", m.x), ("mesh.y", m.y)] {
             if !(r[0].is_finite() && r[1].is_finite() && r[1] > r[0]) {
-                return Err(invalid(key, format!("expected [min, max] with min < max, got {r:?}")));
+                return Err(invalid(
+                    key,
+                    format!("expected [min, max] with min < max, got {r:?}"),
+                ));
             }
         }
         let b = &m.boundary;
@@ -622,7 +634,9 @@ impl Case {
                     check_state(&format!("{key}.state"), s)?;
                 }
                 BcKind::DoubleMach => {
-                    if !matches!(side, "bottom" | "top") || self.initial.kind != InitialKind::DoubleMach {
+                    if !matches!(side, "bottom" | "top")
+                        || self.initial.kind != InitialKind::DoubleMach
+                    {
                         return Err(invalid(
                             &format!("{key}.kind"),
                             "\"double_mach\" is for the bottom and top sides with initial.kind = \"double_mach\"",
@@ -631,7 +645,10 @@ impl Case {
                 }
                 _ => {
                     if bc.state.is_some() {
-                        return Err(invalid(&format!("{key}.state"), "only used by kind = \"inflow\""));
+                        return Err(invalid(
+                            &format!("{key}.state"),
+                            "only used by kind = \"inflow\"",
+                        ));
                     }
                 }
             }
@@ -655,7 +672,9 @@ impl Case {
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default();
         match i.kind {
-            InitialKind::Uniform => check_state("initial.state", need(&i.state, "initial.state", &kind)?)?,
+            InitialKind::Uniform => {
+                check_state("initial.state", need(&i.state, "initial.state", &kind)?)?
+            }
             InitialKind::RiemannX => {
                 check_state("initial.left", need(&i.left, "initial.left", &kind)?)?;
                 check_state("initial.right", need(&i.right, "initial.right", &kind)?)?;
@@ -682,7 +701,10 @@ impl Case {
                     ));
                 }
                 if breaks.windows(2).any(|w| w[1] <= w[0]) {
-                    return Err(invalid("initial.breaks", "expected increasing break points"));
+                    return Err(invalid(
+                        "initial.breaks",
+                        "expected increasing break points",
+                    ));
                 }
                 for (k, s) in states.iter().enumerate() {
                     check_state(&format!("initial.states[{k}]"), s)?;
@@ -693,7 +715,10 @@ impl Case {
                 check_state("initial.state", s)?;
                 let a = i.amplitude.unwrap_or(0.2);
                 if !(a.abs() < s[0]) {
-                    return Err(invalid("initial.amplitude", "expected |amplitude| < mean density"));
+                    return Err(invalid(
+                        "initial.amplitude",
+                        "expected |amplitude| < mean density",
+                    ));
                 }
             }
             InitialKind::IsentropicVortex => {
@@ -706,9 +731,15 @@ impl Case {
             return Err(invalid("scheme.gauss_points", "expected 2 or 3"));
         }
         positive("scheme.epsilon", s.epsilon)?;
-        for (key, v) in [("flux.tau_c1", self.flux.tau_c1), ("flux.tau_c2", self.flux.tau_c2)] {
+        for (key, v) in [
+            ("flux.tau_c1", self.flux.tau_c1),
+            ("flux.tau_c2", self.flux.tau_c2),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(invalid(key, format!("expected a finite number >= 0, got {v}")));
+                return Err(invalid(
+                    key,
+                    format!("expected a finite number >= 0, got {v}"),
+                ));
             }
         }
         positive("time.end", self.time.end)?;
@@ -718,7 +749,10 @@ impl Case {
         }
         if let Some(e) = self.output.every {
             if !(e.is_finite() && e >= 0.0) {
-                return Err(invalid("output.every", "expected a simulated-time interval >= 0"));
+                return Err(invalid(
+                    "output.every",
+                    "expected a simulated-time interval >= 0",
+                ));
             }
         }
         if !(self.output.progress.is_finite() && self.output.progress >= 0.0) {
@@ -755,7 +789,15 @@ end = 0.2
 
     #[test]
     fn loads_and_applies_overrides() {
-        let c = load(SOD, &["mesh.nx=80", "time.end=0.1", "initial.left=[2.0,0.0,0.0,1.0]"]).unwrap();
+        let c = load(
+            SOD,
+            &[
+                "mesh.nx=80",
+                "time.end=0.1",
+                "initial.left=[2.0,0.0,0.0,1.0]",
+            ],
+        )
+        .unwrap();
         assert_eq!(c.case.mesh.nx, 80);
         assert_eq!(c.case.time.end, 0.1);
         assert_eq!(c.case.initial.left.unwrap()[0], 2.0);
@@ -769,7 +811,10 @@ end = 0.2
     fn unknown_key_names_file_line_and_key() {
         let text = SOD.replace("x0 = 0.5", "x0 = 0.5\nx1 = 2.0");
         let e = load(&text, &[]).unwrap_err().to_string();
-        assert!(e.contains("sod.toml") && e.contains("x1") && e.contains("line 13"), "{e}");
+        assert!(
+            e.contains("sod.toml") && e.contains("x1") && e.contains("line 13"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -785,13 +830,17 @@ end = 0.2
         assert!(e.contains("mesh.nx") && e.contains("--set"), "{e}");
         let e = load(SOD, &["time.cfl=-1"]).unwrap_err().to_string();
         assert!(e.contains("time.cfl"), "{e}");
-        let e = load(SOD, &["initial.right=[0.0,0.0,0.0,1.0]"]).unwrap_err().to_string();
+        let e = load(SOD, &["initial.right=[0.0,0.0,0.0,1.0]"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("initial.right") && e.contains("rho > 0"), "{e}");
         let e = load(SOD, &["mesh.nx=\"x\""]).unwrap_err().to_string();
         assert!(e.contains("mesh.nx"), "{e}");
         let e = load(SOD, &["mesh.nx"]).unwrap_err().to_string();
         assert!(e.contains("KEY=VALUE"), "{e}");
-        let e = load(SOD, &["initial.kind=\"riemann_quadrants\""]).unwrap_err().to_string();
+        let e = load(SOD, &["initial.kind=\"riemann_quadrants\""])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("initial.center"), "{e}");
     }
 }

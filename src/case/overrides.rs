@@ -10,9 +10,9 @@ fn parse_value(raw: &str) -> Result<toml::Value, String> {
         Ok(mut t) => Ok(t.remove("v").expect("key v was just written")),
         Err(e) => {
             let bare = !raw.is_empty()
-                && raw
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '/');
+                && raw.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '/'
+                });
             if bare {
                 Ok(toml::Value::String(raw.to_string()))
             } else {

@@ -8,7 +8,9 @@ use hdf5::{Dataset, File, Group, H5Type, Location};
 
 use crate::error::RunError;
 
-use super::{ensure_parent_dir, output_error, tmp_path, write_atomic, xdmf, FieldsOut, Meta, MeshOut};
+use super::{
+    ensure_parent_dir, output_error, tmp_path, write_atomic, xdmf, FieldsOut, MeshOut, Meta,
+};
 
 /// Deflate level of the compressed datasets (with the byte shuffle filter before it).
 const DEFLATE_LEVEL: u8 = 4;
@@ -20,7 +22,12 @@ const DEFLATE_LEVEL: u8 = 4;
 /// missing. Array lengths are checked against each other and vertex ids against the vertex
 /// count before anything is written. Uses the default (serial) HDF5 driver: call it from one
 /// process only.
-pub fn write_snapshot(path: &Path, mesh: &MeshOut, fields: &FieldsOut, meta: &Meta) -> Result<(), RunError> {
+pub fn write_snapshot(
+    path: &Path,
+    mesh: &MeshOut,
+    fields: &FieldsOut,
+    meta: &Meta,
+) -> Result<(), RunError> {
     check_sizes(mesh, fields).map_err(|m| output_error(path, m))?;
     let file_name = path
         .file_name()
@@ -28,7 +35,10 @@ pub fn write_snapshot(path: &Path, mesh: &MeshOut, fields: &FieldsOut, meta: &Me
         .ok_or_else(|| output_error(path, "the snapshot path needs a UTF-8 file name"))?;
     let xdmf_path = path.with_extension("xdmf");
     if xdmf_path == path {
-        return Err(output_error(path, "the snapshot file must not itself end in .xdmf"));
+        return Err(output_error(
+            path,
+            "the snapshot file must not itself end in .xdmf",
+        ));
     }
     ensure_parent_dir(path)?;
 
@@ -40,8 +50,12 @@ pub fn write_snapshot(path: &Path, mesh: &MeshOut, fields: &FieldsOut, meta: &Me
         })
         .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))
         .and_then(|()| {
-            std::fs::rename(&tmp, path)
-                .map_err(|e| output_error(path, format!("cannot rename {} into place: {e}", tmp.display())))
+            std::fs::rename(&tmp, path).map_err(|e| {
+                output_error(
+                    path,
+                    format!("cannot rename {} into place: {e}", tmp.display()),
+                )
+            })
         });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -49,7 +63,13 @@ pub fn write_snapshot(path: &Path, mesh: &MeshOut, fields: &FieldsOut, meta: &Me
     }
 
     let n_cells = mesh.partition.len();
-    let text = xdmf::xdmf_text(file_name, mesh.vertices.len(), n_cells, mesh.nodes_per_cell, meta.time);
+    let text = xdmf::xdmf_text(
+        file_name,
+        mesh.vertices.len(),
+        n_cells,
+        mesh.nodes_per_cell,
+        meta.time,
+    );
     write_atomic(&xdmf_path, text.as_bytes())
 }
 
@@ -123,7 +143,9 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, RunError> {
 fn check_sizes(mesh: &MeshOut, fields: &FieldsOut) -> Result<(), String> {
     let npc = mesh.nodes_per_cell;
     if npc < 3 {
-        return Err(format!("nodes_per_cell = {npc}: cells need at least 3 vertices"));
+        return Err(format!(
+            "nodes_per_cell = {npc}: cells need at least 3 vertices"
+        ));
     }
     if mesh.cells.len() % npc != 0 {
         return Err(format!(
@@ -144,7 +166,12 @@ fn check_sizes(mesh: &MeshOut, fields: &FieldsOut) -> Result<(), String> {
         }
     }
     let nv = mesh.vertices.len() as i64;
-    if let Some((i, &id)) = mesh.cells.iter().enumerate().find(|(_, &id)| id < 0 || id >= nv) {
+    if let Some((i, &id)) = mesh
+        .cells
+        .iter()
+        .enumerate()
+        .find(|(_, &id)| id < 0 || id >= nv)
+    {
         return Err(format!(
             "cell {} refers to vertex {id}, outside 0..{nv}",
             i / npc
@@ -154,7 +181,12 @@ fn check_sizes(mesh: &MeshOut, fields: &FieldsOut) -> Result<(), String> {
 }
 
 /// Writes all datasets and attributes into an open file. Every handle it opens is closed on return.
-fn write_contents(file: &File, mesh: &MeshOut, fields: &FieldsOut, meta: &Meta) -> hdf5::Result<()> {
+fn write_contents(
+    file: &File,
+    mesh: &MeshOut,
+    fields: &FieldsOut,
+    meta: &Meta,
+) -> hdf5::Result<()> {
     let nv = mesh.vertices.len();
     let nc = mesh.partition.len();
     let npc = mesh.nodes_per_cell;
@@ -185,7 +217,12 @@ fn write_contents(file: &File, mesh: &MeshOut, fields: &FieldsOut, meta: &Meta) 
 }
 
 /// Writes a C-ordered array of the given shape, shuffled and deflated unless it is empty.
-fn write_array<T: H5Type>(group: &Group, name: &str, data: &[T], shape: &[usize]) -> hdf5::Result<()> {
+fn write_array<T: H5Type>(
+    group: &Group,
+    name: &str,
+    data: &[T],
+    shape: &[usize],
+) -> hdf5::Result<()> {
     debug_assert_eq!(data.len(), shape.iter().product::<usize>());
     let builder = group.new_dataset::<T>().shape(shape);
     let ds: Dataset = if data.is_empty() {
@@ -206,13 +243,19 @@ fn to_vlu(s: &str) -> hdf5::Result<VarLenUnicode> {
 
 /// Writes a scalar variable-length UTF-8 string dataset.
 fn write_string_dataset(group: &Group, name: &str, text: &str) -> hdf5::Result<()> {
-    let ds = group.new_dataset::<VarLenUnicode>().shape(()).create(name)?;
+    let ds = group
+        .new_dataset::<VarLenUnicode>()
+        .shape(())
+        .create(name)?;
     ds.write_scalar(&to_vlu(text)?)
 }
 
 /// Writes a scalar attribute on `loc`.
 fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hdf5::Result<()> {
-    loc.new_attr::<T>().shape(()).create(name)?.write_scalar(value)
+    loc.new_attr::<T>()
+        .shape(())
+        .create(name)?
+        .write_scalar(value)
 }
 
 /// Reads everything back; shapes are checked here, cross-array consistency by the caller.
@@ -221,7 +264,9 @@ fn read_contents(file: &File) -> Result<Snapshot, String> {
     expect_cols("mesh/vertices", &nv_shape, 2)?;
     let (cells, cell_shape) = read_array::<i64>(file, "mesh/cells")?;
     if cell_shape.len() != 2 {
-        return Err(format!("mesh/cells has shape {cell_shape:?}, expected [Nc, nodes_per_cell]"));
+        return Err(format!(
+            "mesh/cells has shape {cell_shape:?}, expected [Nc, nodes_per_cell]"
+        ));
     }
     let (partition, p_shape) = read_array::<i32>(file, "mesh/partition")?;
     expect_1d("mesh/partition", &p_shape)?;
@@ -251,12 +296,15 @@ fn read_contents(file: &File) -> Result<Snapshot, String> {
 }
 
 fn read_array<T: H5Type>(file: &File, name: &str) -> Result<(Vec<T>, Vec<usize>), String> {
-    let ds = file.dataset(name).map_err(|e| format!("cannot open dataset /{name}: {e}"))?;
+    let ds = file
+        .dataset(name)
+        .map_err(|e| format!("cannot open dataset /{name}: {e}"))?;
     let shape = ds.shape();
     let data = if shape.iter().product::<usize>() == 0 {
         Vec::new()
     } else {
-        ds.read_raw::<T>().map_err(|e| format!("cannot read dataset /{name}: {e}"))?
+        ds.read_raw::<T>()
+            .map_err(|e| format!("cannot read dataset /{name}: {e}"))?
     };
     Ok((data, shape))
 }
@@ -265,7 +313,9 @@ fn expect_1d(name: &str, shape: &[usize]) -> Result<(), String> {
     if shape.len() == 1 {
         Ok(())
     } else {
-        Err(format!("/{name} has shape {shape:?}, expected one dimension"))
+        Err(format!(
+            "/{name} has shape {shape:?}, expected one dimension"
+        ))
     }
 }
 
@@ -289,10 +339,15 @@ fn read_attr<T: H5Type>(file: &File, name: &str) -> Result<T, String> {
 
 /// `step` is u64 when written here; other writers may have used a signed type.
 fn read_step(file: &File) -> Result<u64, String> {
-    let attr = file.attr("step").map_err(|e| format!("cannot read root attribute step: {e}"))?;
-    let dtype = attr.dtype().map_err(|e| format!("root attribute step: {e}"))?;
+    let attr = file
+        .attr("step")
+        .map_err(|e| format!("cannot read root attribute step: {e}"))?;
+    let dtype = attr
+        .dtype()
+        .map_err(|e| format!("root attribute step: {e}"))?;
     if dtype.is::<u64>() || dtype.is::<u32>() {
-        attr.read_scalar::<u64>().map_err(|e| format!("cannot read root attribute step: {e}"))
+        attr.read_scalar::<u64>()
+            .map_err(|e| format!("cannot read root attribute step: {e}"))
     } else {
         let v = attr
             .read_scalar::<i64>()
@@ -302,18 +357,28 @@ fn read_step(file: &File) -> Result<u64, String> {
 }
 
 fn read_string_attr(file: &File, name: &str) -> Result<String, String> {
-    let attr = file.attr(name).map_err(|e| format!("cannot read root attribute {name}: {e}"))?;
+    let attr = file
+        .attr(name)
+        .map_err(|e| format!("cannot read root attribute {name}: {e}"))?;
     attr.read_scalar::<VarLenUnicode>()
         .map(|s| s.as_str().to_owned())
-        .or_else(|_| attr.read_scalar::<VarLenAscii>().map(|s| s.as_str().to_owned()))
+        .or_else(|_| {
+            attr.read_scalar::<VarLenAscii>()
+                .map(|s| s.as_str().to_owned())
+        })
         .map_err(|e| format!("cannot read root attribute {name} as a string: {e}"))
 }
 
 fn read_string_dataset(file: &File, name: &str) -> Result<String, String> {
-    let ds = file.dataset(name).map_err(|e| format!("cannot open dataset /{name}: {e}"))?;
+    let ds = file
+        .dataset(name)
+        .map_err(|e| format!("cannot open dataset /{name}: {e}"))?;
     ds.read_scalar::<VarLenUnicode>()
         .map(|s| s.as_str().to_owned())
-        .or_else(|_| ds.read_scalar::<VarLenAscii>().map(|s| s.as_str().to_owned()))
+        .or_else(|_| {
+            ds.read_scalar::<VarLenAscii>()
+                .map(|s| s.as_str().to_owned())
+        })
         .map_err(|e| format!("cannot read dataset /{name} as a string: {e}"))
 }
 
@@ -438,18 +503,38 @@ mod tests {
         // The attributes that Snapshot does not carry, and the on-disk types and shapes.
         let file = File::open(&path).unwrap();
         assert_eq!(file.attr("ranks").unwrap().read_scalar::<i64>().unwrap(), 4);
-        assert_eq!(file.attr("threads").unwrap().read_scalar::<i64>().unwrap(), 2);
+        assert_eq!(
+            file.attr("threads").unwrap().read_scalar::<i64>().unwrap(),
+            2
+        );
         let version: VarLenUnicode = file.attr("version").unwrap().read_scalar().unwrap();
         assert_eq!(version.as_str(), "0.1.0 (abc123)");
         assert!(file.attr("step").unwrap().dtype().unwrap().is::<u64>());
-        assert!(file.dataset("mesh/cells").unwrap().dtype().unwrap().is::<i64>());
-        assert!(file.dataset("mesh/partition").unwrap().dtype().unwrap().is::<i32>());
+        assert!(file
+            .dataset("mesh/cells")
+            .unwrap()
+            .dtype()
+            .unwrap()
+            .is::<i64>());
+        assert!(file
+            .dataset("mesh/partition")
+            .unwrap()
+            .dtype()
+            .unwrap()
+            .is::<i32>());
         assert_eq!(file.dataset("mesh/vertices").unwrap().shape(), vec![9, 2]);
         assert_eq!(file.dataset("mesh/cells").unwrap().shape(), vec![4, 4]);
-        assert_eq!(file.dataset("solution/velocity").unwrap().shape(), vec![4, 2]);
+        assert_eq!(
+            file.dataset("solution/velocity").unwrap().shape(),
+            vec![4, 2]
+        );
         assert_eq!(file.dataset("solution/density").unwrap().shape(), vec![4]);
         assert!(file.dataset("input/case_toml").unwrap().shape().is_empty());
-        assert!(!file.dataset("solution/density").unwrap().filters().is_empty());
+        assert!(!file
+            .dataset("solution/density")
+            .unwrap()
+            .filters()
+            .is_empty());
         drop(file);
 
         // Overwriting an existing snapshot works and leaves no .tmp either.
@@ -463,14 +548,22 @@ mod tests {
         let dir = temp_dir("h5dump");
         let path = dir.join("snap.h5");
         write(&path, &grid(2, 2, 0.5), "sod");
-        match std::process::Command::new("h5dump").arg("-A").arg(&path).output() {
+        match std::process::Command::new("h5dump")
+            .arg("-A")
+            .arg(&path)
+            .output()
+        {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 println!("note: h5dump not on PATH, skipping the h5dump check");
             }
             Err(e) => panic!("cannot run h5dump: {e}"),
             Ok(out) => {
                 let text = String::from_utf8_lossy(&out.stdout);
-                assert!(out.status.success(), "h5dump failed: {}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "h5dump failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 for needle in [
                     "ATTRIBUTE \"time\"",
                     "ATTRIBUTE \"step\"",
@@ -482,7 +575,10 @@ mod tests {
                     "DATASET \"velocity\"",
                     "0.125",
                 ] {
-                    assert!(text.contains(needle), "h5dump -A output lacks {needle}:\n{text}");
+                    assert!(
+                        text.contains(needle),
+                        "h5dump -A output lacks {needle}:\n{text}"
+                    );
                 }
             }
         }

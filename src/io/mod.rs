@@ -96,8 +96,12 @@ pub(crate) fn tmp_path(path: &Path) -> PathBuf {
 /// Creates the parent directory of `path` if it does not exist.
 pub(crate) fn ensure_parent_dir(path: &Path) -> Result<(), RunError> {
     match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|e| output_error(path, format!("cannot create directory {}: {e}", dir.display()))),
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
+            output_error(
+                path,
+                format!("cannot create directory {}: {e}", dir.display()),
+            )
+        }),
         _ => Ok(()),
     }
 }
@@ -109,8 +113,12 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RunError> {
     let result = std::fs::write(&tmp, bytes)
         .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))
         .and_then(|()| {
-            std::fs::rename(&tmp, path)
-                .map_err(|e| output_error(path, format!("cannot rename {} into place: {e}", tmp.display())))
+            std::fs::rename(&tmp, path).map_err(|e| {
+                output_error(
+                    path,
+                    format!("cannot rename {} into place: {e}", tmp.display()),
+                )
+            })
         });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -128,7 +136,8 @@ pub(crate) mod test_util {
     pub(crate) fn temp_dir(tag: &str) -> PathBuf {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("gasket-test-{}-{tag}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("gasket-test-{}-{tag}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create test temp dir");
         dir
@@ -141,7 +150,10 @@ mod tests {
 
     #[test]
     fn tmp_path_appends_suffix() {
-        assert_eq!(tmp_path(Path::new("out/a.h5")), PathBuf::from("out/a.h5.tmp"));
+        assert_eq!(
+            tmp_path(Path::new("out/a.h5")),
+            PathBuf::from("out/a.h5.tmp")
+        );
     }
 
     #[test]

@@ -15,7 +15,13 @@
 /// and the legacy "XDMF Reader" pads it to a 3-component vector (glyphs work). A `JOIN` function
 /// that appends a zero component would satisfy only the legacy reader: Xdmf3ReaderS drops
 /// function-valued attributes altogether.
-pub fn xdmf_text(h5_file_name: &str, n_vertices: usize, n_cells: usize, nodes_per_cell: usize, time: f64) -> String {
+pub fn xdmf_text(
+    h5_file_name: &str,
+    n_vertices: usize,
+    n_cells: usize,
+    nodes_per_cell: usize,
+    time: f64,
+) -> String {
     let h5 = escape_xml(h5_file_name);
     let nc = n_cells;
     let topology = match nodes_per_cell {
@@ -100,7 +106,9 @@ mod tests {
                 continue;
             }
             if let Some(name) = tag.strip_prefix('/') {
-                let open = stack.pop().ok_or(format!("</{name}> without an open tag"))?;
+                let open = stack
+                    .pop()
+                    .ok_or(format!("</{name}> without an open tag"))?;
                 if open != name.trim() {
                     return Err(format!("<{open}> closed by </{name}>"));
                 }
@@ -112,7 +120,11 @@ mod tests {
             };
             let name_end = body.find(char::is_whitespace).unwrap_or(body.len());
             let name = &body[..name_end];
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '_') {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '_')
+            {
                 return Err(format!("bad element name in <{tag}>"));
             }
             check_attributes(&body[name_end..])?;
@@ -143,7 +155,10 @@ mod tests {
         }
         let mut rest = t;
         while let Some(amp) = rest.find('&') {
-            let semi = rest[amp..].find(';').ok_or(format!("unterminated entity in {t:?}"))? + amp;
+            let semi = rest[amp..]
+                .find(';')
+                .ok_or(format!("unterminated entity in {t:?}"))?
+                + amp;
             let ent = &rest[amp + 1..semi];
             if !["amp", "lt", "gt", "quot", "apos"].contains(&ent) {
                 return Err(format!("unknown entity &{ent};"));
@@ -159,7 +174,9 @@ mod tests {
             if a.is_empty() {
                 return Ok(());
             }
-            let eq = a.find('=').ok_or(format!("attribute without value: {a:?}"))?;
+            let eq = a
+                .find('=')
+                .ok_or(format!("attribute without value: {a:?}"))?;
             let name = a[..eq].trim();
             if name.is_empty() || name.contains(char::is_whitespace) {
                 return Err(format!("bad attribute name {name:?}"));
@@ -204,7 +221,9 @@ mod tests {
         assert!(text.contains(">run_0001.h5:/mesh/partition<"));
         assert!(text.contains("Version=\"3.0\""));
         assert!(text.contains("CollectionType=\"Temporal\""));
-        assert!(text.contains("AttributeType=\"Vector\" Center=\"Cell\">\n          <DataItem Dimensions=\"4 2\""));
+        assert!(text.contains(
+            "AttributeType=\"Vector\" Center=\"Cell\">\n          <DataItem Dimensions=\"4 2\""
+        ));
     }
 
     #[test]

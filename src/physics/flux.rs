@@ -134,7 +134,10 @@ impl Side {
     #[inline]
     fn flux_moments(&self, gas: &Gas, uvl: (f64, f64, f64), tau: f64) -> [State; 3] {
         let m0 = self.half.psi(1, 0);
-        let m1 = add(&self.half.psi_poly(2, 0, &self.a), &self.half.psi_poly(1, 1, &self.b));
+        let m1 = add(
+            &self.half.psi_poly(2, 0, &self.a),
+            &self.half.psi_poly(1, 1, &self.b),
+        );
         let m2 = if tau > 0.0 {
             let (u, v, lambda) = uvl;
             let full = Moments::full(u, v, lambda, gas.k);
@@ -164,7 +167,10 @@ impl Prepared {
         let (r, uvl_r) = Side::new(gas, &fp.wr, &fp.nr, &fp.tr, false);
 
         // Equilibrium state by collision of the two half Maxwellians (u > 0 from the left).
-        let w0 = add(&scale(&l.half.psi(0, 0), l.rho), &scale(&r.half.psi(0, 0), r.rho));
+        let w0 = add(
+            &scale(&l.half.psi(0, 0), l.rho),
+            &scale(&r.half.psi(0, 0), r.rho),
+        );
         let (rho0, u0, v0, lambda0) = prim(gas, &w0);
         let m0 = Moments::full(u0, v0, lambda0, gas.k);
         let inv0 = 1.0 / rho0;
@@ -329,7 +335,9 @@ mod tests {
                 dp[0],
                 dp[0] * u + r * dp[1],
                 dp[0] * v + r * dp[2],
-                dp[3] / (gas.gamma - 1.0) + 0.5 * dp[0] * (u * u + v * v) + r * (u * dp[1] + v * dp[2]),
+                dp[3] / (gas.gamma - 1.0)
+                    + 0.5 * dp[0] * (u * u + v * v)
+                    + r * (u * dp[1] + v * dp[2]),
             ]
         };
         let wx = cons_grad(dpx);
@@ -366,7 +374,12 @@ mod tests {
             e[3] - (u * sxx + v * sxy) - kappa * tx,
         ];
         for i in 0..4 {
-            assert!((f[i] - ns[i]).abs() < 1e-9, "component {i}: {} vs {}", f[i], ns[i]);
+            assert!(
+                (f[i] - ns[i]).abs() < 1e-9,
+                "component {i}: {} vs {}",
+                f[i],
+                ns[i]
+            );
         }
     }
 

@@ -103,7 +103,10 @@ impl Moments {
         let pxx = self.psi_l(n, m, 1);
         let mut r = [0.0; 4];
         for i in 0..4 {
-            r[i] = a[0] * p0[i] + a[1] * pu[i] + a[2] * pv[i] + 0.5 * a[3] * (puu[i] + pvv[i] + pxx[i]);
+            r[i] = a[0] * p0[i]
+                + a[1] * pu[i]
+                + a[2] * pv[i]
+                + 0.5 * a[3] * (puu[i] + pvv[i] + pxx[i]);
         }
         r
     }
@@ -152,7 +155,8 @@ mod tests {
             let (mut sf, mut sp) = (0.0, 0.0);
             for i in 0..nq {
                 let u = a + (i as f64 + 0.5) * h;
-                let w = (lam / std::f64::consts::PI).sqrt() * (-lam * (u - u0) * (u - u0)).exp() * h;
+                let w =
+                    (lam / std::f64::consts::PI).sqrt() * (-lam * (u - u0) * (u - u0)).exp() * h;
                 sf += u.powi(n as i32) * w;
                 if u > 0.0 {
                     sp += u.powi(n as i32) * w;

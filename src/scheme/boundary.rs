@@ -134,14 +134,18 @@ impl BoundarySet {
                     Side::Transmissive => row[g],
                     Side::SlipWall => mirror(&row[il], 0),
                     Side::Inflow(s) => s,
-                    Side::DoubleMach => unreachable!("validated: double_mach is a bottom/top condition"),
+                    Side::DoubleMach => {
+                        unreachable!("validated: double_mach is a bottom/top condition")
+                    }
                 };
                 row[gr] = match self.right {
                     Side::Periodic => row[gr - nx],
                     Side::Transmissive => row[g + nx - 1],
                     Side::SlipWall => mirror(&row[ir], 0),
                     Side::Inflow(s) => s,
-                    Side::DoubleMach => unreachable!("validated: double_mach is a bottom/top condition"),
+                    Side::DoubleMach => {
+                        unreachable!("validated: double_mach is a bottom/top condition")
+                    }
                 };
             }
         }

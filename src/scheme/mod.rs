@@ -5,4 +5,4 @@ pub mod characteristic;
 pub mod structured;
 pub mod weno;
 
-pub use structured::{StructuredOperator, Residual};
+pub use structured::{Residual, StructuredOperator};

@@ -287,7 +287,11 @@ impl StructuredOperator {
         self.fl[..n]
             .par_chunks_mut(len)
             .zip(self.fr[..n].par_chunks_mut(len))
-            .zip(self.dm[..n].par_chunks_mut(len).zip(self.dp[..n].par_chunks_mut(len)))
+            .zip(
+                self.dm[..n]
+                    .par_chunks_mut(len)
+                    .zip(self.dp[..n].par_chunks_mut(len)),
+            )
             .enumerate()
             .for_each(|(line, ((fl, fr), (dm, dp)))| {
                 let at = |pos: usize| &w[d.w(line, pos.min(len - 1))];
@@ -308,8 +312,10 @@ impl StructuredOperator {
                         fr[f] = e.from_char(&r);
                     } else {
                         for c in 0..4 {
-                            fl[f][c] = weno.right_face([s[0][c], s[1][c], s[2][c], s[3][c], s[4][c]]);
-                            fr[f][c] = weno.right_face([s[5][c], s[4][c], s[3][c], s[2][c], s[1][c]]);
+                            fl[f][c] =
+                                weno.right_face([s[0][c], s[1][c], s[2][c], s[3][c], s[4][c]]);
+                            fr[f][c] =
+                                weno.right_face([s[5][c], s[4][c], s[3][c], s[2][c], s[1][c]]);
                         }
                     }
                 }
@@ -372,7 +378,8 @@ impl StructuredOperator {
                             let mut lo = [0.0; 4];
                             let mut hi = [0.0; 4];
                             for k in 0..4 {
-                                let v: [f64; 5] = std::array::from_fn(|q| arr[b(line + q - 2, pos)][k]);
+                                let v: [f64; 5] =
+                                    std::array::from_fn(|q| arr[b(line + q - 2, pos)][k]);
                                 let (a, bb) = weno.faces(v);
                                 lo[k] = a;
                                 hi[k] = bb;
@@ -383,7 +390,11 @@ impl StructuredOperator {
                         let (ra, rb, rm) = tang(fr, f);
                         let (e_m, e_0, e_p) = (eq(line - 1, f), eq(line, f), eq(line + 1, f));
                         let three = |arr: &Vec<State>, pos: usize| {
-                            (arr[b(line - 1, pos)], arr[b(line, pos)], arr[b(line + 1, pos)])
+                            (
+                                arr[b(line - 1, pos)],
+                                arr[b(line, pos)],
+                                arr[b(line + 1, pos)],
+                            )
                         };
                         let (dlm, dl0, dlp) = three(dp, f);
                         let (drm, dr0, drp) = three(dm, f + 1);

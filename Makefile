@@ -1,0 +1,72 @@
+# gasket: two commands on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+# Both install what is missing (Debian packages through apt when run as root or with passwordless sudo;
+# otherwise they print the command to run), then build in release mode.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+BIN := target/release/gasket
+
+# Debian packages: MPI, parallel HDF5, libclang for the bindgen step of mpi-sys, fontconfig/freetype and a
+# font for PNG plots, h5dump for inspecting output.
+APT_PACKAGES := libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libclang-dev pkg-config \
+                libfontconfig1-dev libfreetype-dev fonts-dejavu-core hdf5-tools
+
+# OpenMPI refuses to run as root (CI, containers) and to oversubscribe cores unless told to.
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
+export OMPI_MCA_rmaps_base_oversubscribe := 1
+
+.PHONY: all deps build run test bench lint fmt cases clean
+
+all: build
+
+deps:
+	@command -v $(CARGO) >/dev/null || { echo "error: cargo not found. Install Rust (stable) with rustup: https://rustup.rs"; exit 1; }
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "error: missing packages:$$missing and no apt-get here."; \
+	    echo "  On a cluster, load an MPI and a parallel HDF5 module instead, e.g.:"; \
+	    echo "    module load openmpi hdf5/parallel   # then: HDF5_DIR=\$$HDF5_ROOT make build"; \
+	    exit 1; \
+	  elif [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	  else \
+	    echo "error: missing Debian packages:$$missing"; \
+	    echo "  run: sudo apt-get update && sudo apt-get install -y --no-install-recommends$$missing"; \
+	    exit 1; \
+	  fi; \
+	  echo "installing:$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends$$missing; \
+	fi
+
+build: deps
+	$(CARGO) build --release
+
+# The default case: 2D Riemann problem A on a built-in 200 x 200 mesh, about a minute on two cores.
+run: build
+	$(BIN) run jobs/cases/default.toml --threads $(NPROC) --output output/default
+	$(BIN) plot output/default/final.h5 --field density -o output/default/density.png
+
+test: build
+	$(CARGO) test --release --workspace
+
+bench: build
+	$(CARGO) bench
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+# Every shipped case at the paper's resolution (long: tens of minutes), with PNG plots for the README.
+cases: build
+	jobs/run_cases.sh
+
+clean:
+	$(CARGO) clean
