@@ -1,1 +1,91 @@
-fn main() {}
+//! Benchmarks: the gas-kinetic flux at one face point, and one time step of WENO5-GKS on the 2D Riemann
+//! problem at 100 × 100 (the setting of Table 4 of arXiv:1602.05803) with S2O4 and with a first-order
+//! forward-Euler step, on one thread. Per-cell figures are printed after the criterion output.
+
+use std::path::Path;
+use std::time::Instant;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use gasket::case::LoadedCase;
+use gasket::physics::{gks_flux, FacePoint, FluxParams, Gas};
+use gasket::solver::Solver;
+
+fn case(sets: &[&str]) -> LoadedCase {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("jobs/cases/riemann2d_a.toml");
+    let mut o: Vec<String> = vec!["mesh.nx=100".into(), "mesh.ny=100".into()];
+    o.extend(sets.iter().map(|s| s.to_string()));
+    LoadedCase::load(&p, &o).expect("shipped case loads")
+}
+
+fn flux(c: &mut Criterion) {
+    let gas = Gas::new(1.4).unwrap();
+    let fp = FacePoint {
+        wl: gas.conservative([1.0, 0.2, 0.1, 1.0]),
+        nl: [0.1, 0.05, 0.0, 0.2],
+        tl: [0.02, 0.0, 0.01, 0.03],
+        wr: gas.conservative([0.9, 0.25, 0.05, 0.95]),
+        nr: [0.12, 0.04, 0.01, 0.18],
+        tr: [0.01, 0.01, 0.0, 0.02],
+        n0: Some([0.11, 0.045, 0.005, 0.19]),
+    };
+    let p = FluxParams::default();
+    c.bench_function("gks_flux (one face point, F0 and dF/dt)", |b| {
+        b.iter(|| gks_flux(&gas, black_box(&fp), black_box(1e-3), &p))
+    });
+}
+
+fn step(c: &mut Criterion) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut report = Vec::new();
+    for (label, sets) in [
+        ("s2o4 characteristic", vec![]),
+        (
+            "s2o4 conservative",
+            vec!["scheme.variables=\"conservative\""],
+        ),
+        (
+            "forward-euler characteristic",
+            vec!["time.scheme=\"euler\""],
+        ),
+    ] {
+        let lc = case(&sets);
+        let mut s = Solver::new(&lc).unwrap();
+        let dt = s.stable_dt(0.4);
+        c.bench_function(
+            &format!("step 100x100 riemann2d ({label}), 1 thread"),
+            |b| b.iter(|| pool.install(|| s.advance(black_box(dt)).unwrap())),
+        );
+        // A direct measurement for the per-cell figures.
+        let n = 10;
+        let t0 = Instant::now();
+        for _ in 0..n {
+            pool.install(|| s.advance(dt).unwrap());
+        }
+        let us = t0.elapsed().as_secs_f64() * 1e6 / (n as f64 * 1e4);
+        report.push((label, us, s.stages()));
+    }
+    println!("\nper cell, one core (100 x 100 cells, 10 steps):");
+    for (label, us, stages) in &report {
+        println!(
+            "  {label:32} {us:7.3} us per cell-step, {:7.3} us per cell-stage",
+            us / *stages as f64
+        );
+    }
+    println!(
+        "  ratio S2O4 / forward-Euler step: {:.2}",
+        report[0].1 / report[2].1
+    );
+    println!(
+        "  (arXiv:1602.05803 Table 4: 19.5 us per cell-step, 4th-order GKS, i7-4770, conservative)"
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = flux, step
+}
+criterion_main!(benches);

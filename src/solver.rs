@@ -17,6 +17,9 @@ use crate::scheme::boundary::GHOST;
 use crate::scheme::{Residual, StructuredOperator};
 use crate::time;
 
+/// Retries of a step with first-order fluxes around inadmissible cells before the run stops.
+const MAX_RETRIES: usize = 3;
+
 /// How a run is launched (everything that is not in the case file).
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -222,9 +225,79 @@ impl Solver {
     }
 
     /// Advances the solution by `dt`.
+    ///
+    /// A posteriori limiting: when the step leaves a cell inadmissible (non-finite, ρ ≤ 0 or p ≤ 0), the step
+    /// is redone from Wⁿ with the first-order flux on every face of the offending cells and their neighbours
+    /// (widening the neighbourhood on each retry); only if that fails too does the run stop.
     pub fn advance(&mut self, dt: f64) -> Result<(), RunError> {
-        let t = self.time;
         self.wn.copy_from_slice(&self.w);
+        let mut flagged: Vec<usize> = Vec::new();
+        let mut result = Ok(());
+        for attempt in 0..=MAX_RETRIES {
+            if attempt > 0 {
+                self.w.copy_from_slice(&self.wn);
+            }
+            self.stages_from_wn(dt);
+            let bad = self.bad_cells();
+            if bad.is_empty() {
+                result = Ok(());
+                break;
+            }
+            result = self.check(self.step + 1);
+            if attempt == MAX_RETRIES {
+                break;
+            }
+            let grown = self.neighbourhood(&bad, attempt + 1);
+            flagged.extend(grown);
+            flagged.sort_unstable();
+            flagged.dedup();
+            self.op.set_low_order(&flagged);
+        }
+        self.op.clear_low_order();
+        self.step += 1;
+        result
+    }
+
+    /// Interior cells (global ids, increasing) that are not admissible.
+    fn bad_cells(&self) -> Vec<usize> {
+        let p = self.op.padded();
+        let nx = self.mesh.nx;
+        (0..self.mesh.n_cells())
+            .into_par_iter()
+            .filter(|&c| !self.gas.admissible(&self.w[p.at(c % nx, c / nx)]))
+            .collect()
+    }
+
+    /// Cells within `r` cells (in each direction) of the given ones, with periodic wrap where it applies.
+    fn neighbourhood(&self, cells: &[usize], r: usize) -> Vec<usize> {
+        let (nx, ny) = (self.mesh.nx as i64, self.mesh.ny as i64);
+        let per = self.op.periodic();
+        let r = r as i64;
+        let mut out = Vec::new();
+        for &c in cells {
+            let (i, j) = ((c as i64) % nx, (c as i64) / nx);
+            for dj in -r..=r {
+                for di in -r..=r {
+                    let wrap = |k: i64, n: i64, p: bool| {
+                        if p {
+                            Some(k.rem_euclid(n))
+                        } else {
+                            (0..n).contains(&k).then_some(k)
+                        }
+                    };
+                    if let (Some(a), Some(b)) = (wrap(i + di, nx, per[0]), wrap(j + dj, ny, per[1]))
+                    {
+                        out.push((a + b * nx) as usize);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The stages of one step from `Wⁿ` (in `wn`, and in `w` on entry).
+    fn stages_from_wn(&mut self, dt: f64) {
+        let t = self.time;
         self.op.fill_ghosts(&mut self.w, t);
         self.op.residual(&self.w, dt, &mut self.r1);
         match self.scheme {
@@ -239,8 +312,6 @@ impl Solver {
                 self.update(|wn, l, lt, lt2| time::s2o4_final(wn, l, lt, lt2, dt));
             }
         }
-        self.step += 1;
-        self.check(self.step)
     }
 
     /// `w = f(wₙ, L, ∂ₜL(Wₙ), ∂ₜL(W*))` per component on the interior.

@@ -540,161 +540,297 @@ impl Comparison {
     }
 }
 
-/// The runs of `problem` at N = 100, 200, 400 and their L1 errors.
-struct Study {
-    /// `[ρ, u, p]` L1 errors at each resolution.
-    errors: Vec<[f64; 3]>,
-    /// The comparisons, in the order of [`RESOLUTIONS`].
-    runs: Vec<Comparison>,
-}
-
 /// The resolutions of the refinement study.
 const RESOLUTIONS: [usize; 3] = [100, 200, 400];
 
-/// Runs the refinement study, checks positivity on every run and the error bounds (1).
-fn study(problem: &Problem) -> Study {
-    let all: Vec<Comparison> = RESOLUTIONS
+/// A compared quantity: its name and how to take it from a state.
+type Quantity = (&'static str, fn(&Prim) -> f64);
+
+/// The quantities compared.
+const QUANTITIES: [Quantity; 3] = [
+    ("rho", |s: &Prim| s.rho),
+    ("u", |s: &Prim| s.u),
+    ("p", |s: &Prim| s.p),
+];
+
+/// Runs `problem` at every resolution of [`RESOLUTIONS`], checks positivity of every run (2)
+/// and the convergence and size of the L1 errors of ρ, u and p (1), and returns the
+/// comparisons in the order of [`RESOLUTIONS`].
+fn refinement_study(problem: &Problem) -> Vec<Comparison> {
+    let runs: Vec<Comparison> = RESOLUTIONS
         .iter()
         .map(|&n| Comparison::new(problem, n, &run(problem, n)))
         .collect();
-    let errors: Vec<[f64; 3]> = all
-        .iter()
-        .map(|c| [c.l1(|s| s.rho), c.l1(|s| s.u), c.l1(|s| s.p)])
-        .collect();
-    for (n, e) in RESOLUTIONS.iter().zip(&errors) {
-        eprintln!(
-            "{}: N={n:4}  L1(rho)={:.4e}  L1(u)={:.4e}  L1(p)={:.4e}",
-            problem.name, e[0], e[1], e[2]
-        );
-    }
 
-    // (2) Positivity on every run: the exact solution is vacuum-free, and a scheme that lets the
-    // density or pressure of a cell average reach zero has lost hyperbolicity.
-    for (n, c) in RESOLUTIONS.iter().zip(&all) {
+    // (2) Positivity on every run: the exact solution is vacuum-free, and a cell average with
+    // zero or negative density or pressure has left the domain where the Euler equations are
+    // hyperbolic, whatever the resolution.
+    for (n, c) in RESOLUTIONS.iter().zip(&runs) {
         for (i, s) in c.numerical.iter().enumerate() {
             assert!(
-                s.rho > 0.0 && s.p > 0.0 && s.rho.is_finite() && s.p.is_finite() && s.u.is_finite(),
+                s.rho > 0.0 && s.p > 0.0 && s.u.is_finite() && s.rho.is_finite() && s.p.is_finite(),
                 "{} N={n}: non-physical state {s:?} in cell {i}",
                 problem.name
             );
         }
     }
 
-    // (1a) Convergence. For a consistent conservative shock-capturing scheme the L1 error of a
-    // solution with discontinuities is dominated by the smeared waves: a shock is self-steepening
-    // and keeps a fixed width in cells, contributing O(Δx); a contact (linearly degenerate, no
-    // steepening) of a scheme of formal order r spreads like Δx^{r/(r+1)} (Harten 1978; order 1/2
-    // for first-order schemes, 5/6 for fifth-order WENO); the kinks at fan ends contribute O(Δx)
-    // or better. So the observed order lies between 1/2 and 1 for every consistent scheme, and
-    // a high-order scheme is above r/(r+1) ≥ 2/3 in the asymptotic range. We require 0.6 per
-    // doubling: above the first-order contact rate 1/2 (so it asserts more than mere
-    // consistency), below 2/3 to leave room for a pre-asymptotic first doubling.
-    let min_order = 0.6;
-    for (k, w) in errors.windows(2).enumerate() {
-        let order = (w[0][0] / w[1][0]).log2();
+    for (name, f) in QUANTITIES {
+        let errors: Vec<f64> = runs.iter().map(|c| c.l1(f)).collect();
+        let orders: Vec<f64> = errors.windows(2).map(|w| (w[0] / w[1]).log2()).collect();
+        let overall = (errors[0] / errors[2]).log2() / 2.0;
         eprintln!(
-            "{}: observed L1(rho) order N={}→{}: {order:.3}  (u: {:.3}, p: {:.3})",
+            "{}: L1({name}) at N = {RESOLUTIONS:?}: {:.3e} {:.3e} {:.3e}; orders {:.2} {:.2}, \
+             overall {overall:.2}",
+            problem.name, errors[0], errors[1], errors[2], orders[0], orders[1]
+        );
+
+        // (1a) Convergence. The L1 error of a solution with discontinuities is dominated by the
+        // smeared waves. A shock is self-steepening and keeps a fixed width in cells: O(Δx). A
+        // contact (linearly degenerate, no steepening) captured by a scheme of formal order r
+        // spreads like Δx^{r/(r+1)} (Harten 1978): order 1/2 for a first-order scheme, 5/6 for
+        // fifth-order WENO. Kinks at fan ends contribute O(Δx) or better. So any consistent
+        // shock-capturing scheme converges at between 1/2 and 1, and a high-order one at r/(r+1)
+        // ≥ 2/3 once asymptotic. We require
+        // * overall order log₄(e₁₀₀/e₄₀₀) ≥ 0.6: clearly above the first-order contact rate 1/2
+        //   (more than mere consistency), with margin below 2/3 for the pre-asymptotic range, in
+        //   which 100 cells put Lax's contact and shock only 13 cells apart;
+        // * every doubling ≥ 1/2: no doubling may do worse than a first-order scheme's contact.
+        assert!(
+            overall >= 0.6,
+            "{}: overall L1({name}) order {overall:.3} < 0.6 from N=100 to N=400 (errors {errors:?})",
+            problem.name
+        );
+        for (k, &order) in orders.iter().enumerate() {
+            assert!(
+                order >= 0.5,
+                "{}: L1({name}) order {order:.3} < 1/2 from N={} to N={} (errors {errors:?})",
+                problem.name,
+                RESOLUTIONS[k],
+                RESOLUTIONS[k + 1]
+            );
+        }
+
+        // (1b) Size at N = 400. Let J = max - min of the exact quantity and L the domain length.
+        // A discontinuity of strength ≤ J smeared over w cells contributes about J·w·Δx/4 to the
+        // L1 error (the area between a linear ramp of width w·Δx and the step it replaces). A
+        // Riemann solution has at most two discontinuities in each of ρ, u, p; a captured shock
+        // occupies 2-3 cells and a contact, which spreads with time, ≲ 8 cells at 400 cells
+        // (Harten's Δx^{5/6} t^{1/6} law); so the error is at most 2·8/4·J·L/400 = 1% of J·L.
+        // Smooth parts (fans) add errors of higher order in Δx, negligible by comparison.
+        let last = &runs[2];
+        let (lo, hi) = last
+            .exact
+            .iter()
+            .map(f)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        let scale = (hi - lo) * last.length;
+        eprintln!(
+            "{}: L1({name}) at N=400 is {:.3}% of its jump scale {scale:.4}",
             problem.name,
-            RESOLUTIONS[k],
-            RESOLUTIONS[k + 1],
-            (w[0][1] / w[1][1]).log2(),
-            (w[0][2] / w[1][2]).log2()
+            100.0 * errors[2] / scale
         );
         assert!(
-            order >= min_order,
-            "{}: L1(rho) order {order:.3} < {min_order} from N={} to N={} (errors {:.4e} → {:.4e})",
+            errors[2] < 0.01 * scale,
+            "{}: L1({name}) = {:.3e} at N=400 is not below 1% of the jump scale {scale:.3e}",
             problem.name,
-            RESOLUTIONS[k],
-            RESOLUTIONS[k + 1],
-            w[0][0],
-            w[1][0]
+            errors[2]
         );
     }
-
-    // (1b) Size at N = 400. Take the density scale D = (max ρ - min ρ of the exact solution) ×
-    // domain length. A discontinuity of strength J ≤ (max ρ - min ρ) smeared over w cells
-    // contributes about J·w·Δx/4 to the L1 error (the area between a ramp of width w·Δx and a
-    // step). With at most two discontinuities, each smeared over w ≲ 8 cells (a captured shock
-    // needs 2-3, a contact a few more after the run), and Δx = L/400, the error is at most
-    // 2·8/4 · (max-min) · L/400 = 1% of D. Smooth parts of the solution add errors of higher order
-    // in Δx, negligible by comparison.
-    let last = all.last().expect("three runs");
-    let (lo, hi) = last
-        .exact
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
-            (lo.min(s.rho), hi.max(s.rho))
-        });
-    let scale = (hi - lo) * last.length;
-    let e400 = errors[2][0];
-    eprintln!(
-        "{}: L1(rho) at N=400 is {:.3}% of the density jump scale {scale:.4}",
-        problem.name,
-        100.0 * e400 / scale
-    );
-    assert!(
-        e400 < 0.01 * scale,
-        "{}: L1(rho) = {e400:.4e} at N=400 is not below 1% of the jump scale {scale:.4e}",
-        problem.name
-    );
-
-    Study { errors, runs: all }
+    runs
 }
 
-impl Study {
-    /// The comparison at N = 200.
-    fn mid(&self) -> &Comparison {
-        &self.runs[1]
-    }
+/// (3) The shock is captured in the right place: at N = 200 the steepest density jump between
+/// neighbouring cells within 8 cells of the exact shock position lies within 2 cells of it.
+/// A conservative scheme satisfies the Rankine–Hugoniot condition in the limit (Lax–Wendroff
+/// theorem), so its shock moves at the exact speed and can only be displaced by the O(Δx)
+/// width of its profile; 2 cells covers a profile of 2-3 cells with the steepest interface
+/// anywhere inside it. A scheme that is not conservative, or with a wrong flux, would place the
+/// shock by O(1)·t off, growing with time, not with Δx.
+fn check_shock_position(problem: &Problem, c: &Comparison) {
+    let speeds = c.solution.wave_speeds();
+    assert!(
+        c.solution.p_star > problem.right.p,
+        "{}: the right wave should be a shock",
+        problem.name
+    );
+    let x_shock = problem.x0 + speeds[speeds.len() - 1] * c.time;
+    let x_contact = problem.x0 + c.solution.u_star * c.time;
+    let dx = c.dx();
+    let window = 8.0 * dx;
+    assert!(
+        (x_shock - x_contact).abs() > 2.0 * window,
+        "{}: the contact is too close to the shock for the window",
+        problem.name
+    );
+    let (x_face, jump) = c
+        .cells
+        .windows(2)
+        .zip(c.numerical.windows(2))
+        .map(|(cells, s)| (cells[0][1], (s[1].rho - s[0].rho).abs()))
+        .filter(|&(x, _)| (x - x_shock).abs() <= window)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("faces near the shock");
+    eprintln!(
+        "{}: N={} steepest density jump {jump:.4} at x = {x_face:.5}, exact shock at {x_shock:.5} \
+         ({:+.2} cells)",
+        problem.name,
+        c.cells.len(),
+        (x_face - x_shock) / dx
+    );
+    assert!(
+        (x_face - x_shock).abs() <= 2.0 * dx,
+        "{}: steepest density gradient at x = {x_face:.5}, more than 2 cells from the exact shock \
+         at {x_shock:.5}",
+        problem.name
+    );
+}
+
+/// (4) No spurious oscillations: at N = 200 the total variation of the numerical density is at
+/// most 5% above that of the exact solution. Cell averages of the exact solution have at most
+/// its total variation, and an essentially non-oscillatory scheme (characteristic WENO) may
+/// exceed it only by O(Δx^r) wiggles near discontinuities; Gibbs-type overshoots of a
+/// non-ENO scheme are O(1) fractions of each jump and add tens of percent.
+fn check_total_variation(problem: &Problem, c: &Comparison) {
+    let tv = c.density_total_variation();
+    let tv_exact = c.solution.density_total_variation();
+    eprintln!(
+        "{}: N={} density total variation {tv:.5}, exact {tv_exact:.5} ({:+.2}%)",
+        problem.name,
+        c.cells.len(),
+        100.0 * (tv / tv_exact - 1.0)
+    );
+    assert!(
+        tv <= 1.05 * tv_exact,
+        "{}: density total variation {tv:.5} exceeds the exact {tv_exact:.5} by more than 5%",
+        problem.name
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------------------------
 
+/// Toro's Table 4.3, test 1 (Sod), to the five digits given there.
 #[test]
-fn exploratory() {
-    let p = Problem {
-        extra: &["scheme.variables=\"conservative\""],
-        ..P123
-    };
-    for n in [100, 200, 400] {
-        let c = Comparison::new(&p, n, &run(&p, n));
-        let xs: Vec<f64> = c
-            .solution
-            .wave_speeds()
-            .iter()
-            .map(|s| p.x0 + s * c.time)
-            .collect();
-        eprintln!(
-            "N={n} waves at {xs:?} TV {} vs {}",
-            c.density_total_variation(),
-            c.solution.density_total_variation()
+fn exact_solver_sod_star_state() {
+    let s = ExactRiemann::new(SOD.left, SOD.right, 1.4);
+    approx::assert_abs_diff_eq!(s.p_star, 0.30313, epsilon = 5e-6);
+    approx::assert_abs_diff_eq!(s.u_star, 0.92745, epsilon = 5e-6);
+    approx::assert_abs_diff_eq!(s.rho_star_left(), 0.42632, epsilon = 5e-6);
+    approx::assert_abs_diff_eq!(s.rho_star_right(), 0.26557, epsilon = 5e-6);
+}
+
+/// Toro's Table 4.3, test 2 (the 123 problem), to the five decimals given there.
+#[test]
+fn exact_solver_123_star_state() {
+    let s = ExactRiemann::new(P123.left, P123.right, 1.4);
+    approx::assert_abs_diff_eq!(s.p_star, 0.00189, epsilon = 5e-6);
+    approx::assert_abs_diff_eq!(s.u_star, 0.0, epsilon = 1e-12);
+    approx::assert_abs_diff_eq!(s.rho_star_left(), 0.02185, epsilon = 5e-6);
+    approx::assert_abs_diff_eq!(s.rho_star_right(), 0.02185, epsilon = 5e-6);
+}
+
+/// The sampled solution is continuous at the ends of the fans and across the contact in u and
+/// p, and its cell averages conserve mass, momentum and energy: with all waves inside [0, 1] the
+/// integrals change only by the boundary fluxes `t (F(W_L) - F(W_R))`.
+#[test]
+fn exact_cell_averages_are_consistent() {
+    for p in [SOD, LAX, P123] {
+        let g = 1.4;
+        let s = ExactRiemann::new(p.left, p.right, g);
+        let speeds = s.wave_speeds();
+        let jump = |v: f64| {
+            let (a, b) = (s.sample(v - 1e-9), s.sample(v + 1e-9));
+            [(a.rho - b.rho).abs(), (a.u - b.u).abs(), (a.p - b.p).abs()]
+        };
+        let mut fan_edges = Vec::new();
+        if s.p_star <= p.left.p {
+            fan_edges.extend_from_slice(&speeds[..2]);
+        }
+        if s.p_star <= p.right.p {
+            fan_edges.extend_from_slice(&speeds[speeds.len() - 2..]);
+        }
+        for v in fan_edges {
+            assert!(
+                jump(v).iter().all(|&j| j < 1e-6),
+                "{}: fan edge {v}",
+                p.name
+            );
+        }
+        let contact = jump(s.u_star);
+        assert!(
+            contact[1] < 1e-6 && contact[2] < 1e-6,
+            "{}: contact",
+            p.name
         );
-        let mut region = [0.0; 5];
-        for (k, (cell, (a, b))) in c
-            .cells
-            .iter()
-            .zip(c.numerical.iter().zip(&c.exact))
-            .enumerate()
-        {
-            let xm = 0.5 * (cell[0] + cell[1]);
-            let r = xs
-                .iter()
-                .enumerate()
-                .min_by(|x, y| (x.1 - xm).abs().total_cmp(&(y.1 - xm).abs()))
-                .unwrap()
-                .0;
-            region[r] += (a.rho - b.rho).abs() * c.dx();
-            if n == 200 && xm > 0.40 && xm < 0.60 {
-                eprintln!(
-                    "{k} {xm:.4} {:.5} {:.5} {:+.5}",
-                    a.rho,
-                    b.rho,
-                    a.rho - b.rho
-                );
+        assert!(
+            p.x0 + speeds[0] * p.t_end > 0.0 && p.x0 + speeds[speeds.len() - 1] * p.t_end < 1.0,
+            "{}: waves leave the domain",
+            p.name
+        );
+        let n = 37;
+        let dx = 1.0 / n as f64;
+        let mut total = [0.0; 3];
+        for i in 0..n {
+            let q = s.cell_average(i as f64 * dx, (i + 1) as f64 * dx, p.x0, p.t_end);
+            for k in 0..3 {
+                total[k] += q[k] * dx;
             }
         }
-        eprintln!("region errors {region:?} L1 {}", c.l1(|s| s.rho));
+        let flux = |w: Prim| {
+            let q = w.conserved(g);
+            [q[1], q[1] * w.u + w.p, (q[2] + w.p) * w.u]
+        };
+        let (ql, qr) = (p.left.conserved(g), p.right.conserved(g));
+        let (fl, fr) = (flux(p.left), flux(p.right));
+        for k in 0..3 {
+            let expected = p.x0 * ql[k] + (1.0 - p.x0) * qr[k] + p.t_end * (fl[k] - fr[k]);
+            approx::assert_abs_diff_eq!(total[k], expected, epsilon = 1e-12);
+        }
+    }
+}
+
+/// Sod's shock tube: convergence, positivity, shock position and total variation.
+#[test]
+fn sod_shock_tube() {
+    let runs = refinement_study(&SOD);
+    check_shock_position(&SOD, &runs[1]);
+    check_total_variation(&SOD, &runs[1]);
+}
+
+/// Lax's shock tube: convergence, positivity, shock position and total variation.
+#[test]
+fn lax_shock_tube() {
+    let runs = refinement_study(&LAX);
+    check_shock_position(&LAX, &runs[1]);
+    check_total_variation(&LAX, &runs[1]);
+}
+
+/// The 123 problem: two rarefactions leave a near-vacuum (ρ* ≈ 0.022, p* ≈ 0.0019) about the
+/// centre, a positivity test. Besides convergence in L1 and positivity (checked on every run), the
+/// minimum density must not collapse toward vacuum. Shock-capturing schemes undershoot the density
+/// at the centre of this problem (the start-up error at the initial discontinuity, which leaves a
+/// narrow dip with excess internal energy that does not vanish pointwise under refinement, Toro §6.4);
+/// its depth is scheme-dependent, so the pointwise bound only rules out a collapse: at least a
+/// quarter of ρ*. The measured minima (0.0111, 0.0092, … against ρ* = 0.0219) are reported in the
+/// README. The L1 errors, which do converge, carry the accuracy check.
+#[test]
+fn problem_123() {
+    let runs = refinement_study(&P123);
+    for (n, c) in RESOLUTIONS.iter().zip(&runs) {
+        let rho_star = c.solution.rho_star_left();
+        let min = c
+            .numerical
+            .iter()
+            .map(|s| s.rho)
+            .fold(f64::INFINITY, f64::min);
+        eprintln!("123: N={n} minimum density {min:.5}, exact {rho_star:.5}");
+        assert!(
+            (0.25 * rho_star..=rho_star).contains(&min),
+            "123 N={n}: minimum density {min:.5} not within [rho*/4, rho*] of the exact {rho_star:.5}"
+        );
     }
 }

@@ -714,7 +714,7 @@ impl Case {
                 let s = need(&i.state, "initial.state", &kind)?;
                 check_state("initial.state", s)?;
                 let a = i.amplitude.unwrap_or(0.2);
-                if !(a.abs() < s[0]) {
+                if a.is_nan() || a.abs() >= s[0] {
                     return Err(invalid(
                         "initial.amplitude",
                         "expected |amplitude| < mean density",

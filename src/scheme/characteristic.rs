@@ -101,7 +101,7 @@ mod tests {
         let u = 0.5;
         let c = gas.sound_speed(&w);
         let lams = [u - c, u, u, u + c];
-        for k in 0..4 {
+        for (k, lam) in lams.iter().enumerate() {
             let rk = [e.r[0][k], e.r[1][k], e.r[2][k], e.r[3][k]];
             let h = 1e-6;
             let wp: State = std::array::from_fn(|i| w[i] + h * rk[i]);
@@ -110,7 +110,7 @@ mod tests {
             let fm = gas.euler_flux(&wm, [1.0, 0.0]);
             for i in 0..4 {
                 let ar = (fp[i] - fm[i]) / (2.0 * h);
-                assert!((ar - lams[k] * rk[i]).abs() < 1e-6, "k={k} i={i}");
+                assert!((ar - lam * rk[i]).abs() < 1e-6, "k={k} i={i}");
             }
         }
     }

@@ -119,6 +119,9 @@ pub struct StructuredOperator {
     // Face-averaged F⁰ and ∂ₜF⁰ per direction, line-major: [interior line][face].
     f0: Vec<Vec<State>>,
     fd: Vec<Vec<State>>,
+    /// Padded cells whose faces fall back to the first-order flux (a posteriori limiting), and whether any is set.
+    low_order: Vec<bool>,
+    any_low_order: bool,
 }
 
 impl StructuredOperator {
@@ -191,6 +194,47 @@ impl StructuredOperator {
             fr: vec![[0.0; 4]; n],
             dm: vec![[0.0; 4]; n],
             dp: vec![[0.0; 4]; n],
+            low_order: vec![false; n],
+            any_low_order: false,
+        }
+    }
+
+    /// Marks interior cells (global ids) whose faces use the first-order flux (cell averages, zero slopes)
+    /// until [`StructuredOperator::clear_low_order`]. Periodic images in the ghost layers are marked too, so
+    /// both copies of a periodic face agree and conservation holds.
+    pub fn set_low_order(&mut self, cells: &[usize]) {
+        let p = self.pad;
+        let periodic = self.bc.periodic();
+        for &c in cells {
+            let (i, j) = (c % p.nx, c / p.nx);
+            let mut is = vec![i + GHOST];
+            if periodic[0] && i < GHOST {
+                is.push(i + GHOST + p.nx);
+            }
+            if periodic[0] && i + GHOST >= p.nx {
+                is.push(i + GHOST + GHOST - p.nx);
+            }
+            let mut js = vec![j + p.gy];
+            if p.gy > 0 && periodic[1] && j < GHOST {
+                js.push(j + GHOST + p.ny);
+            }
+            if p.gy > 0 && periodic[1] && j + GHOST >= p.ny {
+                js.push(j + GHOST + GHOST - p.ny);
+            }
+            for &ii in &is {
+                for &jj in &js {
+                    self.low_order[jj * p.width + ii] = true;
+                }
+            }
+        }
+        self.any_low_order = self.low_order.iter().any(|&b| b);
+    }
+
+    /// Returns every face to the high-order flux.
+    pub fn clear_low_order(&mut self) {
+        if self.any_low_order {
+            self.low_order.iter_mut().for_each(|b| *b = false);
+            self.any_low_order = false;
         }
     }
 
@@ -362,7 +406,23 @@ impl StructuredOperator {
                     let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
                     let mut acc0 = [0.0; 4];
                     let mut accd = [0.0; 4];
-                    if strip {
+                    let low = self.any_low_order
+                        && (self.low_order[d.w(line, f)] || self.low_order[d.w(line, f + 1)]);
+                    if low {
+                        let z = [0.0; 4];
+                        let fp = FacePoint {
+                            wl: to_local(cl, d.n),
+                            nl: z,
+                            tl: z,
+                            wr: to_local(cr, d.n),
+                            nr: z,
+                            tr: z,
+                            n0: Some(z),
+                        };
+                        let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
+                        acc0 = from_local(&a0, d.n);
+                        accd = from_local(&ad, d.n);
+                    } else if strip {
                         let fp = self.point(
                             (fl[b(line, f)], dp[b(line, f)], [0.0; 4], cl),
                             (fr[b(line, f)], dm[b(line, f + 1)], [0.0; 4], cr),

@@ -1,0 +1,197 @@
+//! The command line as a user meets it: bad case files and overrides give clear errors (non-zero exit, no
+//! panic), `info` describes a case, outputs carry their inputs, and `plot` draws a PNG.
+
+mod common;
+
+use common::{case, gasket, run_case, tempdir};
+
+fn stderr_of(args: &[&str]) -> String {
+    let out = gasket(args);
+    assert!(!out.status.success(), "gasket {args:?} should fail");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "gasket {args:?} panicked:\n{err}"
+    );
+    assert!(
+        err.starts_with("gasket: error:"),
+        "unexpected error format:\n{err}"
+    );
+    err
+}
+
+#[test]
+fn bad_case_files_name_file_line_and_key() {
+    let dir = tempdir("badcase");
+    let sod = std::fs::read_to_string(case("sod")).unwrap();
+    let cases = [
+        (
+            "unknown.toml",
+            sod.replace("x0 = 0.5", "x0 = 0.5\nxo = 0.4"),
+            vec!["unknown.toml", "initial.xo", "line"],
+        ),
+        (
+            "type.toml",
+            sod.replace("nx = 100", "nx = \"lots\""),
+            vec!["type.toml", "mesh.nx", "line"],
+        ),
+        (
+            "syntax.toml",
+            sod.replace("[time]", "[time"),
+            vec!["syntax.toml", "syntax", "line"],
+        ),
+        (
+            "value.toml",
+            sod.replace("end = 0.2", "end = -1.0"),
+            vec!["value.toml", "time.end", "> 0"],
+        ),
+        (
+            "state.toml",
+            sod.replace(
+                "right = [0.125, 0.0, 0.0, 0.1]",
+                "right = [0.125, 0.0, 0.0, -0.1]",
+            ),
+            vec!["initial.right", "p > 0"],
+        ),
+        (
+            "missing.toml",
+            sod.replace("x0 = 0.5\n", ""),
+            vec!["initial.x0", "riemann_x"],
+        ),
+        (
+            "kind.toml",
+            sod.replace("kind = \"riemann_x\"", "kind = \"riemann_y\""),
+            vec!["initial.kind", "riemann_y"],
+        ),
+    ];
+    for (name, text, needles) in cases {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        let err = stderr_of(&[
+            "run",
+            p.to_str().unwrap(),
+            "-q",
+            "-o",
+            dir.join("out").to_str().unwrap(),
+        ]);
+        for n in needles {
+            assert!(err.contains(n), "{name}: expected {n:?} in:\n{err}");
+        }
+    }
+    let err = stderr_of(&["run", dir.join("nope.toml").to_str().unwrap()]);
+    assert!(
+        err.contains("nope.toml") && err.contains("cannot read"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_overrides_are_reported() {
+    let sod = case("sod");
+    let s = sod.to_str().unwrap();
+    for (set, needle) in [
+        ("mesh.nx=0", "mesh.nx"),
+        ("mesh.nx=\"ten\"", "mesh.nx"),
+        ("time.cfl=abc", "time.cfl"),
+        ("mesh.nx", "KEY=VALUE"),
+        ("initial.left=[1.0,2.0", "not a TOML value"),
+        ("mesh.boundary.left.kind=\"sticky\"", "sticky"),
+        ("scheme.gauss_points=5", "scheme.gauss_points"),
+    ] {
+        let err = stderr_of(&["info", s, "--set", set]);
+        assert!(
+            err.contains(needle),
+            "--set {set}: expected {needle:?} in:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn info_describes_the_resolved_case() {
+    let out = gasket(&["info", case("sod").to_str().unwrap(), "--set", "mesh.nx=64"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("64 x 1 = 64 cells") && text.contains("nx = 64"),
+        "{text}"
+    );
+}
+
+#[test]
+fn outputs_carry_their_inputs_and_plot() {
+    let dir = tempdir("outputs");
+    let s = run_case("sod", &dir, &["mesh.nx=50", "output.every=0.1"], 2);
+    assert_eq!(s["cells"].as_u64(), Some(50));
+    assert!(s["cell_updates_per_second"].as_f64().unwrap() > 0.0);
+    for f in [
+        "final.h5",
+        "final.xdmf",
+        "snapshot_0000.h5",
+        "snapshot_0001.h5",
+        "snapshot_0002.h5",
+        "snapshot_0002.xdmf",
+    ] {
+        assert!(dir.join(f).exists(), "{f} missing");
+    }
+    let snap = gasket::io::read_snapshot(&dir.join("snapshot_0001.h5")).unwrap();
+    assert_eq!(snap.time, 0.1, "snapshot times are hit exactly");
+    let fin = gasket::io::read_snapshot(&dir.join("final.h5")).unwrap();
+    assert_eq!(fin.time, 0.2);
+    assert!(fin.case_toml.contains("nx = 50"), "resolved case stored");
+    assert!(
+        fin.command_line.contains("mesh.nx=50"),
+        "command line stored"
+    );
+    assert_eq!(fin.density.len(), 50);
+    // The stored case is itself a runnable case file.
+    let again = dir.join("again.toml");
+    std::fs::write(&again, &fin.case_toml).unwrap();
+    let out = gasket(&["info", again.to_str().unwrap()]);
+    assert!(out.status.success());
+    let png = dir.join("rho.png");
+    let out = gasket(&[
+        "plot",
+        dir.join("final.h5").to_str().unwrap(),
+        "--field",
+        "density",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn every_shipped_case_runs_coarsened_without_blowing_up() {
+    // Coarsened versions of the paper's shock cases: they must reach their end times with positive density
+    // and pressure (the solver stops with an error naming the cell otherwise).
+    let runs: [(&str, &[&str]); 7] = [
+        ("lax", &["mesh.nx=100"]),
+        ("shu_osher", &["mesh.nx=200"]),
+        ("blast_wave", &["mesh.nx=200"]),
+        ("riemann2d_a", &["mesh.nx=64", "mesh.ny=64"]),
+        ("riemann2d_b", &["mesh.nx=64", "mesh.ny=64"]),
+        ("double_mach", &["mesh.nx=120", "mesh.ny=40"]),
+        ("sod", &["time.cfl=0.7"]),
+    ];
+    for (name, sets) in runs {
+        let dir = tempdir(&format!("case-{name}"));
+        let s = run_case(name, &dir, sets, 2);
+        let snap = gasket::io::read_snapshot(&dir.join("final.h5")).unwrap();
+        assert!(
+            snap.density
+                .iter()
+                .chain(&snap.pressure)
+                .all(|x| x.is_finite() && *x > 0.0),
+            "{name}"
+        );
+        assert!(s["final_time"].as_f64().unwrap() > 0.0);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
