@@ -58,6 +58,13 @@ fn isentropic_vortex_is_at_least_order_3_5() {
         );
         l1.push(s["density_errors"]["l1"].as_f64().unwrap());
         linf.push(s["density_errors"]["linf"].as_f64().unwrap());
+        eprintln!(
+            "vortex {n}²: L1 {:.4e} (mean {:.4e}), Linf {:.4e}, {:.1} s",
+            l1[l1.len() - 1],
+            s["density_errors"]["l1_mean"].as_f64().unwrap(),
+            linf[linf.len() - 1],
+            s["wall_seconds"].as_f64().unwrap()
+        );
         for k in 0..4 {
             let r = s["conservation"]["relative"][k].as_f64().unwrap();
             assert!(r < 1e-12, "{n}²: relative drift of total {k} is {r:e}");
