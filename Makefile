@@ -51,8 +51,11 @@ run: build
 	$(BIN) run jobs/cases/default.toml --threads $(NPROC) --output output/default
 	$(BIN) plot output/default/final.h5 --field density -o output/default/density.png
 
+# Runs every test; the last line totals the suites ("N passed, N failed").
 test: build
-	$(CARGO) test --release --workspace
+	@set -o pipefail; $(CARGO) test --release --workspace 2>&1 | tee target/test.log; status=$$?; \
+	awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
+	     END { printf "tests: %d passed, %d failed\n", p, f }' target/test.log; exit $$status
 
 bench: build
 	$(CARGO) bench
