@@ -5,6 +5,16 @@
 
 use crate::case::MeshSection;
 
+/// Index `k` wrapped into `0..n` when `periodic`, else `None` outside `0..n`.
+pub fn wrap_index(k: i64, n: usize, periodic: bool) -> Option<i64> {
+    let n = n as i64;
+    if periodic {
+        Some(k.rem_euclid(n))
+    } else {
+        (0..n).contains(&k).then_some(k)
+    }
+}
+
 /// A rectangle of `nx × ny` equal quadrilaterals. Cell `(i, j)` has global id `i + nx·j`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructuredMesh {
@@ -108,19 +118,9 @@ impl StructuredMesh {
         let ty = if self.is_strip() { 0 } else { t };
         let mut out = Vec::new();
         let mut push = |di: i64, dj: i64| {
-            let wrap = |k: i64, n: usize, p: bool| {
-                let n = n as i64;
-                if p {
-                    Some(k.rem_euclid(n))
-                } else if (0..n).contains(&k) {
-                    Some(k)
-                } else {
-                    None
-                }
-            };
             if let (Some(a), Some(b)) = (
-                wrap(i + di, self.nx, periodic[0]),
-                wrap(j + dj, self.ny, periodic[1] || self.is_strip()),
+                wrap_index(i + di, self.nx, periodic[0]),
+                wrap_index(j + dj, self.ny, periodic[1] || self.is_strip()),
             ) {
                 out.push((a + b * self.nx as i64) as usize);
             }

@@ -11,7 +11,7 @@ use crate::case::{LoadedCase, TimeScheme, Variables, WenoVariant};
 use crate::error::RunError;
 use crate::initial::InitialCondition;
 use crate::io::{self, FieldsOut, MeshOut, Meta};
-use crate::mesh::StructuredMesh;
+use crate::mesh::{wrap_index, StructuredMesh};
 use crate::physics::{Gas, State};
 use crate::scheme::boundary::GHOST;
 use crate::scheme::{Residual, StructuredOperator};
@@ -270,24 +270,19 @@ impl Solver {
 
     /// Cells within `r` cells (in each direction) of the given ones, with periodic wrap where it applies.
     fn neighbourhood(&self, cells: &[usize], r: usize) -> Vec<usize> {
-        let (nx, ny) = (self.mesh.nx as i64, self.mesh.ny as i64);
+        let (nx, ny) = (self.mesh.nx, self.mesh.ny);
         let per = self.op.periodic();
         let r = r as i64;
         let mut out = Vec::new();
         for &c in cells {
-            let (i, j) = ((c as i64) % nx, (c as i64) / nx);
+            let (i, j) = ((c % nx) as i64, (c / nx) as i64);
             for dj in -r..=r {
                 for di in -r..=r {
-                    let wrap = |k: i64, n: i64, p: bool| {
-                        if p {
-                            Some(k.rem_euclid(n))
-                        } else {
-                            (0..n).contains(&k).then_some(k)
-                        }
-                    };
-                    if let (Some(a), Some(b)) = (wrap(i + di, nx, per[0]), wrap(j + dj, ny, per[1]))
-                    {
-                        out.push((a + b * nx) as usize);
+                    if let (Some(a), Some(b)) = (
+                        wrap_index(i + di, nx, per[0]),
+                        wrap_index(j + dj, ny, per[1]),
+                    ) {
+                        out.push(a as usize + b as usize * nx);
                     }
                 }
             }
@@ -339,15 +334,11 @@ impl Solver {
 
     /// Blow-up check: the first (lowest global id) inadmissible cell, if any.
     fn check(&self, step: u64) -> Result<(), RunError> {
-        let p = self.op.padded();
-        let nx = self.mesh.nx;
-        let bad = (0..self.mesh.n_cells())
-            .into_par_iter()
-            .find_first(|&c| !self.gas.admissible(&self.w[p.at(c % nx, c / nx)]));
-        match bad {
+        match self.bad_cells().first() {
             None => Ok(()),
-            Some(c) => {
-                let s = self.w[p.at(c % nx, c / nx)];
+            Some(&c) => {
+                let nx = self.mesh.nx;
+                let s = self.w[self.op.padded().at(c % nx, c / nx)];
                 let [rho, u, v, pr] = self.gas.primitive(&s);
                 Err(RunError::BlowUp {
                     step,
