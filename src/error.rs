@@ -87,6 +87,32 @@ pub enum RunError {
         /// The offending time step.
         dt: f64,
     },
+    /// A restart file does not fit the case, or cannot be read.
+    #[error("restart from {path}: {message}")]
+    Restart {
+        /// The restart file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The mesh could not be partitioned, or a stored partition does not fit.
+    #[error("partition: {0}")]
+    Partition(String),
+    /// The run was stopped by a signal after writing a checkpoint (exit status 75: restart from it).
+    #[error(
+        "stopped by signal {signal} at step {step}, t = {time:.6e}; checkpoint written to {}; continue with \
+         --restart {}", checkpoint.display(), checkpoint.display()
+    )]
+    Interrupted {
+        /// The signal number (SIGTERM 15, SIGUSR1 10).
+        signal: i32,
+        /// Step at which the run stopped.
+        step: u64,
+        /// Simulated time at which the run stopped.
+        time: f64,
+        /// The checkpoint written.
+        checkpoint: PathBuf,
+    },
     /// Output could not be written.
     #[error("{path}: {message}")]
     Output {
@@ -95,4 +121,19 @@ pub enum RunError {
         /// What went wrong.
         message: String,
     },
+}
+
+impl RunError {
+    /// True for errors that every rank detects together (after a reduction, or from the same input), so that
+    /// rank 0 alone reports them and the ranks stop in order; other errors abort all ranks from the rank
+    /// that saw them.
+    pub fn is_collective(&self) -> bool {
+        matches!(
+            self,
+            RunError::BlowUp { .. }
+                | RunError::BadTimeStep { .. }
+                | RunError::Partition(_)
+                | RunError::Interrupted { .. }
+        )
+    }
 }

@@ -1,4 +1,5 @@
-//! The `gasket` command line: run a case, describe it, plot a result.
+//! The `gasket` command line: run a case (on any number of MPI ranks), partition its mesh, describe it, plot
+//! a result.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,9 +8,14 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use gasket::case::LoadedCase;
+use gasket::error::{CaseError, RunError};
 use gasket::mesh::StructuredMesh;
 use gasket::parallel::Parallel;
-use gasket::solver::{run, scheme_name, RunOptions};
+use gasket::run::{mesh_key, metis_parts, run, RunOptions};
+use gasket::solver::scheme_name;
+
+/// Exit status of a run stopped by SIGTERM/SIGUSR1 after writing its checkpoint (EX_TEMPFAIL).
+const EXIT_INTERRUPTED: u8 = 75;
 
 /// High-order gas-kinetic scheme (GKS) solver for the compressible Euler equations.
 #[derive(Parser)]
@@ -37,6 +43,27 @@ enum Command {
         /// Do not print progress lines.
         #[arg(long, short)]
         quiet: bool,
+        /// Continue from a checkpoint or final.h5 of the same case (any rank and thread count).
+        #[arg(long, value_name = "FILE")]
+        restart: Option<PathBuf>,
+    },
+    /// Partition a case's mesh with METIS and store it (several named partitionings may share a file);
+    /// a case uses it with `[partition] file = "..."`.
+    Partition {
+        /// The TOML case file.
+        case: PathBuf,
+        /// Number of parts (MPI ranks).
+        #[arg(long)]
+        parts: usize,
+        /// The HDF5 partition file (default: <case name>.partitions.h5).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Name of the partitioning in the file (default: n<parts>).
+        #[arg(long)]
+        name: Option<String>,
+        /// Overrides as for `run`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Describe a case: mesh, scheme, time stepping and memory, without running it.
     Info {
@@ -72,17 +99,20 @@ fn command_line() -> String {
         .join(" ")
 }
 
-fn run_cmd(
+/// Options of `gasket run`.
+struct RunArgs {
     case: PathBuf,
     set: Vec<String>,
     output: Option<PathBuf>,
     threads: Option<usize>,
     quiet: bool,
-) -> Result<()> {
-    let par = Parallel::init()?;
-    par.require_single()?;
-    let lc = LoadedCase::load(&case, &set)?;
-    let threads = threads.unwrap_or_else(|| {
+    restart: Option<PathBuf>,
+}
+
+fn run_cmd(par: &Parallel, a: RunArgs) -> Result<()> {
+    let root = par.rank() == 0;
+    let lc = LoadedCase::load(&a.case, &a.set)?;
+    let threads = a.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
@@ -94,20 +124,22 @@ fn run_cmd(
         .num_threads(threads)
         .build_global()
         .context("cannot start the thread pool")?;
-    let dir = output
+    let dir = a
+        .output
         .or_else(|| lc.case.output.dir.as_ref().map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("output").join(&lc.name));
+    let quiet = a.quiet || !root;
     let opts = RunOptions {
         output_dir: dir.clone(),
         threads,
-        ranks: par.size(),
         command_line: command_line(),
-        progress: !quiet && par.rank() == 0,
+        progress: !quiet,
+        restart: a.restart.clone(),
     };
     let mesh = StructuredMesh::from_section(&lc.case.mesh);
     if !quiet {
         println!(
-            "gasket {}: case {} ({}), {} x {} = {} cells, {} rank(s) x {} thread(s), end time {}",
+            "gasket {}: case {} ({}), {} x {} = {} cells, {} rank(s) x {} thread(s), end time {}{}",
             gasket::version(),
             lc.name,
             scheme_name(&lc),
@@ -116,16 +148,34 @@ fn run_cmd(
             mesh.n_cells(),
             par.size(),
             threads,
-            lc.case.time.end
+            lc.case.time.end,
+            a.restart
+                .as_ref()
+                .map(|p| format!(", restarting from {}", p.display()))
+                .unwrap_or_default()
         );
     }
-    let s = run(&lc, &opts)?;
+    let s = run(&lc, &opts, par.comm())?;
     if !quiet {
         let fin = dir.join("final.h5");
         println!(
             "done: {} steps to t = {} in {:.2} s ({:.3e} cell-updates/s, {:.3} us per cell per stage per core)",
             s.steps, s.final_time, s.wall_seconds, s.cell_updates_per_second, s.us_per_cell_per_stage_per_core
         );
+        if par.size() > 1 {
+            let t = &s.timing;
+            println!(
+                "ranks: compute {:.2}-{:.2} s, halo wait {:.3}-{:.3} s, load imbalance {:.3}, edge cut {}, \
+                 {} halo cells",
+                t.compute.min,
+                t.compute.max,
+                t.halo_wait.min,
+                t.halo_wait.max,
+                s.load_imbalance,
+                s.partition.edge_cut,
+                s.partition.halo_cells
+            );
+        }
         if let Some(e) = &s.density_errors {
             println!(
                 "density errors vs exact: L1 = {:.4e}, L2 = {:.4e}, Linf = {:.4e} (integral norms)",
@@ -144,6 +194,85 @@ fn run_cmd(
             fin.display()
         );
     }
+    Ok(())
+}
+
+/// `gasket run` under MPI: an error that every rank sees together is printed once by rank 0 and the
+/// ranks stop in order; any other error is printed by the rank that saw it, which aborts all ranks.
+fn run_main(a: RunArgs) -> ExitCode {
+    let par = match Parallel::init() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("gasket: error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (rank, size) = (par.rank(), par.size());
+    let err = match run_cmd(&par, a) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(e) => e,
+    };
+    let run_err = err.downcast_ref::<RunError>();
+    let code = match run_err {
+        Some(RunError::Interrupted { .. }) => EXIT_INTERRUPTED,
+        _ => 1,
+    };
+    let collective = err.downcast_ref::<CaseError>().is_some()
+        || run_err.is_some_and(|r| r.is_collective() || matches!(r, RunError::Restart { .. }));
+    if size == 1 || collective {
+        if rank == 0 {
+            eprintln!("gasket: error: {err:#}");
+        }
+        drop(par);
+        ExitCode::from(code)
+    } else {
+        eprintln!("gasket: error on rank {rank} of {size}: {err:#}");
+        eprintln!("gasket: aborting all {size} ranks");
+        par.abort(code as i32)
+    }
+}
+
+fn partition_cmd(
+    case: PathBuf,
+    parts: usize,
+    output: Option<PathBuf>,
+    name: Option<String>,
+    set: Vec<String>,
+) -> Result<()> {
+    let lc = LoadedCase::load(&case, &set)?;
+    let mesh = StructuredMesh::from_section(&lc.case.mesh);
+    let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.partitions.h5", lc.name)));
+    let name = name.unwrap_or_else(|| format!("n{parts}"));
+    let t0 = std::time::Instant::now();
+    let p = metis_parts(&mesh, parts)?;
+    let secs = t0.elapsed().as_secs_f64();
+    let g = gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs([true, true]))?;
+    let rep = gasket_partition::report(&g, &p, None)?;
+    gasket::io::write_partition(
+        &out,
+        &name,
+        &p,
+        &[
+            ("n_parts", parts as f64),
+            ("edge_cut", rep.edge_cut as f64),
+            ("imbalance", rep.imbalance),
+        ],
+        &mesh_key(&mesh),
+    )?;
+    let min = rep.part_sizes.iter().min().copied().unwrap_or(0);
+    let max = rep.part_sizes.iter().max().copied().unwrap_or(0);
+    println!(
+        "partitioned {} cells into {parts} parts in {secs:.2} s: edge cut {} faces (periodic faces \
+         counted), parts of {min}..{max} cells, imbalance {:.4}",
+        mesh.n_cells(),
+        rep.edge_cut,
+        rep.imbalance
+    );
+    println!("wrote partitioning '{name}' to {}", out.display());
+    println!(
+        "use it with:  [partition] file = \"{}\"  (name = \"{name}\"), and mpirun -np {parts}",
+        out.display()
+    );
     Ok(())
 }
 
@@ -188,7 +317,24 @@ fn main() -> ExitCode {
             output,
             threads,
             quiet,
-        } => run_cmd(case, set, output, threads, quiet),
+            restart,
+        } => {
+            return run_main(RunArgs {
+                case,
+                set,
+                output,
+                threads,
+                quiet,
+                restart,
+            })
+        }
+        Command::Partition {
+            case,
+            parts,
+            output,
+            name,
+            set,
+        } => partition_cmd(case, parts, output, name, set),
         Command::Info { case, set } => info_cmd(case, set),
         Command::Plot {
             file,

@@ -102,10 +102,35 @@ impl StructuredMesh {
         c
     }
 
-    /// The cells whose averages the update of cell `c` reads, for a scheme whose faces reconstruct from
-    /// `normal` cells on each side along the face normal and `tangential` rows of neighbours along the face
-    /// (WENO5-GKS: 3 and 2). Periodic wrap-around is applied where `periodic` says; cells outside a
-    /// non-periodic boundary are omitted (boundary conditions supply them). Sorted, without duplicates.
+    /// Offsets `(di, dj)` of the cells that the update of a cell reads, for a scheme whose faces reconstruct
+    /// from `normal` cells on each side along the face normal and `tangential` rows of neighbours along the
+    /// face (WENO5-GKS: 3 and 2): the union of an x-box (normal reach in x) and a y-box. A strip reads along
+    /// x only. Sorted, without duplicates; symmetric under `(di, dj) → (−di, −dj)`.
+    pub fn stencil_offsets(&self, normal: usize, tangential: usize) -> Vec<(i64, i64)> {
+        let (n, t) = (normal as i64, tangential as i64);
+        let mut out = Vec::new();
+        if self.is_strip() {
+            out.extend((-n..=n).map(|di| (di, 0)));
+            return out;
+        }
+        for dj in -t..=t {
+            for di in -n..=n {
+                out.push((di, dj));
+            }
+        }
+        for dj in -n..=n {
+            for di in -t..=t {
+                out.push((di, dj));
+            }
+        }
+        out.sort_unstable_by_key(|&(di, dj)| (dj, di));
+        out.dedup();
+        out
+    }
+
+    /// The global ids of the cells that the update of cell `c` reads (see [`StructuredMesh::stencil_offsets`]).
+    /// Periodic wrap-around is applied where `periodic` says; cells outside a non-periodic boundary are
+    /// omitted (boundary conditions supply them). Sorted, without duplicates.
     pub fn stencil(
         &self,
         c: usize,
@@ -114,32 +139,42 @@ impl StructuredMesh {
         periodic: [bool; 2],
     ) -> Vec<usize> {
         let (i, j) = ((c % self.nx) as i64, (c / self.nx) as i64);
-        let (n, t) = (normal as i64, tangential as i64);
-        let ty = if self.is_strip() { 0 } else { t };
-        let mut out = Vec::new();
-        let mut push = |di: i64, dj: i64| {
-            if let (Some(a), Some(b)) = (
-                wrap_index(i + di, self.nx, periodic[0]),
-                wrap_index(j + dj, self.ny, periodic[1] || self.is_strip()),
-            ) {
-                out.push((a + b * self.nx as i64) as usize);
-            }
-        };
-        // x-faces of the cell: normal reach n along x, tangential reach t along y; y-faces the other way.
-        for dj in -ty..=ty {
-            for di in -n..=n {
-                push(di, dj);
-            }
-        }
-        if !self.is_strip() {
-            for dj in -n..=n {
-                for di in -t..=t {
-                    push(di, dj);
+        let mut out: Vec<usize> = self
+            .stencil_offsets(normal, tangential)
+            .into_iter()
+            .filter_map(|(di, dj)| {
+                let a = wrap_index(i + di, self.nx, periodic[0])?;
+                let b = wrap_index(j + dj, self.ny, periodic[1] || self.is_strip())?;
+                Some((a + b * self.nx as i64) as usize)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Face-neighbour pairs `(c, d)` of the cells, `c < d` not guaranteed; periodic pairs only where `periodic`
+    /// says (used to build the dual graph for partitioning).
+    pub fn face_pairs(&self, periodic: [bool; 2]) -> Vec<(usize, usize)> {
+        let (nx, ny) = (self.nx, self.ny);
+        let mut out = Vec::with_capacity(2 * nx * ny);
+        for j in 0..ny {
+            for i in 0..nx {
+                let c = i + nx * j;
+                if i + 1 < nx {
+                    out.push((c, c + 1));
+                } else if periodic[0] && nx > 2 {
+                    out.push((c, nx * j));
+                }
+                if ny > 1 {
+                    if j + 1 < ny {
+                        out.push((c, c + nx));
+                    } else if periodic[1] && ny > 2 {
+                        out.push((c, i));
+                    }
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
         out
     }
 }

@@ -42,6 +42,20 @@ pub struct Case {
     /// Output.
     #[serde(default)]
     pub output: OutputSection,
+    /// Where the partition of the mesh over ranks comes from (default: METIS at start-up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartitionSection>,
+}
+
+/// `[partition]`: a partition stored by `gasket partition` instead of partitioning at start-up.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionSection {
+    /// The HDF5 partition file (relative paths are relative to the working directory).
+    pub file: String,
+    /// The named partitioning in it (default `n<ranks>`, the name `gasket partition` gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// `[gas]`: the ideal gas.
@@ -382,6 +396,9 @@ pub struct OutputSection {
     /// Wall seconds between progress lines (default 5; 0 prints every step).
     #[serde(default = "default_progress")]
     pub progress: f64,
+    /// Simulated time between checkpoints (`checkpoint.h5` in the output directory; none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_every: Option<f64>,
 }
 
 fn default_progress() -> f64 {
@@ -394,6 +411,7 @@ impl Default for OutputSection {
             dir: None,
             every: None,
             progress: default_progress(),
+            checkpoint_every: None,
         }
     }
 }
@@ -753,6 +771,19 @@ impl Case {
                     "output.every",
                     "expected a simulated-time interval >= 0",
                 ));
+            }
+        }
+        if let Some(e) = self.output.checkpoint_every {
+            if !(e.is_finite() && e > 0.0) {
+                return Err(invalid(
+                    "output.checkpoint_every",
+                    "expected a simulated time > 0",
+                ));
+            }
+        }
+        if let Some(p) = &self.partition {
+            if p.file.is_empty() {
+                return Err(invalid("partition.file", "expected a file name"));
             }
         }
         if !(self.output.progress.is_finite() && self.output.progress >= 0.0) {

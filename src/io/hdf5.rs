@@ -1,4 +1,7 @@
-//! HDF5 snapshots: writing (serial, default file driver) and reading back.
+//! HDF5 snapshots: serial writing (default file driver, no MPI) and reading back.
+//!
+//! The solver writes snapshots from all ranks with [`super::parallel::write_snapshot`]; the
+//! serial writer here produces the same layout from one process, for tools and tests.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -15,14 +18,14 @@ use super::{
 /// Deflate level of the compressed datasets (with the byte shuffle filter before it).
 const DEFLATE_LEVEL: u8 = 4;
 
-/// Writes DIR/NAME.h5 atomically (write NAME.h5.tmp, then rename) and NAME.xdmf beside it.
+/// Writes DIR/NAME.h5 from one process, atomically (write NAME.h5.tmp, then rename), and NAME.xdmf beside it.
 ///
-/// `path` is the `.h5` file; the XDMF file is `path` with its extension replaced by `xdmf`,
+/// All arrays are global, in cell order (no restart group). `path` is the `.h5` file; the XDMF file is `path` with its extension replaced by `xdmf`,
 /// also written atomically, after the HDF5 file is in place. The parent directory is created if
 /// missing. Array lengths are checked against each other and vertex ids against the vertex
 /// count before anything is written. Uses the default (serial) HDF5 driver: call it from one
 /// process only.
-pub fn write_snapshot(
+pub fn write_snapshot_serial(
     path: &Path,
     mesh: &MeshOut,
     fields: &FieldsOut,
@@ -118,8 +121,11 @@ impl Snapshot {
     }
 }
 
-/// Reads a snapshot written by [`write_snapshot`] (or any file with the same layout) and checks
+/// Reads a whole snapshot serially (default driver, one process) and checks
 /// that its array shapes agree with each other and that vertex ids are in range.
+///
+/// Reads files written by [`super::parallel::write_snapshot`] with any rank count, by
+/// [`write_snapshot_serial`], or any file with the same layout.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, RunError> {
     let file = File::open(path).map_err(|e| output_error(path, format!("cannot open: {e}")))?;
     let snap = read_contents(&file).map_err(|e| output_error(path, e))?;
@@ -338,7 +344,7 @@ fn read_attr<T: H5Type>(file: &File, name: &str) -> Result<T, String> {
 }
 
 /// `step` is u64 when written here; other writers may have used a signed type.
-fn read_step(file: &File) -> Result<u64, String> {
+pub(crate) fn read_step(file: &File) -> Result<u64, String> {
     let attr = file
         .attr("step")
         .map_err(|e| format!("cannot read root attribute step: {e}"))?;
@@ -369,7 +375,7 @@ fn read_string_attr(file: &File, name: &str) -> Result<String, String> {
         .map_err(|e| format!("cannot read root attribute {name} as a string: {e}"))
 }
 
-fn read_string_dataset(file: &File, name: &str) -> Result<String, String> {
+pub(crate) fn read_string_dataset(file: &File, name: &str) -> Result<String, String> {
     let ds = file
         .dataset(name)
         .map_err(|e| format!("cannot open dataset /{name}: {e}"))?;
@@ -458,7 +464,7 @@ pub(crate) mod samples {
             velocity: &g.velocity,
             pressure: &g.pressure,
         };
-        write_snapshot(path, &mesh, &fields, &meta(case)).unwrap();
+        write_snapshot_serial(path, &mesh, &fields, &meta(case)).unwrap();
     }
 }
 
@@ -600,7 +606,7 @@ mod tests {
             velocity: &[],
             pressure: &[],
         };
-        write_snapshot(&path, &mesh, &fields, &meta("empty")).unwrap();
+        write_snapshot_serial(&path, &mesh, &fields, &meta("empty")).unwrap();
         let s = read_snapshot(&path).unwrap();
         assert_eq!(s.nodes_per_cell, 3);
         assert!(s.cells.is_empty() && s.vertices.is_empty() && s.density.is_empty());
@@ -623,7 +629,7 @@ mod tests {
             velocity: &g.velocity,
             pressure: &g.pressure,
         };
-        let err = write_snapshot(&path, &mesh, &fields, &meta("bad")).unwrap_err();
+        let err = write_snapshot_serial(&path, &mesh, &fields, &meta("bad")).unwrap_err();
         assert!(err.to_string().contains("partition has 3 entries"), "{err}");
         let bad_cells = [0, 1, 2, 99];
         mesh.partition = &g.partition[..1];
@@ -633,7 +639,7 @@ mod tests {
             velocity: &g.velocity[..1],
             pressure: &g.pressure[..1],
         };
-        let err = write_snapshot(&path, &mesh, &fields1, &meta("bad")).unwrap_err();
+        let err = write_snapshot_serial(&path, &mesh, &fields1, &meta("bad")).unwrap_err();
         assert!(err.to_string().contains("vertex 99"), "{err}");
         assert!(!path.exists() && !tmp_path(&path).exists());
         std::fs::remove_dir_all(&dir).unwrap();

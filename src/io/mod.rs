@@ -16,12 +16,24 @@
 //! Root attributes: `time` (f64), `step` (u64), `gamma` (f64), `case`, `scheme`, `version`
 //! (variable-length UTF-8 strings), `ranks`, `threads` (i64). `NAME.xdmf` beside the HDF5 file
 //! describes it for ParaView and VisIt.
+//!
+//! Checkpoints (snapshots written with restart data) add `/restart/conserved` (f64 `[Nc, 4]`,
+//! bit-exact) and the caller's attributes on the `/restart` group (see [`parallel`]).
+//!
+//! All cell datasets are in global cell order, whatever the number of ranks that wrote them. The
+//! solver writes with [`write_snapshot`] (collective, MPI-IO, every rank its owned cells) and
+//! restarts with [`read_restart`]; [`read_snapshot`] reads a whole file in one process.
+//! Partition files ([`partition`]) hold named partitionings `/partitions/<name>/parts`.
 
 pub mod hdf5;
+pub mod parallel;
+pub mod partition;
 pub mod summary;
 pub mod xdmf;
 
-pub use self::hdf5::{read_snapshot, write_snapshot, Snapshot};
+pub use self::hdf5::{read_snapshot, write_snapshot_serial, Snapshot};
+pub use self::parallel::{read_restart, write_snapshot, Dist, RestartIn, RestartOut, CRASH_ENV};
+pub use self::partition::{list_partitions, read_partition, read_partition_attrs, write_partition};
 pub use self::summary::write_json;
 pub use self::xdmf::xdmf_text;
 

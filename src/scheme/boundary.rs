@@ -8,49 +8,88 @@ use crate::physics::{Gas, State};
 /// Ghost layers on each side (the WENO5 stencil reaches three cells).
 pub const GHOST: usize = 3;
 
-/// Index arithmetic of the padded array: cell `(I, J)` of the padded grid is at `J·width + I`; interior cell
-/// `(i, j)` is `(i + GHOST, j + gy)` with `gy = GHOST` in 2D and 0 for a strip.
+/// A rectangular window of the (infinite) structured grid that one rank stores, in global cell coordinates:
+/// local index `k = (j − oy)·width + (i − ox)`. One rank alone stores the whole mesh with `GHOST` layers
+/// around it (`ox = −GHOST`, `oy = −gy`); a rank of a distributed run stores the bounding box of its cells
+/// grown by the stencil reach. Positions outside `0..nx × 0..ny` are periodic images or boundary ghosts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Padded {
-    /// Interior cells in x.
+    /// Cells of the whole mesh in x.
     pub nx: usize,
-    /// Interior cells in y.
+    /// Cells of the whole mesh in y.
     pub ny: usize,
     /// Ghost layers in y (0 for a strip).
     pub gy: usize,
-    /// Padded width `nx + 2·GHOST`.
+    /// Global `i` of local column 0.
+    pub ox: i64,
+    /// Global `j` of local row 0.
+    pub oy: i64,
+    /// Columns stored.
     pub width: usize,
-    /// Padded height `ny + 2·gy`.
+    /// Rows stored.
     pub height: usize,
 }
 
 impl Padded {
-    /// The padding of a mesh.
+    /// The whole mesh with its ghost layers.
     pub fn new(mesh: &StructuredMesh) -> Self {
         let gy = if mesh.is_strip() { 0 } else { GHOST };
         Padded {
             nx: mesh.nx,
             ny: mesh.ny,
             gy,
+            ox: -(GHOST as i64),
+            oy: -(gy as i64),
             width: mesh.nx + 2 * GHOST,
             height: mesh.ny + 2 * gy,
         }
     }
 
-    /// Number of padded cells.
+    /// The window `i0..i1 × j0..j1` (global coordinates, ghosts allowed) of a mesh.
+    pub fn window(mesh: &StructuredMesh, i: (i64, i64), j: (i64, i64)) -> Self {
+        let gy = if mesh.is_strip() { 0 } else { GHOST };
+        Padded {
+            nx: mesh.nx,
+            ny: mesh.ny,
+            gy,
+            ox: i.0,
+            oy: j.0,
+            width: (i.1 - i.0) as usize,
+            height: (j.1 - j.0) as usize,
+        }
+    }
+
+    /// Number of stored cells.
     pub fn len(&self) -> usize {
         self.width * self.height
     }
 
-    /// Always false: a mesh has at least one cell.
+    /// True when nothing is stored.
     pub fn is_empty(&self) -> bool {
-        false
+        self.len() == 0
     }
 
-    /// Padded index of interior cell `(i, j)`.
+    /// Local index of mesh cell `(i, j)` (which must lie in the window).
     #[inline(always)]
     pub fn at(&self, i: usize, j: usize) -> usize {
-        (j + self.gy) * self.width + i + GHOST
+        ((j as i64 - self.oy) as usize) * self.width + (i as i64 - self.ox) as usize
+    }
+
+    /// Local index of grid position `(i, j)` if the window holds it.
+    #[inline(always)]
+    pub fn at_signed(&self, i: i64, j: i64) -> Option<usize> {
+        let (li, lj) = (i - self.ox, j - self.oy);
+        ((0..self.width as i64).contains(&li) && (0..self.height as i64).contains(&lj))
+            .then(|| lj as usize * self.width + li as usize)
+    }
+
+    /// Global grid position of local index `k`.
+    #[inline(always)]
+    pub fn position(&self, k: usize) -> (i64, i64) {
+        (
+            self.ox + (k % self.width) as i64,
+            self.oy + (k / self.width) as i64,
+        )
     }
 }
 
@@ -96,8 +135,8 @@ fn mirror(w: &State, axis: usize) -> State {
 }
 
 impl BoundarySet {
-    /// Resolves the boundary section of a case for a mesh.
-    pub fn new(b: &Boundaries, gas: &Gas, mesh: &StructuredMesh) -> Self {
+    /// Resolves the boundary section of a case for a mesh, filling ghosts of the window `pad`.
+    pub fn new(b: &Boundaries, gas: &Gas, mesh: &StructuredMesh, pad: Padded) -> Self {
         BoundarySet {
             left: Side::new(&b.left, gas),
             right: Side::new(&b.right, gas),
@@ -105,7 +144,7 @@ impl BoundarySet {
             top: Side::new(&b.top, gas),
             gas: *gas,
             mesh: mesh.clone(),
-            pad: Padded::new(mesh),
+            pad,
         }
     }
 
@@ -117,69 +156,77 @@ impl BoundarySet {
         ]
     }
 
-    /// Fills every ghost cell of the padded array `w` for time `t`: first the x-sides on interior rows, then
-    /// the y-sides on all columns (so corner ghosts are consistent).
+    /// Fills the boundary ghosts of the window `w` for time `t`. Periodic images are not touched: they are
+    /// halo cells, filled by the halo exchange before this is called. First the x-sides on rows that hold
+    /// mesh cells or periodic images of them, then the y-sides on every column (so corner ghosts agree with
+    /// a fill of the whole padded mesh).
     pub fn fill(&self, w: &mut [State], t: f64) {
         let p = self.pad;
-        let g = GHOST;
-        let (nx, wd) = (p.nx, p.width);
-        for jj in p.gy..p.gy + p.ny {
-            let row = &mut w[jj * wd..(jj + 1) * wd];
-            for k in 0..g {
-                // Ghost k steps outside, mirrored interior k steps inside.
-                let (gl, il) = (g - 1 - k, g + k);
-                let (gr, ir) = (g + nx + k, g + nx - 1 - k);
-                row[gl] = match self.left {
-                    Side::Periodic => row[gl + nx],
-                    Side::Transmissive => row[g],
-                    Side::SlipWall => mirror(&row[il], 0),
-                    Side::Inflow(s) => s,
-                    Side::DoubleMach => {
-                        unreachable!("validated: double_mach is a bottom/top condition")
+        let (nx, ny) = (p.nx as i64, p.ny as i64);
+        let per = self.periodic();
+        let wd = p.width;
+        let loc = |i: i64, j: i64| ((j - p.oy) as usize) * wd + (i - p.ox) as usize;
+        if !per[0] {
+            for lj in 0..p.height {
+                let j = p.oy + lj as i64;
+                if !(per[1] || (0..ny).contains(&j)) {
+                    continue;
+                }
+                for li in 0..wd {
+                    let i = p.ox + li as i64;
+                    if (0..nx).contains(&i) {
+                        continue;
                     }
-                };
-                row[gr] = match self.right {
-                    Side::Periodic => row[gr - nx],
-                    Side::Transmissive => row[g + nx - 1],
-                    Side::SlipWall => mirror(&row[ir], 0),
-                    Side::Inflow(s) => s,
-                    Side::DoubleMach => {
-                        unreachable!("validated: double_mach is a bottom/top condition")
-                    }
-                };
+                    // Ghost k steps outside; its mirror k steps inside; the edge cell.
+                    let (side, mir, edge) = if i < 0 {
+                        (self.left, -1 - i, 0)
+                    } else {
+                        (self.right, nx - 1 - (i - nx), nx - 1)
+                    };
+                    w[lj * wd + li] = match side {
+                        Side::Periodic => unreachable!("periodic sides are halos"),
+                        Side::Transmissive => w[loc(edge, j)],
+                        Side::SlipWall => mirror(&w[loc(mir, j)], 0),
+                        Side::Inflow(s) => s,
+                        Side::DoubleMach => {
+                            unreachable!("validated: double_mach is a bottom/top condition")
+                        }
+                    };
+                }
             }
         }
-        if p.gy == 0 {
+        if p.gy == 0 || per[1] {
             return;
         }
-        let ny = p.ny;
         let [hx, hy] = self.mesh.spacing;
         let [x0, y0] = self.mesh.origin;
-        for k in 0..g {
-            let (gb, ib) = (g - 1 - k, g + k);
-            let (gt, it) = (g + ny + k, g + ny - 1 - k);
-            for ii in 0..wd {
-                let x = x0 + (ii as f64 - g as f64 + 0.5) * hx;
-                w[gb * wd + ii] = match self.bottom {
-                    Side::Periodic => w[(gb + ny) * wd + ii],
-                    Side::Transmissive => w[g * wd + ii],
-                    Side::SlipWall => mirror(&w[ib * wd + ii], 1),
+        for lj in 0..p.height {
+            let j = p.oy + lj as i64;
+            if (0..ny).contains(&j) {
+                continue;
+            }
+            let (side, mir, edge) = if j < 0 {
+                (self.bottom, -1 - j, 0)
+            } else {
+                (self.top, ny - 1 - (j - ny), ny - 1)
+            };
+            let y = y0 + (j as f64 + 0.5) * hy;
+            for li in 0..wd {
+                let i = p.ox + li as i64;
+                let x = x0 + (i as f64 + 0.5) * hx;
+                w[lj * wd + li] = match side {
+                    Side::Periodic => unreachable!("periodic sides are halos"),
+                    Side::Transmissive => w[loc(i, edge)],
+                    Side::SlipWall => mirror(&w[loc(i, mir)], 1),
                     Side::Inflow(s) => s,
-                    Side::DoubleMach => {
+                    Side::DoubleMach if j < 0 => {
                         if x < 1.0 / 6.0 {
                             self.gas.conservative(DOUBLE_MACH_POST)
                         } else {
-                            mirror(&w[ib * wd + ii], 1)
+                            mirror(&w[loc(i, mir)], 1)
                         }
                     }
-                };
-                w[gt * wd + ii] = match self.top {
-                    Side::Periodic => w[(gt - ny) * wd + ii],
-                    Side::Transmissive => w[(g + ny - 1) * wd + ii],
-                    Side::SlipWall => mirror(&w[it * wd + ii], 1),
-                    Side::Inflow(s) => s,
                     Side::DoubleMach => {
-                        let y = y0 + (gt as f64 - g as f64 + 0.5) * hy;
                         let s = if x < double_mach_shock_x(y, t) {
                             DOUBLE_MACH_POST
                         } else {

@@ -13,6 +13,12 @@
 //!
 //! Every face and cell is computed independently from its inputs, so results do not depend on the number of
 //! threads. A strip (`ny = 1`) is homogeneous in y: only x-faces are computed, with one point per face.
+//!
+//! The operator works on a window of the grid (see [`Padded`]): the bounding box of the cells this rank owns,
+//! grown by the stencil reach. The work of a stage is split in two so that the halo exchange can overlap it:
+//! [`StructuredOperator::interior_phase`] computes every normal-sweep value and face flux whose inputs are
+//! all owned cells, [`StructuredOperator::boundary_phase`] the rest once halos and ghosts are filled. Each
+//! value is computed exactly once, by the same formula from the same inputs, whatever the partition.
 
 use rayon::prelude::*;
 
@@ -20,10 +26,10 @@ use super::boundary::{BoundarySet, Padded, GHOST};
 use super::characteristic::Eigen;
 use super::weno::Weno;
 use crate::case::{Case, Variables};
-use crate::mesh::StructuredMesh;
+use crate::mesh::{wrap_index, StructuredMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
 
-/// Residuals of the interior cells in global order: `l = L(W)`, `lt = ∂ₜL(W)`.
+/// Residuals of the owned cells (in the order of their global ids): `l = L(W)`, `lt = ∂ₜL(W)`.
 #[derive(Debug, Clone)]
 pub struct Residual {
     /// `L(W)`.
@@ -42,14 +48,14 @@ impl Residual {
     }
 }
 
-/// One sweep direction over the padded array.
+/// One sweep direction over the window.
 #[derive(Debug, Clone, Copy)]
 struct Dir {
     /// Face normal.
     n: [f64; 2],
-    /// Padded cells along a line.
+    /// Window cells along a line.
     len: usize,
-    /// Number of padded lines.
+    /// Number of window lines.
     lines: usize,
     /// Stride of the array along a line and across lines.
     sn: usize,
@@ -59,11 +65,6 @@ struct Dir {
     ht: f64,
     /// Sign of the local tangent `t = (−n_y, n_x)` against the direction of increasing line index.
     tsign: f64,
-    /// Ghost lines before the first interior line.
-    gt: usize,
-    /// Interior cells along a line and interior lines.
-    n_cells: usize,
-    n_lines: usize,
 }
 
 impl Dir {
@@ -71,6 +72,28 @@ impl Dir {
     fn w(&self, line: usize, pos: usize) -> usize {
         line * self.st + pos * self.sn
     }
+}
+
+/// What one direction computes, line by line, and in which phase.
+#[derive(Debug, Clone, Default)]
+struct Plan {
+    /// Per line: positions `a..=b` whose normal-sweep values some face needs (`None`: none).
+    sweep: Vec<Option<(usize, usize)>>,
+    /// Per line: faces `lo..hi` (position of the left cell) of owned cells (`None`: none).
+    faces: Vec<Option<(usize, usize)>>,
+    /// Per window position: the face values `fl`, `fr` there read a cell that is not owned.
+    stale: Vec<bool>,
+    /// Per window position: the face to the right of it reads only owned cells (interior phase).
+    inner: Vec<bool>,
+}
+
+/// Normal-sweep results of one direction, line-major over the window.
+#[derive(Debug, Clone)]
+struct Sweep {
+    fl: Vec<State>,
+    fr: Vec<State>,
+    dm: Vec<State>,
+    dp: Vec<State>,
 }
 
 #[inline(always)]
@@ -99,7 +122,7 @@ fn quadratic(dm: f64, d0: f64, dp: f64, h: f64, eta: f64) -> f64 {
     d0 - s2 / 24.0 + (dp - dm) / (2.0 * h) * eta + s2 / (2.0 * h * h) * eta * eta
 }
 
-/// The WENO5-GKS spatial operator of one structured mesh, with its work arrays.
+/// The WENO5-GKS spatial operator on the window of one rank, with its work arrays.
 pub struct StructuredOperator {
     gas: Gas,
     flux: FluxParams,
@@ -111,23 +134,93 @@ pub struct StructuredOperator {
     pad: Padded,
     bc: BoundarySet,
     dirs: Vec<Dir>,
-    // Normal-sweep results, line-major per direction (reused by each direction in turn).
-    fl: Vec<State>,
-    fr: Vec<State>,
-    dm: Vec<State>,
-    dp: Vec<State>,
-    // Face-averaged F⁰ and ∂ₜF⁰ per direction, line-major: [interior line][face].
+    plans: Vec<Plan>,
+    sweeps: Vec<Sweep>,
+    // Face-averaged F⁰ and ∂ₜF⁰ per direction, line-major over the window: [line][left cell position].
     f0: Vec<Vec<State>>,
     fd: Vec<Vec<State>>,
-    /// Padded cells whose faces fall back to the first-order flux (a posteriori limiting), and whether any is set.
+    /// Global ids of the owned cells, increasing, and their window positions.
+    owned: Vec<usize>,
+    owned_slot: Vec<usize>,
+    /// Global cell held at each window position (a periodic image maps to its cell), or `usize::MAX` for
+    /// boundary ghosts.
+    slot_cell: Vec<usize>,
+    /// Window positions of periodic images of owned cells: `(owned slot, image slot)`.
+    self_images: Vec<(usize, usize)>,
+    /// Window positions of each halo cell (given at construction, increasing global ids).
+    halo_slots: Vec<Vec<usize>>,
+    /// Window cells whose faces fall back to the first-order flux (a posteriori limiting), and whether any is.
     low_order: Vec<bool>,
     any_low_order: bool,
 }
 
+/// A benign state for window cells that no stencil reads (never used, but kept finite and admissible).
+const UNUSED: State = [1.0, 0.0, 0.0, 2.5];
+
 impl StructuredOperator {
-    /// The operator for a case on its mesh.
-    pub fn new(case: &Case, gas: Gas, mesh: &StructuredMesh) -> Self {
-        let pad = Padded::new(mesh);
+    /// The operator of the whole mesh on one rank (every cell owned, no halo).
+    pub fn whole(case: &Case, gas: Gas, mesh: &StructuredMesh) -> Self {
+        let owned: Vec<usize> = (0..mesh.n_cells()).collect();
+        Self::new(case, gas, mesh, &owned, &[])
+    }
+
+    /// The operator for the `owned` cells (global ids, increasing, not empty) of a mesh, reading the `halo`
+    /// cells (increasing) that other ranks own.
+    pub fn new(
+        case: &Case,
+        gas: Gas,
+        mesh: &StructuredMesh,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Self {
+        let (nx, ny) = (mesh.nx, mesh.ny);
+        let r = GHOST as i64;
+        let (mut i0, mut i1, mut j0, mut j1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+        for &c in owned {
+            let (i, j) = ((c % nx) as i64, (c / nx) as i64);
+            i0 = i0.min(i);
+            i1 = i1.max(i);
+            j0 = j0.min(j);
+            j1 = j1.max(j);
+        }
+        let pad = if mesh.is_strip() {
+            Padded::window(mesh, (i0 - r, i1 + r + 1), (0, 1))
+        } else {
+            Padded::window(mesh, (i0 - r, i1 + r + 1), (j0 - r, j1 + r + 1))
+        };
+        let bc = BoundarySet::new(&case.mesh.boundary, &gas, mesh, pad);
+        let periodic = bc.periodic();
+        let n = pad.len();
+        let slot_cell: Vec<usize> = (0..n)
+            .map(|k| {
+                let (i, j) = pad.position(k);
+                match (
+                    wrap_index(i, nx, periodic[0]),
+                    wrap_index(j, ny, periodic[1]),
+                ) {
+                    (Some(a), Some(b)) => a as usize + nx * b as usize,
+                    _ => usize::MAX,
+                }
+            })
+            .collect();
+        let owned_slot: Vec<usize> = owned.iter().map(|&c| pad.at(c % nx, c / nx)).collect();
+        let mut is_owned = vec![false; n];
+        for &k in &owned_slot {
+            is_owned[k] = true;
+        }
+        let mut self_images = Vec::new();
+        let mut halo_slots = vec![Vec::new(); halo.len()];
+        for (k, &c) in slot_cell.iter().enumerate() {
+            if c == usize::MAX || is_owned[k] {
+                continue;
+            }
+            if let Ok(o) = owned.binary_search(&c) {
+                self_images.push((owned_slot[o], k));
+            } else if let Ok(h) = halo.binary_search(&c) {
+                halo_slots[h].push(k);
+            }
+        }
+
         let [hx, hy] = mesh.spacing;
         let mut dirs = vec![Dir {
             n: [1.0, 0.0],
@@ -138,9 +231,6 @@ impl StructuredOperator {
             hn: hx,
             ht: hy,
             tsign: 1.0,
-            gt: pad.gy,
-            n_cells: mesh.nx,
-            n_lines: mesh.ny,
         }];
         if !mesh.is_strip() {
             dirs.push(Dir {
@@ -152,11 +242,12 @@ impl StructuredOperator {
                 hn: hy,
                 ht: hx,
                 tsign: -1.0,
-                gt: GHOST,
-                n_cells: mesh.ny,
-                n_lines: mesh.nx,
             });
         }
+        let plans = dirs
+            .iter()
+            .map(|d| Self::plan(d, &is_owned, mesh.is_strip()))
+            .collect();
         let gauss = if mesh.is_strip() {
             vec![(0.0, 1.0)]
         } else if case.scheme.gauss_points == 2 {
@@ -166,11 +257,17 @@ impl StructuredOperator {
             let g = 0.5 * (0.6f64).sqrt();
             vec![(-g, 5.0 / 18.0), (0.0, 4.0 / 9.0), (g, 5.0 / 18.0)]
         };
-        let f0 = dirs
+        let zero = vec![[0.0; 4]; n];
+        let sweeps = dirs
             .iter()
-            .map(|d| vec![[0.0; 4]; d.n_lines * (d.n_cells + 1)])
-            .collect::<Vec<_>>();
-        let n = pad.len();
+            .map(|_| Sweep {
+                fl: zero.clone(),
+                fr: zero.clone(),
+                dm: zero.clone(),
+                dp: zero.clone(),
+            })
+            .collect();
+        let f0: Vec<Vec<State>> = dirs.iter().map(|_| zero.clone()).collect();
         StructuredOperator {
             gas,
             flux: FluxParams {
@@ -186,45 +283,119 @@ impl StructuredOperator {
             gauss,
             mesh: mesh.clone(),
             pad,
-            bc: BoundarySet::new(&case.mesh.boundary, &gas, mesh),
+            bc,
             fd: f0.clone(),
             f0,
             dirs,
-            fl: vec![[0.0; 4]; n],
-            fr: vec![[0.0; 4]; n],
-            dm: vec![[0.0; 4]; n],
-            dp: vec![[0.0; 4]; n],
+            plans,
+            sweeps,
+            owned: owned.to_vec(),
+            owned_slot,
+            slot_cell,
+            self_images,
+            halo_slots,
             low_order: vec![false; n],
             any_low_order: false,
         }
     }
 
-    /// Marks interior cells (global ids) whose faces use the first-order flux (cell averages, zero slopes)
-    /// until [`StructuredOperator::clear_low_order`]. Periodic images in the ghost layers are marked too, so
-    /// both copies of a periodic face agree and conservation holds.
-    pub fn set_low_order(&mut self, cells: &[usize]) {
-        let p = self.pad;
-        let periodic = self.bc.periodic();
-        for &c in cells {
-            let (i, j) = (c % p.nx, c / p.nx);
-            let mut is = vec![i + GHOST];
-            if periodic[0] && i < GHOST {
-                is.push(i + GHOST + p.nx);
+    /// The work plan of one direction: which faces belong to owned cells, which normal-sweep values they
+    /// read, and which of those depend on cells that are not owned (halo or ghost).
+    fn plan(d: &Dir, is_owned: &[bool], strip: bool) -> Plan {
+        let (len, lines) = (d.len, d.lines);
+        let own = |l: usize, p: i64| (0..len as i64).contains(&p) && is_owned[d.w(l, p as usize)];
+        let mut faces = vec![None; lines];
+        for (l, f) in faces.iter_mut().enumerate() {
+            let ps: Vec<usize> = (0..len).filter(|&p| own(l, p as i64)).collect();
+            if let (Some(&a), Some(&b)) = (ps.first(), ps.last()) {
+                *f = Some((a - 1, b + 1));
             }
-            if periodic[0] && i + GHOST >= p.nx {
-                is.push(i + GHOST + GHOST - p.nx);
-            }
-            let mut js = vec![j + p.gy];
-            if p.gy > 0 && periodic[1] && j < GHOST {
-                js.push(j + GHOST + p.ny);
-            }
-            if p.gy > 0 && periodic[1] && j + GHOST >= p.ny {
-                js.push(j + GHOST + GHOST - p.ny);
-            }
-            for &ii in &is {
-                for &jj in &js {
-                    self.low_order[jj * p.width + ii] = true;
+        }
+        let reach = if strip { 0 } else { 2 };
+        let mut sweep: Vec<Option<(usize, usize)>> = vec![None; lines];
+        for (l, s) in sweep.iter_mut().enumerate() {
+            let lo = l.saturating_sub(reach);
+            let hi = (l + reach).min(lines - 1);
+            for m in lo..=hi {
+                if let Some((a, b)) = faces[m] {
+                    *s = Some(match *s {
+                        None => (a, b),
+                        Some((x, y)) => (x.min(a), y.max(b)),
+                    });
                 }
+            }
+        }
+        let mut stale = vec![false; lines * len];
+        for l in 0..lines {
+            for p in 0..len {
+                stale[l * len + p] = (p as i64 - 2..=p as i64 + 3).any(|q| !own(l, q));
+            }
+        }
+        let st = |l: usize, p: usize| stale[l * len + p];
+        let mut inner = vec![false; lines * len];
+        for l in 0..lines {
+            if let Some((lo, hi)) = faces[l] {
+                for f in lo..hi {
+                    let near = |m: usize| !st(m, f - 1) && !st(m, f) && !st(m, f + 1);
+                    inner[l * len + f] = if strip {
+                        near(l)
+                    } else {
+                        (l - 2..=l + 2).all(|m| !st(m, f)) && (l - 1..=l + 1).all(near)
+                    };
+                }
+            }
+        }
+        Plan {
+            sweep,
+            faces,
+            stale,
+            inner,
+        }
+    }
+
+    /// A window array holding the benign placeholder everywhere.
+    pub fn new_state(&self) -> Vec<State> {
+        vec![UNUSED; self.pad.len()]
+    }
+
+    /// Global ids of the owned cells.
+    pub fn owned(&self) -> &[usize] {
+        &self.owned
+    }
+
+    /// Window position of owned cell `k` (index into [`StructuredOperator::owned`]).
+    #[inline(always)]
+    pub fn owned_slot(&self, k: usize) -> usize {
+        self.owned_slot[k]
+    }
+
+    /// Window positions of all owned cells.
+    pub fn owned_slots(&self) -> &[usize] {
+        &self.owned_slot
+    }
+
+    /// Writes the value of halo cell `h` into every window position that holds it.
+    #[inline]
+    pub fn put_halo(&self, w: &mut [State], h: usize, s: State) {
+        for &k in &self.halo_slots[h] {
+            w[k] = s;
+        }
+    }
+
+    /// Copies owned cells into their periodic images in the window.
+    pub fn copy_images(&self, w: &mut [State]) {
+        for &(from, to) in &self.self_images {
+            w[to] = w[from];
+        }
+    }
+
+    /// Marks cells (global ids) whose faces use the first-order flux (cell averages, zero slopes) until
+    /// [`StructuredOperator::clear_low_order`]. Periodic images and halo copies are marked too, so both sides
+    /// of a face (on any rank) agree and conservation holds.
+    pub fn set_low_order(&mut self, cells: &[usize]) {
+        for (k, c) in self.slot_cell.iter().enumerate() {
+            if *c != usize::MAX && cells.binary_search(c).is_ok() {
+                self.low_order[k] = true;
             }
         }
         self.any_low_order = self.low_order.iter().any(|&b| b);
@@ -238,7 +409,7 @@ impl StructuredOperator {
         }
     }
 
-    /// The padding of the state array this operator works on.
+    /// The window this operator works on.
     pub fn padded(&self) -> Padded {
         self.pad
     }
@@ -248,104 +419,120 @@ impl StructuredOperator {
         self.bc.periodic()
     }
 
-    /// Cells reached on each side along a face normal and across it (for stencils and halos).
-    pub fn reach(&self) -> (usize, usize) {
+    /// Cells reached along a face normal and across it: the stencil the halo is built from.
+    pub fn reach() -> (usize, usize) {
         (GHOST, 2)
     }
 
-    /// Fills the ghost cells of the padded state for time `t`.
+    /// Fills the boundary ghosts of the window for time `t` (after halos and periodic images).
     pub fn fill_ghosts(&self, w: &mut [State], t: f64) {
         self.bc.fill(w, t);
     }
 
-    /// The largest stable step `CFL·min_cells h/(|U| + c)`, `h = min(Δx, Δy)` (Δx for a strip), over the
-    /// interior of the padded state `w`.
-    pub fn max_dt(&self, w: &[State], cfl: f64) -> f64 {
-        let [hx, hy] = self.mesh.spacing;
-        let h = if self.mesh.is_strip() { hx } else { hx.min(hy) };
-        let p = self.pad;
+    /// The largest signal speed `|U| + c` over the owned cells (the stable step is `CFL·h/max`).
+    pub fn max_speed(&self, w: &[State]) -> f64 {
         let gas = self.gas;
-        let smax = (0..p.ny)
-            .into_par_iter()
-            .map(|j| {
-                (0..p.nx)
-                    .map(|i| {
-                        let s = &w[p.at(i, j)];
-                        let speed = (s[1] * s[1] + s[2] * s[2]).sqrt() / s[0];
-                        speed + gas.sound_speed(s)
-                    })
-                    .fold(0.0, f64::max)
+        self.owned_slot
+            .par_iter()
+            .map(|&k| {
+                let s = &w[k];
+                (s[1] * s[1] + s[2] * s[2]).sqrt() / s[0] + gas.sound_speed(s)
             })
-            .reduce(|| 0.0, f64::max);
-        cfl * h / smax
+            .reduce(|| 0.0, f64::max)
     }
 
-    /// Residuals `L(W)` and `∂ₜL(W)` of the padded state `w` (ghosts filled) for a step `dt`.
-    pub fn residual(&mut self, w: &[State], dt: f64, res: &mut Residual) {
-        for k in 0..self.dirs.len() {
-            let d = self.dirs[k];
-            self.normal_sweep(w, &d);
-            let (mut f0, mut fd) = (
-                std::mem::take(&mut self.f0[k]),
-                std::mem::take(&mut self.fd[k]),
-            );
-            self.face_fluxes(w, &d, dt, &mut f0, &mut fd);
-            self.f0[k] = f0;
-            self.fd[k] = fd;
+    /// The cell size in the time-step limit: `min(Δx, Δy)`, Δx for a strip.
+    pub fn min_spacing(&self) -> f64 {
+        let [hx, hy] = self.mesh.spacing;
+        if self.mesh.is_strip() {
+            hx
+        } else {
+            hx.min(hy)
         }
-        let (nx, ny) = (self.mesh.nx, self.mesh.ny);
+    }
+
+    /// Residuals `L(W)` and `∂ₜL(W)` of the owned cells when halos and ghosts of `w` are already filled.
+    pub fn residual(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        self.interior_phase(w, dt);
+        self.boundary_phase(w, dt, res);
+    }
+
+    /// First part of a stage: every normal-sweep value and face flux that reads owned cells only. Runs while
+    /// the halo messages travel; halo and ghost values of `w` may be stale.
+    pub fn interior_phase(&mut self, w: &[State], dt: f64) {
+        for k in 0..self.dirs.len() {
+            self.normal_sweep(w, k, false);
+            self.face_fluxes(w, k, dt, false);
+        }
+    }
+
+    /// Second part of a stage, once halos and ghosts are filled: the remaining sweep values and face fluxes,
+    /// then the residuals of the owned cells.
+    pub fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        for k in 0..self.dirs.len() {
+            self.normal_sweep(w, k, true);
+            self.face_fluxes(w, k, dt, true);
+        }
+        let p = self.pad;
+        let (width, height) = (p.width, p.height);
         let [hx, hy] = self.mesh.spacing;
         let (ix, iy) = (1.0 / hx, 1.0 / hy);
         let (fx0, fxd) = (&self.f0[0], &self.fd[0]);
         let fy = self.f0.get(1).zip(self.fd.get(1));
         res.l
-            .par_chunks_mut(nx)
-            .zip(res.lt.par_chunks_mut(nx))
-            .enumerate()
-            .for_each(|(j, (l, lt))| {
-                for i in 0..nx {
-                    let xf = j * (nx + 1) + i;
-                    let mut a = comb(&fx0[xf + 1], &fx0[xf], -ix, ix);
-                    let mut b = comb(&fxd[xf + 1], &fxd[xf], -ix, ix);
-                    if let Some((fy0, fyd)) = fy {
-                        let yf = i * (ny + 1) + j;
-                        let ay = comb(&fy0[yf + 1], &fy0[yf], -iy, iy);
-                        let by = comb(&fyd[yf + 1], &fyd[yf], -iy, iy);
-                        a = comb(&a, &ay, 1.0, 1.0);
-                        b = comb(&b, &by, 1.0, 1.0);
-                    }
-                    l[i] = a;
-                    lt[i] = b;
+            .par_iter_mut()
+            .zip(res.lt.par_iter_mut())
+            .zip(self.owned_slot.par_iter())
+            .for_each(|((l, lt), &k)| {
+                let (li, lj) = (k % width, k / width);
+                let xf = lj * width + li;
+                let mut a = comb(&fx0[xf], &fx0[xf - 1], -ix, ix);
+                let mut b = comb(&fxd[xf], &fxd[xf - 1], -ix, ix);
+                if let Some((fy0, fyd)) = fy {
+                    let yf = li * height + lj;
+                    let ay = comb(&fy0[yf], &fy0[yf - 1], -iy, iy);
+                    let by = comb(&fyd[yf], &fyd[yf - 1], -iy, iy);
+                    a = comb(&a, &ay, 1.0, 1.0);
+                    b = comb(&b, &by, 1.0, 1.0);
                 }
+                *l = a;
+                *lt = b;
             });
     }
 
-    /// Normal sweep of one direction: face values `fl`, `fr` and cell-end normal derivatives `dm`, `dp`.
-    fn normal_sweep(&mut self, w: &[State], d: &Dir) {
+    /// Normal sweep of direction `k`: face values `fl`, `fr` and cell-end normal derivatives `dm`, `dp` at
+    /// the positions the faces need, those that read non-owned cells (`stale`) or the others.
+    fn normal_sweep(&mut self, w: &[State], k: usize, stale: bool) {
         let weno = self.weno;
         let chars = self.characteristic;
         let gas = self.gas;
+        let d = self.dirs[k];
         let len = d.len;
-        let d = *d;
-        let n = d.lines * len;
-        self.fl[..n]
+        let plan = &self.plans[k];
+        let sw = &mut self.sweeps[k];
+        sw.fl
             .par_chunks_mut(len)
-            .zip(self.fr[..n].par_chunks_mut(len))
-            .zip(
-                self.dm[..n]
-                    .par_chunks_mut(len)
-                    .zip(self.dp[..n].par_chunks_mut(len)),
-            )
+            .zip(sw.fr.par_chunks_mut(len))
+            .zip(sw.dm.par_chunks_mut(len).zip(sw.dp.par_chunks_mut(len)))
             .enumerate()
             .for_each(|(line, ((fl, fr), (dm, dp)))| {
+                let Some((a, b)) = plan.sweep[line] else {
+                    return;
+                };
+                let st = &plan.stale[line * len..(line + 1) * len];
+                // Reads are clamped to the window: the values that reach past it (fl at the first position,
+                // fr at the last) are never used.
                 let at = |pos: usize| &w[d.w(line, pos.min(len - 1))];
-                // Face F between cells F and F+1, for F = 1 ..= len − 3.
-                for f in 1..len - 2 {
-                    let s: [&State; 6] = std::array::from_fn(|k| at(f + k - 2));
+                // Face F between cells F and F+1; positions a−1..=b feed the derivatives at a..=b.
+                for f in a - 1..=b {
+                    if st[f] != stale {
+                        continue;
+                    }
+                    let s: [&State; 6] = std::array::from_fn(|q| at((f + q).saturating_sub(2)));
                     if chars {
                         let avg = comb(s[2], s[3], 0.5, 0.5);
                         let e = Eigen::new(&gas, &avg, d.n);
-                        let q: [State; 6] = std::array::from_fn(|k| e.to_char(s[k]));
+                        let q: [State; 6] = std::array::from_fn(|q| e.to_char(s[q]));
                         let mut l = [0.0; 4];
                         let mut r = [0.0; 4];
                         for c in 0..4 {
@@ -364,30 +551,40 @@ impl StructuredOperator {
                     }
                 }
                 let ih = 1.0 / d.hn;
-                for c in 2..len - 2 {
+                for c in a..=b {
+                    if (st[c - 1] || st[c]) != stale {
+                        continue;
+                    }
                     let (a, b, m) = (fr[c - 1], fl[c], at(c));
-                    for k in 0..4 {
-                        dm[c][k] = (-4.0 * a[k] - 2.0 * b[k] + 6.0 * m[k]) * ih;
-                        dp[c][k] = (2.0 * a[k] + 4.0 * b[k] - 6.0 * m[k]) * ih;
+                    for q in 0..4 {
+                        dm[c][q] = (-4.0 * a[q] - 2.0 * b[q] + 6.0 * m[q]) * ih;
+                        dp[c][q] = (2.0 * a[q] + 4.0 * b[q] - 6.0 * m[q]) * ih;
                     }
                 }
             });
     }
 
-    /// Face fluxes of one direction, averaged over the Gauss points of each face: `[interior line][face]`.
-    fn face_fluxes(&self, w: &[State], d: &Dir, dt: f64, f0: &mut [State], fd: &mut [State]) {
-        let d = *d;
-        let nf = d.n_cells + 1;
+    /// Face fluxes of direction `k`, averaged over the Gauss points of each face, for the faces of owned
+    /// cells: the inner ones (`boundary == false`) or the others.
+    fn face_fluxes(&mut self, w: &[State], k: usize, dt: f64, boundary: bool) {
+        let d = self.dirs[k];
         let strip = d.lines == 1;
         let (gas, weno, params) = (self.gas, self.weno, self.flux);
         let gauss = &self.gauss;
-        let (fl, fr, dm, dp) = (&self.fl, &self.fr, &self.dm, &self.dp);
+        let sw = &self.sweeps[k];
+        let (fl, fr, dm, dp) = (&sw.fl, &sw.fr, &sw.dm, &sw.dp);
+        let plan = &self.plans[k];
         let len = d.len;
-        f0.par_chunks_mut(nf)
-            .zip(fd.par_chunks_mut(nf))
+        let (low_order, any_low) = (&self.low_order, self.any_low_order);
+        let (f0s, fds) = (&mut self.f0[k], &mut self.fd[k]);
+        f0s.par_chunks_mut(len)
+            .zip(fds.par_chunks_mut(len))
             .enumerate()
-            .for_each(|(lp, (f0, fd))| {
-                let line = d.gt + lp;
+            .for_each(|(line, (f0, fd))| {
+                let Some((lo, hi)) = plan.faces[line] else {
+                    return;
+                };
+                let inner = &plan.inner[line * len..(line + 1) * len];
                 let b = |l: usize, p: usize| l * len + p;
                 // Equilibrium normal derivative of the segment: (5/4)(W₁ − W₀) − (1/12)(W₂ − W₋₁), over h.
                 let eq = |l: usize, f: usize| -> State {
@@ -397,17 +594,18 @@ impl StructuredOperator {
                         &w[d.w(l, f + 1)],
                         &w[d.w(l, f + 2)],
                     );
-                    std::array::from_fn(|k| {
-                        (1.25 * (w1[k] - w0[k]) - (w2[k] - wm[k]) / 12.0) / d.hn
+                    std::array::from_fn(|q| {
+                        (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn
                     })
                 };
-                for face in 0..nf {
-                    let f = GHOST - 1 + face; // padded position of the left cell
+                for f in lo..hi {
+                    if inner[f] == boundary {
+                        continue;
+                    }
                     let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
                     let mut acc0 = [0.0; 4];
                     let mut accd = [0.0; 4];
-                    let low = self.any_low_order
-                        && (self.low_order[d.w(line, f)] || self.low_order[d.w(line, f + 1)]);
+                    let low = any_low && (low_order[d.w(line, f)] || low_order[d.w(line, f + 1)]);
                     if low {
                         let z = [0.0; 4];
                         let fp = FacePoint {
@@ -423,7 +621,8 @@ impl StructuredOperator {
                         acc0 = from_local(&a0, d.n);
                         accd = from_local(&ad, d.n);
                     } else if strip {
-                        let fp = self.point(
+                        let fp = point(
+                            &gas,
                             (fl[b(line, f)], dp[b(line, f)], [0.0; 4], cl),
                             (fr[b(line, f)], dm[b(line, f + 1)], [0.0; 4], cr),
                             eq(line, f),
@@ -437,12 +636,12 @@ impl StructuredOperator {
                         let tang = |arr: &Vec<State>, pos: usize| -> ([f64; 4], [f64; 4], State) {
                             let mut lo = [0.0; 4];
                             let mut hi = [0.0; 4];
-                            for k in 0..4 {
+                            for q in 0..4 {
                                 let v: [f64; 5] =
-                                    std::array::from_fn(|q| arr[b(line + q - 2, pos)][k]);
+                                    std::array::from_fn(|m| arr[b(line + m - 2, pos)][q]);
                                 let (a, bb) = weno.faces(v);
-                                lo[k] = a;
-                                hi[k] = bb;
+                                lo[q] = a;
+                                hi[q] = bb;
                             }
                             (lo, hi, arr[b(line, pos)])
                         };
@@ -467,59 +666,59 @@ impl StructuredOperator {
                             let mut nl = [0.0; 4];
                             let mut nr = [0.0; 4];
                             let mut n0 = [0.0; 4];
-                            for k in 0..4 {
-                                let (v, s) = parabola(la[k], lb[k], lm[k], d.ht, eta);
-                                wl[k] = v;
-                                tl[k] = d.tsign * s;
-                                let (v, s) = parabola(ra[k], rb[k], rm[k], d.ht, eta);
-                                wr[k] = v;
-                                tr[k] = d.tsign * s;
-                                nl[k] = quadratic(dlm[k], dl0[k], dlp[k], d.ht, eta);
-                                nr[k] = quadratic(drm[k], dr0[k], drp[k], d.ht, eta);
-                                n0[k] = quadratic(e_m[k], e_0[k], e_p[k], d.ht, eta);
+                            for q in 0..4 {
+                                let (v, s) = parabola(la[q], lb[q], lm[q], d.ht, eta);
+                                wl[q] = v;
+                                tl[q] = d.tsign * s;
+                                let (v, s) = parabola(ra[q], rb[q], rm[q], d.ht, eta);
+                                wr[q] = v;
+                                tr[q] = d.tsign * s;
+                                nl[q] = quadratic(dlm[q], dl0[q], dlp[q], d.ht, eta);
+                                nr[q] = quadratic(drm[q], dr0[q], drp[q], d.ht, eta);
+                                n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
                             }
-                            let fp = self.point((wl, nl, tl, cl), (wr, nr, tr, cr), n0, d.n);
+                            let fp = point(&gas, (wl, nl, tl, cl), (wr, nr, tr, cr), n0, d.n);
                             let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
                             let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
-                            for k in 0..4 {
-                                acc0[k] += wg * g0[k];
-                                accd[k] += wg * gd[k];
+                            for q in 0..4 {
+                                acc0[q] += wg * g0[q];
+                                accd[q] += wg * gd[q];
                             }
                         }
                     }
-                    f0[face] = acc0;
-                    fd[face] = accd;
+                    f0[f] = acc0;
+                    fd[f] = accd;
                 }
             });
     }
+}
 
-    /// A face point in the local frame, with the positivity fallback of pitfall g.5: a side whose
-    /// reconstructed state is not admissible uses its cell average with zero slopes.
-    #[inline(always)]
-    fn point(
-        &self,
-        left: (State, State, State, &State),
-        right: (State, State, State, &State),
-        n0: State,
-        n: [f64; 2],
-    ) -> FacePoint {
-        let side = |(w, dn, dt, avg): (State, State, State, &State)| {
-            if self.gas.admissible(&w) {
-                (to_local(&w, n), to_local(&dn, n), to_local(&dt, n))
-            } else {
-                (to_local(avg, n), [0.0; 4], [0.0; 4])
-            }
-        };
-        let (wl, nl, tl) = side(left);
-        let (wr, nr, tr) = side(right);
-        FacePoint {
-            wl,
-            nl,
-            tl,
-            wr,
-            nr,
-            tr,
-            n0: Some(to_local(&n0, n)),
+/// A face point in the local frame, with the positivity fallback of pitfall g.5: a side whose reconstructed
+/// state is not admissible uses its cell average with zero slopes.
+#[inline(always)]
+fn point(
+    gas: &Gas,
+    left: (State, State, State, &State),
+    right: (State, State, State, &State),
+    n0: State,
+    n: [f64; 2],
+) -> FacePoint {
+    let side = |(w, dn, dt, avg): (State, State, State, &State)| {
+        if gas.admissible(&w) {
+            (to_local(&w, n), to_local(&dn, n), to_local(&dt, n))
+        } else {
+            (to_local(avg, n), [0.0; 4], [0.0; 4])
         }
+    };
+    let (wl, nl, tl) = side(left);
+    let (wr, nr, tr) = side(right);
+    FacePoint {
+        wl,
+        nl,
+        tl,
+        wr,
+        nr,
+        tr,
+        n0: Some(to_local(&n0, n)),
     }
 }

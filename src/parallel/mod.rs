@@ -1,10 +1,17 @@
-//! The MPI communicator: start-up, launcher checks and rank/size queries.
+//! MPI: start-up with the launcher check, the communicator with its exact reductions (`comm`) and the halo
+//! exchange (`halo`).
 //!
-//! A binary started without `mpirun` runs as a one-rank job (MPI singleton). Distributed runs (partitioning,
-//! halos, collective I/O) arrive with the distributed-runs work; until then more than one rank is refused
-//! rather than letting N copies overwrite each other's output.
+//! A binary started without `mpirun` runs as a one-rank job (MPI singleton). MPI is called from the main
+//! thread only (rayon threads compute), so `MPI_THREAD_FUNNELED` is enough.
+
+pub mod comm;
+pub mod halo;
+
+pub use comm::Comm;
+pub use halo::HaloPlan;
 
 use mpi::traits::Communicator;
+use mpi::Threading;
 
 /// Errors at MPI start-up.
 #[derive(Debug, thiserror::Error)]
@@ -26,9 +33,6 @@ pub enum ParallelError {
         /// Size MPI reports.
         world: usize,
     },
-    /// More than one rank, which this version cannot use yet.
-    #[error("this version of gasket runs on one MPI rank only (got {0}); run without mpirun or with -np 1")]
-    TooManyRanks(usize),
 }
 
 /// The MPI environment of a run.
@@ -39,7 +43,8 @@ pub struct Parallel {
 impl Parallel {
     /// Initialises MPI and checks that the world matches the launcher.
     pub fn init() -> Result<Self, ParallelError> {
-        let universe = mpi::initialize().ok_or(ParallelError::Init)?;
+        let (universe, _) =
+            mpi::initialize_with_threading(Threading::Funneled).ok_or(ParallelError::Init)?;
         let world = universe.world().size() as usize;
         for var in [
             "OMPI_COMM_WORLD_SIZE",
@@ -73,12 +78,9 @@ impl Parallel {
         self.universe.world().size() as usize
     }
 
-    /// Refuses runs on more than one rank (until distributed runs are implemented).
-    pub fn require_single(&self) -> Result<(), ParallelError> {
-        match self.size() {
-            1 => Ok(()),
-            n => Err(ParallelError::TooManyRanks(n)),
-        }
+    /// The world communicator.
+    pub fn comm(&self) -> Comm {
+        Comm::new(self.universe.world())
     }
 
     /// Aborts every rank with `code` (used when one rank fails, so nothing hangs).

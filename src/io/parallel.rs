@@ -1,0 +1,795 @@
+//! Distributed snapshots and restart files: every MPI rank writes (and reads) only the cells it
+//! owns, straight into global-order datasets, with collective parallel-HDF5 (MPI-IO) calls.
+//!
+//! The file layout is the one documented in [`crate::io`], plus, when restart data is given,
+//!
+//! | path                 | type | shape     |
+//! |----------------------|------|-----------|
+//! | `/restart/conserved` | f64  | `[Nc, 4]` |
+//!
+//! with the caller's attributes (f64 arrays and UTF-8 strings) on the `/restart` group. All cell
+//! datasets are in global cell order whatever the rank count and the ownership, so a file written
+//! by any number of ranks reads back on any other number (and serially, with
+//! [`read_snapshot`](super::hdf5::read_snapshot)).
+//!
+//! How the parallel writes are done (parallel HDF5 1.10): the file is opened with the MPI-IO
+//! driver on the caller's communicator; groups, datasets and attributes are created by every
+//! rank with identical arguments (HDF5 metadata operations are collective); the cell datasets are
+//! chunked, shuffled and deflated, and written with one collective `H5Dwrite` per dataset in
+//! which each rank selects the union of the contiguous runs of its owned ids (a rank that owns
+//! nothing takes part with an empty selection). Filtered datasets need collective writes in
+//! parallel HDF5; it works with 1.10.8.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use hdf5::types::{TypeDescriptor, VarLenAscii, VarLenUnicode};
+use hdf5::{h5check, Dataset, Datatype, File, Group, H5Type, Location};
+use hdf5_sys::h5::{herr_t, hsize_t};
+use hdf5_sys::h5d::{H5Dget_space, H5Dread, H5Dwrite};
+use hdf5_sys::h5i::hid_t;
+use hdf5_sys::h5p::{
+    H5FD_mpio_xfer_t, H5Pclose, H5Pcreate, H5Pset_dxpl_mpio, H5P_CLS_DATASET_XFER,
+};
+use hdf5_sys::h5s::{
+    H5S_seloper_t, H5Sclose, H5Screate_simple, H5Sselect_hyperslab, H5Sselect_none,
+};
+use mpi::collective::SystemOperation;
+use mpi::raw::AsRaw;
+use mpi::topology::SimpleCommunicator;
+use mpi::traits::*;
+
+use crate::error::RunError;
+
+use super::{
+    ensure_parent_dir, output_error, tmp_path, write_atomic, xdmf, FieldsOut, MeshOut, Meta,
+};
+
+/// Deflate level of the compressed datasets (with the byte shuffle filter before it).
+const DEFLATE_LEVEL: u8 = 4;
+
+/// Rows per chunk of the cell and vertex datasets (512 KiB for `[N, 4]` f64).
+const CHUNK_ROWS: usize = 16_384;
+
+/// Test hook: the environment variable that makes [`write_snapshot`] crash mid-write.
+///
+/// When it is set to a non-empty substring of the file name being written (for example
+/// `checkpoint`), every rank calls [`std::process::abort`] after the datasets of `NAME.tmp` have
+/// been written but before that file is closed and renamed, which simulates a crash during
+/// output: the previous file at the final path must stay intact. For tests only.
+pub const CRASH_ENV: &str = "GASKET_TEST_CRASH_WRITING";
+
+/// Which global cells this rank writes (or reads).
+#[derive(Clone, Copy)]
+pub struct Dist<'a> {
+    /// The communicator of all ranks taking part; every rank of it must make the same call.
+    pub comm: &'a SimpleCommunicator,
+    /// Global number of cells.
+    pub n_cells: usize,
+    /// Global ids of the cells this rank owns, strictly increasing (may be empty). The ids of all
+    /// ranks together must be `0..n_cells`, each once.
+    pub owned: &'a [usize],
+}
+
+impl std::fmt::Debug for Dist<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dist")
+            .field("rank", &self.comm.rank())
+            .field("size", &self.comm.size())
+            .field("n_cells", &self.n_cells)
+            .field("n_owned", &self.owned.len())
+            .finish()
+    }
+}
+
+/// Restart state of the owned cells, written to the `/restart` group of a snapshot.
+#[derive(Debug, Clone, Copy)]
+pub struct RestartOut<'a> {
+    /// Conserved variables `(ρ, ρu, ρv, E)` of the owned cells, in `Dist::owned` order; stored
+    /// bit-exactly (lossless filters only).
+    pub conserved: &'a [[f64; 4]],
+    /// f64 attributes of the `/restart` group (any length, stored as 1-D arrays). The same on every rank.
+    pub attrs_f64: &'a [(&'a str, Vec<f64>)],
+    /// UTF-8 string attributes of the `/restart` group. The same on every rank.
+    pub attrs_str: &'a [(&'a str, String)],
+}
+
+/// Restart state read back by [`read_restart`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestartIn {
+    /// Simulated time (root attribute `time`).
+    pub time: f64,
+    /// Time-step number (root attribute `step`).
+    pub step: u64,
+    /// Conserved variables of the owned cells, in `owned` order.
+    pub conserved: Vec<[f64; 4]>,
+    /// Numeric attributes of the `/restart` group (integers converted to f64; scalars have length 1).
+    pub attrs_f64: BTreeMap<String, Vec<f64>>,
+    /// String attributes of the `/restart` group.
+    pub attrs_str: BTreeMap<String, String>,
+    /// The resolved case file the snapshot was written with (`/input/case_toml`).
+    pub case_toml: String,
+}
+
+/// Writes the snapshot `path` (and `NAME.xdmf` beside it) from all ranks of `dist.comm`.
+///
+/// Collective: every rank of `dist.comm` must call it with the same `path`, `n_cells`, `meta`,
+/// `mesh.vertices`, `mesh.nodes_per_cell` and restart attributes. `mesh.vertices` is the full
+/// global vertex array (each rank writes a contiguous block of it); `mesh.cells`,
+/// `mesh.partition`, all `fields` arrays and `restart.conserved` hold only the owned cells, in
+/// `dist.owned` order. With `restart`, the `/restart` group is added (see the module docs).
+///
+/// The input is checked first (lengths, ordering, vertex ids) and the ranks agree on the
+/// outcome, so bad input on one rank makes every rank return an error without touching the file.
+/// Then all ranks write `path.tmp` collectively and close it; rank 0 renames it over `path` and
+/// writes the XDMF file atomically, and every rank returns only after that (an error on rank 0
+/// there is returned by all ranks). An HDF5 failure during the write itself is returned by the
+/// rank that saw it only: the caller must then abort all ranks, as the others may be waiting in
+/// a collective call. A stale `path.tmp` may remain after such a failure; the previous file at
+/// `path` is never touched before the rename. See [`CRASH_ENV`] for the crash test hook.
+pub fn write_snapshot(
+    path: &Path,
+    dist: &Dist,
+    mesh: &MeshOut,
+    fields: &FieldsOut,
+    meta: &Meta,
+    restart: Option<&RestartOut>,
+) -> Result<(), RunError> {
+    let comm = dist.comm;
+    let local = check_output(path, dist, mesh, fields, restart);
+    let same = [
+        dist.n_cells as u64,
+        mesh.nodes_per_cell as u64,
+        mesh.vertices.len() as u64,
+        u64::from(restart.is_some()),
+    ];
+    agree(
+        comm,
+        local,
+        dist.owned.len(),
+        dist.n_cells,
+        &same,
+        &[
+            "n_cells",
+            "nodes_per_cell",
+            "the vertex count",
+            "whether restart data is written",
+        ],
+    )
+    .map_err(|m| output_error(path, m))?;
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    ensure_parent_dir(path)?;
+
+    let tmp = tmp_path(path);
+    write_file(&tmp, file_name, dist, mesh, fields, restart)
+        .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))?;
+    comm.barrier();
+
+    // Rank 0 adds the strings and attributes serially and puts the file in place; its outcome
+    // is broadcast so that every rank returns an error if it failed.
+    let mut placed = Ok(());
+    if comm.rank() == 0 {
+        placed = write_metadata(&tmp, meta, restart)
+            .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))
+            .and_then(|()| {
+                std::fs::rename(&tmp, path).map_err(|e| {
+                    output_error(
+                        path,
+                        format!("cannot rename {} into place: {e}", tmp.display()),
+                    )
+                })
+            })
+            .and_then(|()| {
+                let text = xdmf::xdmf_text(
+                    file_name,
+                    mesh.vertices.len(),
+                    dist.n_cells,
+                    mesh.nodes_per_cell,
+                    meta.time,
+                );
+                write_atomic(&path.with_extension("xdmf"), text.as_bytes())
+            });
+        if placed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+    let mut status = u8::from(placed.is_err());
+    comm.process_at_rank(0).broadcast_into(&mut status);
+    match (placed, status) {
+        (Err(e), _) => Err(e),
+        (Ok(()), 0) => Ok(()),
+        (Ok(()), _) => Err(output_error(
+            path,
+            "rank 0 could not finish the file (see its error)",
+        )),
+    }
+}
+
+/// Reads the restart state of the `owned` cells from `path`, on all ranks of `comm`.
+///
+/// Collective: every rank of `comm` must call it with the same `path` and `n_cells`; each reads
+/// only its own cells (one collective read of the union of its runs of ids). Works for any rank
+/// count and any ownership, whatever the rank count that wrote the file. `owned` must be strictly
+/// increasing and below `n_cells`; the ranks' ids together must cover `0..n_cells` once (checked
+/// as a count). Errors (the same on every rank when the file is the same): a missing file, a
+/// file that is not HDF5, a file without a `/restart` group ("not a restart file"), or a cell
+/// count that differs from `n_cells`.
+pub fn read_restart(
+    path: &Path,
+    comm: &SimpleCommunicator,
+    n_cells: usize,
+    owned: &[usize],
+) -> Result<RestartIn, RunError> {
+    let local = check_owned(n_cells, owned);
+    agree(
+        comm,
+        local,
+        owned.len(),
+        n_cells,
+        &[n_cells as u64],
+        &["n_cells"],
+    )
+    .map_err(|m| output_error(path, m))?;
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(output_error(path, "not a regular file")),
+        Err(e) => {
+            return Err(output_error(
+                path,
+                format!("cannot read the restart file: {e}"),
+            ))
+        }
+    }
+    let file = File::with_options()
+        .with_fapl(|p| p.mpio(comm.as_raw(), None))
+        .open(path)
+        .map_err(|e| output_error(path, format!("cannot open as an HDF5 file: {e}")))?;
+    let result = read_restart_contents(&file, n_cells, owned);
+    let closed = file.close();
+    let restart = result.map_err(|m| output_error(path, m))?;
+    closed.map_err(|e| output_error(path, format!("cannot close: {e}")))?;
+    Ok(restart)
+}
+
+/// Local checks of [`write_snapshot`]'s input on one rank.
+fn check_output(
+    path: &Path,
+    dist: &Dist,
+    mesh: &MeshOut,
+    fields: &FieldsOut,
+    restart: Option<&RestartOut>,
+) -> Result<(), String> {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or("the snapshot path needs a UTF-8 file name")?;
+    if path.with_extension("xdmf") == path {
+        return Err("the snapshot file must not itself end in .xdmf".into());
+    }
+    if file_name.is_empty() {
+        return Err("empty file name".into());
+    }
+    check_owned(dist.n_cells, dist.owned)?;
+    let npc = mesh.nodes_per_cell;
+    if npc < 3 {
+        return Err(format!(
+            "nodes_per_cell = {npc}: cells need at least 3 vertices"
+        ));
+    }
+    let n = dist.owned.len();
+    let mut lengths = vec![
+        ("cells", mesh.cells.len(), n * npc),
+        ("partition", mesh.partition.len(), n),
+        ("density", fields.density.len(), n),
+        ("velocity", fields.velocity.len(), n),
+        ("pressure", fields.pressure.len(), n),
+    ];
+    if let Some(r) = restart {
+        lengths.push(("restart conserved", r.conserved.len(), n));
+    }
+    for (name, len, want) in lengths {
+        if len != want {
+            return Err(format!(
+                "{name} has {len} entries but this rank owns {n} cells (expected {want})"
+            ));
+        }
+    }
+    let nv = mesh.vertices.len() as i64;
+    if let Some((i, &id)) = mesh
+        .cells
+        .iter()
+        .enumerate()
+        .find(|(_, &id)| id < 0 || id >= nv)
+    {
+        return Err(format!(
+            "cell {} refers to vertex {id}, outside 0..{nv}",
+            dist.owned[i / npc]
+        ));
+    }
+    if let Some(r) = restart {
+        let mut names: Vec<&str> = r
+            .attrs_f64
+            .iter()
+            .map(|a| a.0)
+            .chain(r.attrs_str.iter().map(|a| a.0))
+            .collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!("restart attribute {:?} given twice", w[0]));
+        }
+        if let Some(name) = names.iter().find(|n| n.is_empty() || n.contains('/')) {
+            return Err(format!("bad restart attribute name {name:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `owned` is strictly increasing and below `n_cells`.
+fn check_owned(n_cells: usize, owned: &[usize]) -> Result<(), String> {
+    if let Some(w) = owned.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(format!(
+            "owned cell ids are not strictly increasing ({} then {})",
+            w[0], w[1]
+        ));
+    }
+    match owned.last() {
+        Some(&last) if last >= n_cells => {
+            Err(format!("owned cell id {last} is outside 0..{n_cells}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Makes all ranks agree before any collective HDF5 call: on the local check results, on the
+/// total owned count (must be `n_cells`), and on `same` (values that must be equal on all ranks,
+/// named by `names`). Returns the same verdict on every rank (the local message where it failed
+/// locally).
+fn agree(
+    comm: &SimpleCommunicator,
+    local: Result<(), String>,
+    n_owned: usize,
+    n_cells: usize,
+    same: &[u64],
+    names: &[&str],
+) -> Result<(), String> {
+    let sums_in = [u64::from(local.is_err()), n_owned as u64];
+    let mut sums = [0u64; 2];
+    comm.all_reduce_into(&sums_in[..], &mut sums[..], SystemOperation::sum());
+    let mut lo = vec![0u64; same.len()];
+    let mut hi = vec![0u64; same.len()];
+    comm.all_reduce_into(same, &mut lo[..], SystemOperation::min());
+    comm.all_reduce_into(same, &mut hi[..], SystemOperation::max());
+    local?;
+    if sums[0] > 0 {
+        return Err(format!(
+            "{} other rank(s) rejected their data (see their errors)",
+            sums[0]
+        ));
+    }
+    if let Some(i) = (0..same.len()).find(|&i| lo[i] != hi[i]) {
+        return Err(format!("the ranks disagree on {}", names[i]));
+    }
+    if sums[1] != n_cells as u64 {
+        return Err(format!(
+            "the ranks own {} cells in total, but n_cells = {n_cells}",
+            sums[1]
+        ));
+    }
+    Ok(())
+}
+
+/// Contiguous runs `(first id, length)` of a strictly increasing id list.
+fn runs_of(ids: &[usize]) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &id in ids {
+        match runs.last_mut() {
+            Some((start, len)) if *start + *len == id => *len += 1,
+            _ => runs.push((id, 1)),
+        }
+    }
+    runs
+}
+
+/// Creates `tmp` and writes its numeric datasets collectively; every handle is closed before the file.
+fn write_file(
+    tmp: &Path,
+    file_name: &str,
+    dist: &Dist,
+    mesh: &MeshOut,
+    fields: &FieldsOut,
+    restart: Option<&RestartOut>,
+) -> hdf5::Result<()> {
+    let comm = dist.comm;
+    let file = File::with_options()
+        .with_fapl(|p| p.mpio(comm.as_raw(), None))
+        .create(tmp)?;
+    write_contents(&file, dist, mesh, fields, restart)?;
+    if let Ok(pattern) = std::env::var(CRASH_ENV) {
+        if !pattern.is_empty() && file_name.contains(&pattern) {
+            comm.barrier();
+            eprintln!(
+                "{CRASH_ENV}={pattern}: aborting while writing {}",
+                tmp.display()
+            );
+            std::process::abort();
+        }
+    }
+    file.close()
+}
+
+/// Writes the groups and the numeric datasets (collective).
+fn write_contents(
+    file: &File,
+    dist: &Dist,
+    mesh: &MeshOut,
+    fields: &FieldsOut,
+    restart: Option<&RestartOut>,
+) -> hdf5::Result<()> {
+    let nc = dist.n_cells;
+    let nv = mesh.vertices.len();
+    let npc = mesh.nodes_per_cell;
+    let runs = runs_of(dist.owned);
+    let (rank, size) = (dist.comm.rank() as usize, dist.comm.size() as usize);
+    let (v0, v1) = (nv * rank / size, nv * (rank + 1) / size);
+    let vertex_runs = if v1 > v0 {
+        vec![(v0, v1 - v0)]
+    } else {
+        Vec::new()
+    };
+
+    let g = file.create_group("mesh")?;
+    write_rows(
+        &g,
+        "vertices",
+        &[nv, 2],
+        &vertex_runs,
+        mesh.vertices[v0..v1].as_flattened(),
+    )?;
+    write_rows(&g, "cells", &[nc, npc], &runs, mesh.cells)?;
+    write_rows(&g, "partition", &[nc], &runs, mesh.partition)?;
+    drop(g);
+
+    let g = file.create_group("solution")?;
+    write_rows(&g, "density", &[nc], &runs, fields.density)?;
+    write_rows(
+        &g,
+        "velocity",
+        &[nc, 2],
+        &runs,
+        fields.velocity.as_flattened(),
+    )?;
+    write_rows(&g, "pressure", &[nc], &runs, fields.pressure)?;
+    drop(g);
+
+    if let Some(r) = restart {
+        let g = file.create_group("restart")?;
+        write_rows(&g, "conserved", &[nc, 4], &runs, r.conserved.as_flattened())?;
+    }
+    Ok(())
+}
+
+/// Adds the string datasets and all attributes to the closed file `tmp`, serially (rank 0
+/// only): parallel HDF5 1.10 cannot write variable-length strings to datasets ("Parallel IO does
+/// not support writing VL or region reference datatypes yet").
+fn write_metadata(tmp: &Path, meta: &Meta, restart: Option<&RestartOut>) -> hdf5::Result<()> {
+    let file = File::open_rw(tmp)?;
+    let g = file.create_group("input")?;
+    write_string_dataset(&g, "case_toml", meta.case_toml)?;
+    write_string_dataset(&g, "command_line", meta.command_line)?;
+    drop(g);
+
+    write_attr(&file, "time", &meta.time)?;
+    write_attr(&file, "step", &meta.step)?;
+    write_attr(&file, "gamma", &meta.gamma)?;
+    write_attr(&file, "case", &to_vlu(meta.case)?)?;
+    write_attr(&file, "scheme", &to_vlu(meta.scheme)?)?;
+    write_attr(&file, "version", &to_vlu(meta.version)?)?;
+    write_attr(&file, "ranks", &meta.ranks)?;
+    write_attr(&file, "threads", &meta.threads)?;
+
+    if let Some(r) = restart {
+        let g = file.group("restart")?;
+        for (name, values) in r.attrs_f64 {
+            g.new_attr::<f64>()
+                .shape([values.len()])
+                .create(*name)?
+                .write_raw(values)?;
+        }
+        for (name, value) in r.attrs_str {
+            write_attr(&g, name, &to_vlu(value)?)?;
+        }
+    }
+    file.close()
+}
+
+/// Creates the global dataset `name` of `shape` (rows first) and writes this rank's `runs` of
+/// rows from `data` (rows in increasing id order), collectively. Non-empty datasets are chunked,
+/// shuffled and deflated.
+fn write_rows<T: H5Type>(
+    group: &Group,
+    name: &str,
+    shape: &[usize],
+    runs: &[(usize, usize)],
+    data: &[T],
+) -> hdf5::Result<()> {
+    let rows = shape[0];
+    let builder = group.new_dataset::<T>().shape(shape);
+    let ds = if rows == 0 {
+        builder.create(name)?
+    } else {
+        let mut chunk = shape.to_vec();
+        chunk[0] = rows.min(CHUNK_ROWS);
+        builder
+            .chunk(chunk)
+            .shuffle()
+            .deflate(DEFLATE_LEVEL)
+            .create(name)?
+    };
+    if rows == 0 {
+        return Ok(());
+    }
+    let io = Transfer::new(&ds, shape, runs, data.len())?;
+    let dtype = Datatype::from_type::<T>()?;
+    hdf5::sync::sync(|| {
+        // SAFETY: the memory space has exactly data.len() elements of type T (checked in
+        // Transfer::new), and the handles are valid until `io` is dropped.
+        h5check(unsafe {
+            H5Dwrite(
+                ds.id(),
+                dtype.id(),
+                io.mem.0,
+                io.file.0,
+                io.dxpl.0,
+                data.as_ptr().cast(),
+            )
+        })
+    })
+    .map(|_| ())
+    .map_err(|e| hdf5::Error::from(format!("collective write of {name}: {e}")))
+}
+
+/// Reads this rank's `runs` of rows of `ds` (global shape `shape`) collectively, in increasing id order.
+fn read_rows<T: H5Type + Copy + Default>(
+    ds: &Dataset,
+    shape: &[usize],
+    runs: &[(usize, usize)],
+) -> hdf5::Result<Vec<T>> {
+    let cols: usize = shape[1..].iter().product();
+    let n: usize = runs.iter().map(|r| r.1).sum::<usize>() * cols;
+    let mut out = vec![T::default(); n];
+    let io = Transfer::new(ds, shape, runs, n)?;
+    let dtype = Datatype::from_type::<T>()?;
+    hdf5::sync::sync(|| {
+        // SAFETY: `out` has exactly n elements of type T, the memory space has n elements.
+        h5check(unsafe {
+            H5Dread(
+                ds.id(),
+                dtype.id(),
+                io.mem.0,
+                io.file.0,
+                io.dxpl.0,
+                out.as_mut_ptr().cast(),
+            )
+        })
+    })
+    .map_err(|e| hdf5::Error::from(format!("collective read: {e}")))?;
+    Ok(out)
+}
+
+/// An HDF5 identifier closed on drop.
+struct Handle(hid_t, unsafe extern "C" fn(hid_t) -> herr_t);
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        let (id, close) = (self.0, self.1);
+        // SAFETY: the id was returned by a successful create call and is closed only here.
+        hdf5::sync::sync(|| unsafe {
+            close(id);
+        });
+    }
+}
+
+/// Dataspaces and transfer property list of one collective `H5Dwrite`/`H5Dread`.
+struct Transfer {
+    mem: Handle,
+    file: Handle,
+    dxpl: Handle,
+}
+
+impl Transfer {
+    /// Selects the rows of `runs` in the file space of `ds` (an empty selection if there are
+    /// none) and a 1-D memory space of `n_mem` elements, which must match the selection.
+    fn new(
+        ds: &Dataset,
+        shape: &[usize],
+        runs: &[(usize, usize)],
+        n_mem: usize,
+    ) -> hdf5::Result<Self> {
+        let cols: usize = shape[1..].iter().product();
+        let n_sel: usize = runs.iter().map(|r| r.1).sum::<usize>() * cols;
+        if n_sel != n_mem {
+            return Err(
+                format!("{n_mem} elements in memory for {n_sel} selected in the file").into(),
+            );
+        }
+        if ds.shape() != shape {
+            return Err(format!("dataset shape {:?}, expected {shape:?}", ds.shape()).into());
+        }
+        hdf5::sync::sync(|| unsafe {
+            // SAFETY: plain HDF5 C calls on ids owned by the guards created here.
+            let file = Handle(h5check(H5Dget_space(ds.id()))?, H5Sclose);
+            if runs.is_empty() {
+                h5check(H5Sselect_none(file.0))?;
+            }
+            let mut count: Vec<hsize_t> = shape.iter().map(|&d| d as hsize_t).collect();
+            let mut start: Vec<hsize_t> = vec![0; shape.len()];
+            for (i, &(first, len)) in runs.iter().enumerate() {
+                start[0] = first as hsize_t;
+                count[0] = len as hsize_t;
+                let op = if i == 0 {
+                    H5S_seloper_t::H5S_SELECT_SET
+                } else {
+                    H5S_seloper_t::H5S_SELECT_OR
+                };
+                h5check(H5Sselect_hyperslab(
+                    file.0,
+                    op,
+                    start.as_ptr(),
+                    std::ptr::null(),
+                    count.as_ptr(),
+                    std::ptr::null(),
+                ))?;
+            }
+            let dims = [n_mem.max(1) as hsize_t];
+            let mem = Handle(
+                h5check(H5Screate_simple(1, dims.as_ptr(), std::ptr::null()))?,
+                H5Sclose,
+            );
+            if n_mem == 0 {
+                h5check(H5Sselect_none(mem.0))?;
+            }
+            let dxpl = Handle(h5check(H5Pcreate(*H5P_CLS_DATASET_XFER))?, H5Pclose);
+            h5check(H5Pset_dxpl_mpio(
+                dxpl.0,
+                H5FD_mpio_xfer_t::H5FD_MPIO_COLLECTIVE,
+            ))?;
+            Ok(Transfer { mem, file, dxpl })
+        })
+    }
+}
+
+/// Converts text to an HDF5 variable-length UTF-8 string (fails on interior NUL bytes).
+fn to_vlu(s: &str) -> hdf5::Result<VarLenUnicode> {
+    VarLenUnicode::from_str(s).map_err(|e| hdf5::Error::from(format!("string {s:?}: {e}")))
+}
+
+/// Writes a scalar variable-length UTF-8 string dataset.
+fn write_string_dataset(group: &Group, name: &str, text: &str) -> hdf5::Result<()> {
+    let ds = group
+        .new_dataset::<VarLenUnicode>()
+        .shape(())
+        .create(name)?;
+    ds.write_scalar(&to_vlu(text)?)
+}
+
+/// Writes a scalar attribute on `loc`.
+fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hdf5::Result<()> {
+    loc.new_attr::<T>()
+        .shape(())
+        .create(name)?
+        .write_scalar(value)
+}
+
+/// Reads the restart group, the conserved variables of `owned`, `time`, `step` and the case text.
+fn read_restart_contents(
+    file: &File,
+    n_cells: usize,
+    owned: &[usize],
+) -> Result<RestartIn, String> {
+    if !file.link_exists("restart") || file.group("restart").is_err() {
+        return Err("not a restart file: written without restart data (no /restart group)".into());
+    }
+    let group = file
+        .group("restart")
+        .map_err(|e| format!("cannot open /restart: {e}"))?;
+    let ds = group
+        .dataset("conserved")
+        .map_err(|e| format!("cannot open /restart/conserved: {e}"))?;
+    let shape = ds.shape();
+    if shape.len() != 2 || shape[1] != 4 {
+        return Err(format!(
+            "/restart/conserved has shape {shape:?}, expected [Nc, 4]"
+        ));
+    }
+    if shape[0] != n_cells {
+        return Err(format!(
+            "the restart file has {} cells, the case mesh has {n_cells}",
+            shape[0]
+        ));
+    }
+    let flat = read_rows::<f64>(&ds, &shape, &runs_of(owned))
+        .map_err(|e| format!("cannot read /restart/conserved: {e}"))?;
+    drop(ds);
+    let conserved = flat
+        .chunks_exact(4)
+        .map(|c| [c[0], c[1], c[2], c[3]])
+        .collect();
+
+    let mut attrs_f64 = BTreeMap::new();
+    let mut attrs_str = BTreeMap::new();
+    let names = group
+        .attr_names()
+        .map_err(|e| format!("cannot list the attributes of /restart: {e}"))?;
+    for name in names {
+        let bad = |e: hdf5::Error| format!("cannot read attribute /restart:{name}: {e}");
+        let attr = group.attr(&name).map_err(bad)?;
+        let desc = attr.dtype().and_then(|t| t.to_descriptor()).map_err(bad)?;
+        match desc {
+            TypeDescriptor::Float(_) | TypeDescriptor::Integer(_) | TypeDescriptor::Unsigned(_) => {
+                attrs_f64.insert(name.clone(), attr.read_raw::<f64>().map_err(bad)?);
+            }
+            TypeDescriptor::VarLenUnicode | TypeDescriptor::VarLenAscii => {
+                let s = attr
+                    .read_scalar::<VarLenUnicode>()
+                    .map(|s| s.as_str().to_owned())
+                    .or_else(|_| {
+                        attr.read_scalar::<VarLenAscii>()
+                            .map(|s| s.as_str().to_owned())
+                    })
+                    .map_err(bad)?;
+                attrs_str.insert(name.clone(), s);
+            }
+            other => {
+                return Err(format!(
+                    "attribute /restart:{name} has unsupported type {other}"
+                ));
+            }
+        }
+    }
+    drop(group);
+
+    let time = file
+        .attr("time")
+        .and_then(|a| a.read_scalar::<f64>())
+        .map_err(|e| format!("cannot read root attribute time: {e}"))?;
+    let step = super::hdf5::read_step(file)?;
+    let case_toml = super::hdf5::read_string_dataset(file, "input/case_toml")?;
+    Ok(RestartIn {
+        time,
+        step,
+        conserved,
+        attrs_f64,
+        attrs_str,
+        case_toml,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! MPI is not initialised in unit tests: a singleton `MPI_Init` forks a helper process that
+    //! inherits the open file descriptors (and HDF5's file locks) of concurrently running tests.
+    //! The collective paths are tested under `mpirun` by `examples/par_io.rs`.
+    use super::*;
+
+    #[test]
+    fn runs_are_contiguous_blocks() {
+        assert_eq!(runs_of(&[]), vec![]);
+        assert_eq!(runs_of(&[3]), vec![(3, 1)]);
+        assert_eq!(runs_of(&[0, 1, 2, 5, 7, 8]), vec![(0, 3), (5, 1), (7, 2)]);
+    }
+
+    #[test]
+    fn owned_ids_are_checked() {
+        assert!(check_owned(4, &[0, 1, 3]).is_ok());
+        assert!(check_owned(4, &[]).is_ok());
+        assert!(check_owned(4, &[1, 1])
+            .unwrap_err()
+            .contains("strictly increasing"));
+        assert!(check_owned(4, &[2, 1]).is_err());
+        assert!(check_owned(4, &[4]).unwrap_err().contains("outside 0..4"));
+    }
+}

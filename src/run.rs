@@ -1,0 +1,772 @@
+//! A whole run on every rank: partition, set-up or restart, the time loop with output, checkpoint and
+//! end times hit exactly, stop requests by signal, progress lines, and the run summary.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::case::LoadedCase;
+use crate::error::RunError;
+use crate::io::{self, FieldsOut, MeshOut, Meta};
+use crate::mesh::StructuredMesh;
+use crate::parallel::Comm;
+use crate::solver::{scheme_name, Errors, Solver, Timers};
+
+/// How a run is launched (everything that is not in the case file).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Output directory.
+    pub output_dir: PathBuf,
+    /// Rayon threads per rank.
+    pub threads: usize,
+    /// The command line, stored in every output file.
+    pub command_line: String,
+    /// Print progress lines (rank 0 only).
+    pub progress: bool,
+    /// Continue from this checkpoint (or `final.h5`) instead of the initial condition.
+    pub restart: Option<PathBuf>,
+}
+
+/// Drift of the conserved totals between the initial and the final state.
+#[derive(Debug, Clone, Serialize)]
+pub struct Drift {
+    /// Initial totals ∫ρ, ∫ρU, ∫ρV, ∫ρE.
+    pub initial: [f64; 4],
+    /// Final totals.
+    pub last: [f64; 4],
+    /// `final − initial` per quantity.
+    pub absolute: [f64; 4],
+    /// `|final − initial| / Σᵢ|Wᵢ||Ωᵢ|` at the start (the total of absolute values, so that a quantity whose
+    /// total is zero, such as the momentum of a shock tube, still gets a meaningful scale).
+    pub relative: [f64; 4],
+}
+
+/// Minimum, mean and maximum over ranks.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Spread {
+    /// Smallest value over ranks.
+    pub min: f64,
+    /// Mean over ranks.
+    pub mean: f64,
+    /// Largest value over ranks.
+    pub max: f64,
+}
+
+impl Spread {
+    fn of(v: &[f64]) -> Self {
+        let n = v.len().max(1) as f64;
+        Spread {
+            min: v.iter().copied().fold(f64::INFINITY, f64::min),
+            mean: v.iter().sum::<f64>() / n,
+            max: v.iter().copied().fold(0.0, f64::max),
+        }
+    }
+}
+
+/// The time split of one rank.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankTiming {
+    /// Rank.
+    pub rank: usize,
+    /// Seconds computing.
+    pub compute: f64,
+    /// Seconds waiting for halo messages.
+    pub halo_wait: f64,
+    /// Seconds writing output.
+    pub io: f64,
+    /// Cells owned.
+    pub owned_cells: usize,
+    /// Halo cells received per exchange.
+    pub halo_cells: usize,
+}
+
+/// Where the time of the loop went, over ranks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    /// Computing, per rank.
+    pub compute: Spread,
+    /// Waiting for halos, per rank.
+    pub halo_wait: Spread,
+    /// Writing output, per rank.
+    pub io: Spread,
+    /// Every rank.
+    pub per_rank: Vec<RankTiming>,
+}
+
+/// The partition and the communication it implies.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartitionInfo {
+    /// Where it came from: `metis`, `single` or `file:NAME`.
+    pub source: String,
+    /// Faces between cells of different ranks (periodic faces included).
+    pub edge_cut: usize,
+    /// Largest part over the mean part (cells).
+    pub imbalance: f64,
+    /// Halo cells summed over ranks (received per exchange).
+    pub halo_cells: usize,
+    /// Bytes sent per exchange, summed over ranks.
+    pub halo_bytes_per_exchange: usize,
+    /// Halo exchanges per time step (one per stage).
+    pub exchanges_per_step: u32,
+    /// Most neighbour ranks of any rank.
+    pub neighbours_max: usize,
+}
+
+/// The run summary written to `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Case name.
+    pub case: String,
+    /// Scheme description.
+    pub scheme: String,
+    /// Number of cells.
+    pub cells: usize,
+    /// MPI ranks.
+    pub ranks: usize,
+    /// Rayon threads per rank.
+    pub threads: usize,
+    /// Time steps taken (counted from the start of the run, including before a restart).
+    pub steps: u64,
+    /// Steps taken by this process (after the restart, if any).
+    pub steps_this_run: u64,
+    /// Stages per step (2 for S2O4).
+    pub stages_per_step: u32,
+    /// Final simulated time.
+    pub final_time: f64,
+    /// Checkpoint or final file this run started from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restarted_from: Option<String>,
+    /// Wall seconds of the time loop (excluding set-up, including output inside the loop).
+    pub wall_seconds: f64,
+    /// Wall seconds spent writing snapshots and checkpoints inside the time loop (rank 0).
+    pub output_seconds: f64,
+    /// Cell updates (cells × steps) per wall second of the loop without output.
+    pub cell_updates_per_second: f64,
+    /// The same per core (ranks × threads).
+    pub cell_updates_per_second_per_core: f64,
+    /// Wall µs × cores / (cells × steps × stages).
+    pub us_per_cell_per_stage_per_core: f64,
+    /// Time split over ranks.
+    pub timing: Timing,
+    /// Largest over mean compute time of the ranks.
+    pub load_imbalance: f64,
+    /// Partition and halo figures.
+    pub partition: PartitionInfo,
+    /// Conservation drift.
+    pub conservation: Drift,
+    /// Density errors, when the case has an exact solution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub density_errors: Option<Errors>,
+    /// Files written.
+    pub outputs: Vec<String>,
+    /// gasket version.
+    pub version: String,
+}
+
+/// Splits the mesh over `comm.size()` ranks: the stored partition the case names, or METIS on the dual
+/// graph (computed on rank 0 and broadcast). The graph handed to METIS leaves out periodic faces so each
+/// part stays compact in index space (the window a rank stores is its bounding box); the edge cut reported
+/// counts them.
+pub fn partition_mesh(
+    lc: &LoadedCase,
+    mesh: &StructuredMesh,
+    periodic: [bool; 2],
+    comm: &Comm,
+) -> Result<(Vec<i32>, String, usize, f64), RunError> {
+    let n = mesh.n_cells();
+    let size = comm.size();
+    let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
+    let full =
+        gasket_partition::DualGraph::from_pairs(n, mesh.face_pairs(periodic)).map_err(perr)?;
+    let (parts, source) = if let Some(p) = &lc.case.partition {
+        let name = p.name.clone().unwrap_or_else(|| format!("n{size}"));
+        let (parts, key) = io::read_partition(Path::new(&p.file), &name)
+            .map_err(|e| RunError::Partition(e.to_string()))?;
+        if key != mesh_key(mesh) {
+            return Err(RunError::Partition(format!(
+                "{}: partitioning {name} was made for mesh {key}, the case has mesh {}",
+                p.file,
+                mesh_key(mesh)
+            )));
+        }
+        if parts.len() != n {
+            return Err(RunError::Partition(format!(
+                "{}: partitioning {name} has {} cells, the mesh {n}",
+                p.file,
+                parts.len()
+            )));
+        }
+        let np = parts.iter().copied().max().unwrap_or(0) as usize + 1;
+        if np != size || parts.iter().any(|&q| q < 0) {
+            return Err(RunError::Partition(format!(
+                "{}: partitioning {name} has {np} parts but the run has {size} ranks (make one with \
+                 gasket partition CASE --parts {size})",
+                p.file
+            )));
+        }
+        (parts, format!("file:{name}"))
+    } else if size == 1 {
+        (vec![0; n], "single".to_string())
+    } else {
+        let mut parts = vec![0i32; n];
+        if comm.is_root() {
+            parts = metis_parts(mesh, size)?;
+        }
+        comm.broadcast_i32(&mut parts);
+        (parts, "metis".to_string())
+    };
+    let rep = gasket_partition::report(&full, &parts, None).map_err(perr)?;
+    Ok((parts, source, rep.edge_cut, rep.imbalance))
+}
+
+/// METIS k-way parts of a structured mesh (dual graph without periodic faces).
+pub fn metis_parts(mesh: &StructuredMesh, n_parts: usize) -> Result<Vec<i32>, RunError> {
+    let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
+    let g =
+        gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs([false, false]))
+            .map_err(perr)?;
+    gasket_partition::partition(&g, n_parts, None).map_err(perr)
+}
+
+/// A string that identifies a mesh (partition and restart files record it).
+pub fn mesh_key(mesh: &StructuredMesh) -> String {
+    format!(
+        "rectangle {}x{} origin [{:e}, {:e}] spacing [{:e}, {:e}]",
+        mesh.nx, mesh.ny, mesh.origin[0], mesh.origin[1], mesh.spacing[0], mesh.spacing[1]
+    )
+}
+
+/// The parts of the case that a restart must match: everything but `[time] end, max_steps`, `[output]`
+/// and `[partition]`, as TOML.
+fn restart_key(lc: &LoadedCase) -> String {
+    let mut c = lc.case.clone();
+    c.time.end = 0.0;
+    c.time.max_steps = None;
+    c.output = Default::default();
+    c.partition = None;
+    c.name = None;
+    c.description.clear();
+    toml::to_string(&c).unwrap_or_default()
+}
+
+/// Loop state that a checkpoint carries besides the solution.
+#[derive(Debug, Clone, Copy)]
+struct LoopState {
+    snap_index: u64,
+    ckpt_index: u64,
+    initial: [f64; 4],
+    scale: [f64; 4],
+}
+
+/// Which signal asked the run to stop (0: none). Set by the signal handlers.
+fn stop_flag() -> Arc<AtomicUsize> {
+    let flag = Arc::new(AtomicUsize::new(0));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGUSR1] {
+        let _ = signal_hook::flag::register_usize(sig, Arc::clone(&flag), sig as usize);
+    }
+    flag
+}
+
+/// Test hook: `GASKET_TEST_FAIL=RANK:STEP` makes that rank fail with an I/O error at that step, so tests can
+/// check that one rank's error stops every rank.
+fn injected_failure(rank: usize, step: u64) -> Option<RunError> {
+    let v = std::env::var("GASKET_TEST_FAIL").ok()?;
+    let (r, s) = v.split_once(':')?;
+    (r.trim().parse::<usize>().ok()? == rank && s.trim().parse::<u64>().ok()? == step).then(|| {
+        RunError::Output {
+            path: PathBuf::from("(injected)"),
+            message: format!("failure injected by GASKET_TEST_FAIL={v}"),
+        }
+    })
+}
+
+/// Runs a case to its end time on every rank of `comm`, writing snapshots, checkpoints, `final.h5` and
+/// (rank 0) `summary.json` into the output directory.
+pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, RunError> {
+    let case = &lc.case;
+    let dir = &opts.output_dir;
+    if comm.is_root() {
+        std::fs::create_dir_all(dir).map_err(|e| RunError::Output {
+            path: dir.clone(),
+            message: format!("cannot create the output directory: {e}"),
+        })?;
+    }
+    comm.barrier();
+    let mesh = StructuredMesh::from_section(&case.mesh);
+    let gas = crate::physics::Gas::new(case.gas.gamma).expect("validated");
+    let periodic = crate::scheme::boundary::BoundarySet::new(
+        &case.mesh.boundary,
+        &gas,
+        &mesh,
+        crate::scheme::boundary::Padded::new(&mesh),
+    )
+    .periodic();
+    let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodic, &comm)?;
+    let ranks = comm.size();
+    let mut s = Solver::new(lc, comm, parts)?;
+    let n = mesh.n_cells();
+    let end = case.time.end;
+    let every = case.output.every.filter(|&e| e > 0.0);
+    let ckpt_every = case.output.checkpoint_every;
+    let mut outputs = Vec::new();
+    let mut ls;
+    if let Some(path) = &opts.restart {
+        let r = read_restart(&mut s, path, lc)?;
+        ls = r;
+    } else {
+        let initial = s.sums(|x| x).unwrap_or_default();
+        let scale = s.sums(f64::abs).unwrap_or_default();
+        ls = LoopState {
+            snap_index: 0,
+            ckpt_index: 1,
+            initial,
+            scale,
+        };
+        if every.is_some() {
+            let p = dir.join(format!("snapshot_{:04}.h5", ls.snap_index));
+            write_state(&s, &p, lc, opts, None)?;
+            outputs.push(p.display().to_string());
+            ls.snap_index += 1;
+        }
+    }
+    let next_after = |e: Option<f64>, k: u64, t: f64| -> f64 {
+        match e {
+            Some(e) if e * (k as f64) > t => e * (k as f64),
+            _ => f64::INFINITY,
+        }
+    };
+    let mut next_snap = next_after(every, ls.snap_index, s.time);
+    let mut next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
+    if ckpt_every.is_some() {
+        // After a restart the counter may lag behind the time: skip checkpoint times already passed.
+        while next_ckpt.is_infinite()
+            && ckpt_every.is_some_and(|e| e * ls.ckpt_index as f64 <= s.time)
+        {
+            ls.ckpt_index += 1;
+            next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
+        }
+    }
+    let stop = stop_flag();
+    let started = Instant::now();
+    let mut last_print = Instant::now();
+    let max_steps = case.time.max_steps.unwrap_or(u64::MAX);
+    let first_step = s.step;
+    let t_begin = s.time;
+    let is_root = s.comm().is_root();
+    let checkpoint = dir.join("checkpoint.h5");
+    while s.time < end && s.step < max_steps {
+        let (mut dt, sig) = s.stable_dt(case.time.cfl, stop.load(Ordering::Relaxed) as f64);
+        if sig > 0.0 {
+            let t0 = Instant::now();
+            write_state(&s, &checkpoint, lc, opts, Some(&ls))?;
+            s.timers.io += t0.elapsed().as_secs_f64();
+            return Err(RunError::Interrupted {
+                signal: sig as i32,
+                step: s.step,
+                time: s.time,
+                checkpoint,
+            });
+        }
+        let target = end.min(next_snap).min(next_ckpt);
+        // Clip to hit output and end times exactly; absorb a sliver smaller than 1e-9·dt into this step.
+        let clipped = s.time + dt * (1.0 + 1e-9) >= target;
+        if clipped {
+            dt = target - s.time;
+        }
+        if !(dt.is_finite() && dt > 0.0) {
+            return Err(RunError::BadTimeStep {
+                step: s.step,
+                time: s.time,
+                dt,
+            });
+        }
+        if let Some(e) = injected_failure(s.comm().rank(), s.step) {
+            return Err(e);
+        }
+        s.advance(dt)?;
+        s.time = if clipped { target } else { s.time + dt };
+        if s.time >= next_snap {
+            let t0 = Instant::now();
+            let p = dir.join(format!("snapshot_{:04}.h5", ls.snap_index));
+            write_state(&s, &p, lc, opts, None)?;
+            outputs.push(p.display().to_string());
+            ls.snap_index += 1;
+            next_snap = next_after(every, ls.snap_index, s.time);
+            s.timers.io += t0.elapsed().as_secs_f64();
+        }
+        if s.time >= next_ckpt {
+            let t0 = Instant::now();
+            ls.ckpt_index += 1;
+            write_state(&s, &checkpoint, lc, opts, Some(&ls))?;
+            next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
+            s.timers.io += t0.elapsed().as_secs_f64();
+        }
+        if opts.progress
+            && is_root
+            && (last_print.elapsed().as_secs_f64() >= case.output.progress || s.time >= end)
+        {
+            last_print = Instant::now();
+            let el = started.elapsed().as_secs_f64();
+            let done = s.step - first_step;
+            let eta = el / (s.time - t_begin) * (end - s.time);
+            println!(
+                "step {:>7}  t = {:.6e} / {:.4e}  dt = {:.3e}  {:5.1}%  {:.3e} cell-updates/s  ETA {}",
+                s.step,
+                s.time,
+                end,
+                dt,
+                100.0 * s.time / end,
+                n as f64 * done as f64 / el,
+                fmt_eta(eta)
+            );
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let fin = dir.join("final.h5");
+    let t0 = Instant::now();
+    write_state(&s, &fin, lc, opts, Some(&ls))?;
+    s.timers.io += t0.elapsed().as_secs_f64();
+    outputs.push(fin.display().to_string());
+    let last = s.sums(|x| x);
+    let errors = s.density_errors(lc);
+    let timers = gather_timers(&s);
+    let halo_bytes = s.comm().all_gather(&[s.halo().bytes_sent() as u64]);
+    let neighbours = s.comm().all_gather(&[s.halo().neighbours() as u64]);
+    let stages = s.stages();
+    let steps_run = s.step - first_step;
+    let summary = timers.map(|(per_rank, spreads)| {
+        let last = last.unwrap_or_default();
+        let absolute: [f64; 4] = std::array::from_fn(|k| last[k] - ls.initial[k]);
+        let relative: [f64; 4] =
+            std::array::from_fn(|k| absolute[k].abs() / ls.scale[k].max(f64::MIN_POSITIVE));
+        let io_root = per_rank[0].io;
+        let loop_wall = (wall - io_root).max(1e-12);
+        let updates = n as f64 * steps_run as f64;
+        let cores = (opts.threads * ranks) as f64;
+        let (compute, halo_wait, io) = spreads;
+        Summary {
+            case: lc.name.clone(),
+            scheme: scheme_name(lc),
+            cells: n,
+            ranks,
+            threads: opts.threads,
+            steps: s.step,
+            steps_this_run: steps_run,
+            stages_per_step: stages,
+            final_time: s.time,
+            restarted_from: opts.restart.as_ref().map(|p| p.display().to_string()),
+            wall_seconds: wall,
+            output_seconds: io_root,
+            cell_updates_per_second: updates / loop_wall,
+            cell_updates_per_second_per_core: updates / loop_wall / cores,
+            us_per_cell_per_stage_per_core: loop_wall * 1e6 * cores
+                / (updates * stages as f64).max(1.0),
+            load_imbalance: compute.max / compute.mean.max(1e-300),
+            timing: Timing {
+                compute,
+                halo_wait,
+                io,
+                per_rank: per_rank.clone(),
+            },
+            partition: PartitionInfo {
+                source: source.clone(),
+                edge_cut,
+                imbalance,
+                halo_cells: per_rank.iter().map(|r| r.halo_cells).sum(),
+                halo_bytes_per_exchange: halo_bytes.iter().sum::<u64>() as usize,
+                exchanges_per_step: stages,
+                neighbours_max: neighbours.iter().copied().max().unwrap_or(0) as usize,
+            },
+            conservation: Drift {
+                initial: ls.initial,
+                last,
+                absolute,
+                relative,
+            },
+            density_errors: errors,
+            outputs: outputs.clone(),
+            version: crate::version(),
+        }
+    });
+    match summary {
+        Some(summary) => {
+            io::summary::write_json(&dir.join("summary.json"), &summary)?;
+            Ok(summary)
+        }
+        None => Ok(placeholder_summary(lc, ranks, opts)),
+    }
+}
+
+type Spreads = (Spread, Spread, Spread);
+
+/// Every rank's timers on rank 0.
+fn gather_timers(s: &Solver) -> Option<(Vec<RankTiming>, Spreads)> {
+    let t: Timers = s.timers;
+    let local = [
+        t.compute,
+        t.halo_wait,
+        t.io,
+        s.domain().owned.len() as f64,
+        s.domain().halo.len() as f64,
+    ];
+    let all = s.comm().gather_root(&local)?;
+    let per: Vec<RankTiming> = all
+        .chunks(5)
+        .enumerate()
+        .map(|(r, v)| RankTiming {
+            rank: r,
+            compute: v[0],
+            halo_wait: v[1],
+            io: v[2],
+            owned_cells: v[3] as usize,
+            halo_cells: v[4] as usize,
+        })
+        .collect();
+    let col = |f: fn(&RankTiming) -> f64| Spread::of(&per.iter().map(f).collect::<Vec<_>>());
+    let spreads = (col(|r| r.compute), col(|r| r.halo_wait), col(|r| r.io));
+    Some((per, spreads))
+}
+
+/// What ranks other than 0 return (the summary is formed and written on rank 0).
+fn placeholder_summary(lc: &LoadedCase, ranks: usize, opts: &RunOptions) -> Summary {
+    let z = Spread {
+        min: 0.0,
+        mean: 0.0,
+        max: 0.0,
+    };
+    Summary {
+        case: lc.name.clone(),
+        scheme: scheme_name(lc),
+        cells: 0,
+        ranks,
+        threads: opts.threads,
+        steps: 0,
+        steps_this_run: 0,
+        stages_per_step: 0,
+        final_time: 0.0,
+        restarted_from: None,
+        wall_seconds: 0.0,
+        output_seconds: 0.0,
+        cell_updates_per_second: 0.0,
+        cell_updates_per_second_per_core: 0.0,
+        us_per_cell_per_stage_per_core: 0.0,
+        timing: Timing {
+            compute: z,
+            halo_wait: z,
+            io: z,
+            per_rank: Vec::new(),
+        },
+        load_imbalance: 0.0,
+        partition: PartitionInfo {
+            source: String::new(),
+            edge_cut: 0,
+            imbalance: 0.0,
+            halo_cells: 0,
+            halo_bytes_per_exchange: 0,
+            exchanges_per_step: 0,
+            neighbours_max: 0,
+        },
+        conservation: Drift {
+            initial: [0.0; 4],
+            last: [0.0; 4],
+            absolute: [0.0; 4],
+            relative: [0.0; 4],
+        },
+        density_errors: None,
+        outputs: Vec::new(),
+        version: crate::version(),
+    }
+}
+
+fn fmt_eta(s: f64) -> String {
+    if !s.is_finite() {
+        return "--:--:--".into();
+    }
+    let s = s.round() as u64;
+    format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+/// Writes the current state as `path` (HDF5, XDMF beside it) collectively from every rank, with the
+/// restart data (conservative averages, loop state, the case and mesh it belongs to) when `ls` is given.
+fn write_state(
+    s: &Solver,
+    path: &Path,
+    lc: &LoadedCase,
+    opts: &RunOptions,
+    ls: Option<&LoopState>,
+) -> Result<(), RunError> {
+    let dom = s.domain();
+    let states = s.owned_states();
+    let gas = s.gas();
+    let n = states.len();
+    let mut rho = Vec::with_capacity(n);
+    let mut vel = Vec::with_capacity(n);
+    let mut pre = Vec::with_capacity(n);
+    for st in &states {
+        let [r, u, v, p] = gas.primitive(st);
+        rho.push(r);
+        vel.push([u, v]);
+        pre.push(p);
+    }
+    let mesh = s.mesh();
+    let vertices = mesh.vertices();
+    let w = (mesh.nx + 1) as i64;
+    let mut conn = Vec::with_capacity(4 * n);
+    for &c in &dom.owned {
+        let (i, j) = ((c % mesh.nx) as i64, (c / mesh.nx) as i64);
+        let v0 = i + w * j;
+        conn.extend_from_slice(&[v0, v0 + 1, v0 + 1 + w, v0 + w]);
+    }
+    let partition = vec![s.comm().rank() as i32; n];
+    let scheme = scheme_name(lc);
+    let version = crate::version();
+    let attrs_f64;
+    let attrs_str;
+    let restart = match ls {
+        Some(ls) => {
+            attrs_f64 = vec![
+                ("snapshot_index", vec![ls.snap_index as f64]),
+                ("checkpoint_index", vec![ls.ckpt_index as f64]),
+                ("initial_totals", ls.initial.to_vec()),
+                ("total_scale", ls.scale.to_vec()),
+            ];
+            attrs_str = vec![
+                ("restart_key", restart_key(lc)),
+                ("mesh_key", mesh_key(mesh)),
+            ];
+            Some(io::RestartOut {
+                conserved: &states,
+                attrs_f64: &attrs_f64,
+                attrs_str: &attrs_str,
+            })
+        }
+        None => None,
+    };
+    io::write_snapshot(
+        path,
+        &io::Dist {
+            comm: s.comm().raw(),
+            n_cells: mesh.n_cells(),
+            owned: &dom.owned,
+        },
+        &MeshOut {
+            vertices: &vertices,
+            cells: &conn,
+            nodes_per_cell: 4,
+            partition: &partition,
+        },
+        &FieldsOut {
+            density: &rho,
+            velocity: &vel,
+            pressure: &pre,
+        },
+        &Meta {
+            time: s.time,
+            step: s.step,
+            gamma: gas.gamma,
+            case: &lc.name,
+            scheme: &scheme,
+            ranks: s.comm().size() as i64,
+            threads: opts.threads as i64,
+            version: &version,
+            case_toml: &lc.resolved,
+            command_line: &opts.command_line,
+        },
+        restart.as_ref(),
+    )
+}
+
+/// Loads the solution and loop state of a restart file into `s`, refusing a file of another case or mesh.
+fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopState, RunError> {
+    let err = |m: String| RunError::Restart {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let r = io::read_restart(path, s.comm().raw(), s.mesh().n_cells(), &s.domain().owned)?;
+    let key = mesh_key(s.mesh());
+    match r.attrs_str.get("mesh_key") {
+        Some(k) if *k == key => {}
+        Some(k) => {
+            return Err(err(format!(
+                "the file belongs to mesh {k}, the case has mesh {key}"
+            )))
+        }
+        None => {
+            return Err(err(
+                "the file records no mesh (not a gasket restart file)".into()
+            ))
+        }
+    }
+    let want = restart_key(lc);
+    match r.attrs_str.get("restart_key") {
+        Some(k) if *k == want => {}
+        Some(k) => {
+            let diff = differing_sections(k, &want);
+            return Err(err(format!(
+                "the file was written by a different case: {} differ (only [time] end/max_steps, \
+                 [output] and [partition] may change on restart)",
+                diff
+            )));
+        }
+        None => {
+            return Err(err(
+                "the file records no case (not a gasket restart file)".into()
+            ))
+        }
+    }
+    let num = |name: &str, len: usize| -> Result<Vec<f64>, RunError> {
+        match r.attrs_f64.get(name) {
+            Some(v) if v.len() == len => Ok(v.clone()),
+            _ => Err(err(format!(
+                "restart attribute {name} is missing or malformed"
+            ))),
+        }
+    };
+    let snap = num("snapshot_index", 1)?[0] as u64;
+    let ckpt = num("checkpoint_index", 1)?[0] as u64;
+    let initial: [f64; 4] = num("initial_totals", 4)?.try_into().expect("length 4");
+    let scale: [f64; 4] = num("total_scale", 4)?.try_into().expect("length 4");
+    s.time = r.time;
+    s.step = r.step;
+    s.set_owned_states(&r.conserved)?;
+    Ok(LoopState {
+        snap_index: snap,
+        ckpt_index: ckpt,
+        initial,
+        scale,
+    })
+}
+
+/// The top-level sections in which two case TOML texts differ, for a restart refusal.
+fn differing_sections(a: &str, b: &str) -> String {
+    let pa: toml::Table = toml::from_str(a).unwrap_or_default();
+    let pb: toml::Table = toml::from_str(b).unwrap_or_default();
+    let mut keys: Vec<&String> = pa.keys().chain(pb.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for k in keys {
+        match (pa.get(k), pb.get(k)) {
+            (Some(x), Some(y)) if x == y => {}
+            (Some(toml::Value::Table(x)), Some(toml::Value::Table(y))) => {
+                let mut sub: Vec<&String> = x.keys().chain(y.keys()).collect();
+                sub.sort();
+                sub.dedup();
+                for q in sub {
+                    if x.get(q) != y.get(q) {
+                        out.push(format!("{k}.{q}"));
+                    }
+                }
+            }
+            _ => out.push(k.clone()),
+        }
+    }
+    if out.is_empty() {
+        "settings".into()
+    } else {
+        out.join(", ")
+    }
+}
