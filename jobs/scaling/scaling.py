@@ -50,8 +50,9 @@ Model (STUDY/model.txt, model.csv), for P ranks of one thread on the strong seri
              2D: h = A * sqrt(N) * (sqrt(P) - 1) / P  (-> A*sqrt(N/P) for P >> 1; the -1 removes the
              sides on the domain boundary, exact for sqrt(P) x sqrt(P) blocks), 1D: h = A * (P - 1) / P;
              A fitted to the largest-halo rank at the largest measured rank count (per_rank.halo_cells,
-             else partition.halo_cells / ranks), else A = 4*3*1.2 (3 halo layers for WENO5, METIS
-             perimeter 20% above a square's) in 2D, 2*3 in 1D;
+             else partition.halo_cells / ranks), else A = 18 in 2D (the stencils reach ~4 cells deep:
+             4 sides x 4 layers, METIS perimeter ~10% above a square's; 64x64 runs on 2 and 4 ranks
+             give A = 19 and 17), 2*4 in 1D;
       b      bytes per halo cell: partition.halo_bytes_per_exchange / partition.halo_cells, else 32
              (4 conserved variables x 8 bytes);
       alpha  latency per message, default 2 us; beta bandwidth per rank, default 10 GB/s: an
@@ -682,7 +683,7 @@ def build_model(rows, args):
         Pm, A, b, x, nb_meas = None, None, 32.0, s, None
         halo_src = "geometric estimate (no multi-rank run with partition data)"
     if A is None:
-        A = 4 * 3 * 1.2 if dim == 2 else 2 * 3
+        A = 18.0 if dim == 2 else 2 * 4
     if args.neighbours:
         nb_default, nb_src = args.neighbours, "--neighbours"
     elif nb_meas and Pm and Pm >= 16:
@@ -805,13 +806,27 @@ def _cores_axis(ax, cores):
     from matplotlib.ticker import FixedLocator, NullLocator
 
     ax.set_xscale("log", base=2)
-    ticks = sorted(set(cores))
+    ticks = sorted({int(round(c)) for c in cores})
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([str(c) for c in ticks])
     ax.set_xlabel("cores (ranks x threads)")
     lo, hi = min(ticks), max(ticks)
     ax.set_xlim(lo / 1.4, hi * 1.4)
+
+
+def _log_y(ax, values, base=10):
+    """Log y axis with plain-number labels (minor ticks labelled too when the range is under a decade)."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.set_yscale("log", base=base)
+    fmt = FuncFormatter(lambda v, _: f"{v:g}")
+    ax.yaxis.set_major_formatter(fmt)
+    vals = [v for v in values if v and v > 0]
+    if base == 10 and vals and max(vals) / min(vals) < 10:
+        ax.yaxis.set_minor_formatter(fmt)
+    else:
+        ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _series_lines(ax, sel, yfun, color, label):
@@ -866,7 +881,7 @@ def plot_all(study, rows, params=None, table=None):
                 ax.plot(cs, [b["time_per_step"]] * len(cs), "--", color=col[s], lw=0.9, alpha=0.7,
                         label=f"{s}: ideal (constant)")
         _cores_axis(ax, allc)
-        ax.set_yscale("log")
+        _log_y(ax, [y for ln in ax.get_lines() for y in ln.get_ydata()])
         ax.set_ylabel("wall time per step [s]")
         ttl = "strong scaling: fixed mesh" if kind == "strong" else "weak scaling: fixed cells per core"
         ax.set_title(ttl)
@@ -891,10 +906,7 @@ def plot_all(study, rows, params=None, table=None):
         cs = np.array(sorted(set(allc)), dtype=float)
         ax.plot(cs, cs / b0, "k--", lw=0.9, label="ideal")
         _cores_axis(ax, allc)
-        ax.set_yscale("log", base=2)
-        from matplotlib.ticker import ScalarFormatter
-
-        ax.yaxis.set_major_formatter(ScalarFormatter())
+        _log_y(ax, [y for ln in ax.get_lines() for y in ln.get_ydata()], base=2)
         ax.set_ylabel("speed-up T(base)/T" if kind == "strong" else "scaled speed-up (cores/base) x efficiency")
         ax.set_title(f"{kind} scaling: speed-up over the smallest point")
         ax.legend(fontsize=7)
@@ -909,7 +921,7 @@ def plot_all(study, rows, params=None, table=None):
     allc = []
     for kind in kinds:
         for s, rs in by_series(kind):
-            _series_lines(ax, rs, lambda r: 100 * r["efficiency"], col[s], f"{s} ({kind})")
+            _series_lines(ax, rs, lambda r: 100 * r["efficiency"], col[s], s if s == kind else f"{s} ({kind})")
             allc += [r["cores"] for r in rs]
     ax.axhline(100, color="k", ls="--", lw=0.9, label="ideal")
     ax.axhline(80, color="0.5", ls=":", lw=0.9, label="80%")
@@ -988,13 +1000,15 @@ def plot_rank_split(plt, study, sel, series_list):
         ax.set_ylabel("seconds per step")
         ax.set_title(f"{s}: per-rank time split of the kept run of each point (bars: ranks)", fontsize=9)
         ax.grid(axis="x", visible=False)
-        for k, c in parts:
-            ax.bar([], [], color=c, label={"compute": "compute", "halo_wait": "halo wait", "io": "I/O",
-                                           "other": "other (loop - split)"}[k])
+        from matplotlib.patches import Patch
+
+        names = {"compute": "compute", "halo_wait": "halo wait", "io": "I/O", "other": "other (loop - split)"}
+        handles = [Patch(facecolor=c, label=names[k]) for k, c in parts]
         if missing:
-            ax.bar([], [], color="#BBBBBB", hatch="//", edgecolor="0.4",
-                   label="loop time, no per-rank split in summary.json")
-        ax.legend(fontsize=7, loc="upper right")
+            handles.append(Patch(facecolor="#BBBBBB", hatch="//", edgecolor="0.4",
+                                 label="loop time, no per-rank split in summary.json"))
+        ax.set_xlim(-1, x - 1)
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     p = study / "rank_split.png"
     fig.savefig(p)
@@ -1026,7 +1040,7 @@ def plot_model(plt, np, study, params, sel):
         ax.plot([P], [e], "k.", ms=8)
         ax.annotate(f"P={P}: {e:.0f}%\n({N // P} cells/rank)", (P, e), textcoords="offset points", xytext=(6, -22),
                     fontsize=7)
-    ax.set_xscale("log", base=2)
+    _cores_axis(ax, [int(2 ** k) for k in range(0, int(math.log2(Ps[-1])) + 1, 2)])
     ax.set_ylim(0, 110)
     ax.set_xlabel("ranks P (1 thread each)")
     ax.set_ylabel("parallel efficiency [%]")

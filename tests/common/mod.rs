@@ -60,3 +60,113 @@ pub fn run_case(case_name: &str, dir: &Path, sets: &[&str], threads: usize) -> s
 pub fn order(coarse: f64, fine: f64, ratio: f64) -> f64 {
     (coarse / fine).ln() / ratio.ln()
 }
+
+/// The result of a command run with a time limit.
+pub struct Finished {
+    /// Exit status (`None` when the command was killed at the time limit).
+    pub code: Option<i32>,
+    /// Standard output and error together.
+    pub text: String,
+    /// Wall seconds until it finished.
+    pub seconds: f64,
+}
+
+/// Runs `gasket ARGS...` under `mpirun -np N` (as the README tells users, with the settings OpenMPI needs
+/// as root and on few cores), extra environment `env`, killed after `limit` seconds.
+pub fn mpirun(np: usize, args: &[&str], env: &[(&str, &str)], limit: f64) -> Finished {
+    let mut cmd = Command::new("mpirun");
+    cmd.args([
+        "-np",
+        &np.to_string(),
+        "--allow-run-as-root",
+        "--oversubscribe",
+        "--bind-to",
+        "none",
+    ]);
+    for (k, v) in env {
+        cmd.args(["-x", &format!("{k}={v}")]);
+    }
+    cmd.arg(env!("CARGO_BIN_EXE_gasket")).args(args);
+    cmd.env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        .env_remove("RUST_BACKTRACE");
+    timed(cmd, limit)
+}
+
+/// Runs a command, killing it after `limit` seconds.
+pub fn timed(mut cmd: Command, limit: f64) -> Finished {
+    use std::io::Read;
+    use std::process::Stdio;
+    let t0 = std::time::Instant::now();
+    let out = tempdir(&format!("log-{}", t0.elapsed().as_nanos() ^ rand_tag()));
+    let log = out.join("log.txt");
+    let f = std::fs::File::create(&log).unwrap();
+    let mut child = cmd
+        .stdout(Stdio::from(f.try_clone().unwrap()))
+        .stderr(Stdio::from(f))
+        .spawn()
+        .expect("mpirun starts (is openmpi-bin installed? `make deps`)");
+    let code = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st.code();
+        }
+        if t0.elapsed().as_secs_f64() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let seconds = t0.elapsed().as_secs_f64();
+    let mut text = String::new();
+    std::fs::File::open(&log)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    std::fs::remove_dir_all(&out).ok();
+    Finished {
+        code,
+        text,
+        seconds,
+    }
+}
+
+fn rand_tag() -> u128 {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    N.fetch_add(1, Ordering::Relaxed) as u128 * 7919
+}
+
+/// Runs a case under mpirun on `np` ranks × `threads` into `dir`; panics with the output if it fails.
+pub fn mpirun_case(np: usize, threads: usize, case_name: &str, dir: &Path, extra: &[&str]) {
+    let c = case(case_name);
+    let t = threads.to_string();
+    let mut args = vec![
+        "run",
+        c.to_str().unwrap(),
+        "-q",
+        "--threads",
+        &t,
+        "-o",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let f = mpirun(np, &args, &[], 600.0);
+    assert_eq!(
+        f.code,
+        Some(0),
+        "mpirun -np {np} gasket {args:?} failed:\n{}",
+        f.text
+    );
+}
+
+/// The solution datasets of an output file as raw bits (density, velocity, pressure), with time and step.
+pub fn solution_bits(file: &Path) -> (Vec<u64>, f64, u64) {
+    let s = gasket::io::read_snapshot(file)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let mut bits: Vec<u64> = s.density.iter().map(|x| x.to_bits()).collect();
+    bits.extend(s.velocity.iter().flat_map(|v| v.map(f64::to_bits)));
+    bits.extend(s.pressure.iter().map(|x| x.to_bits()));
+    (bits, s.time, s.step)
+}

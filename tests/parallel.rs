@@ -1,0 +1,458 @@
+//! Distributed runs with real `mpirun`: results independent of ranks and threads, restart on another rank
+//! count, checkpoints that survive a crash mid-write, one failing rank stopping the job, signals, stored
+//! partitions, and files written by several ranks read by outside tools.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// Asserts that every file has the same solution bits, time and step as the first.
+fn assert_identical(files: &[(String, std::path::PathBuf)]) {
+    let (ref0, f0) = &files[0];
+    let (b0, t0, s0) = solution_bits(f0);
+    for (label, f) in &files[1..] {
+        let (b, t, s) = solution_bits(f);
+        assert_eq!((t, s), (t0, s0), "{label} vs {ref0}: time/step differ");
+        let diff = b0.iter().zip(&b).filter(|(a, b)| a != b).count();
+        assert!(
+            diff == 0 && b.len() == b0.len(),
+            "{label} differs from {ref0} in {diff} of {} values",
+            b0.len()
+        );
+    }
+}
+
+/// A case with every boundary kind that has ghosts (inflow, slip wall, the time-dependent DMR top) on 1–4
+/// ranks × 1–2 threads: byte-identical solutions.
+#[test]
+fn double_mach_is_bitwise_identical_on_1_to_4_ranks_and_1_2_threads() {
+    let dir = tempdir("ident-dmr");
+    let sets = [
+        "--set",
+        "mesh.nx=64",
+        "--set",
+        "mesh.ny=22",
+        "--set",
+        "time.max_steps=12",
+    ];
+    let mut files = Vec::new();
+    for np in 1..=4 {
+        for t in 1..=2 {
+            let d = dir.join(format!("n{np}t{t}"));
+            mpirun_case(np, t, "double_mach", &d, &sets);
+            files.push((format!("{np} ranks x {t} threads"), d.join("final.h5")));
+        }
+    }
+    assert_identical(&files);
+    // The file records who owned what: all ranks appear in /mesh/partition.
+    let s = gasket::io::read_snapshot(&dir.join("n4t1/final.h5")).unwrap();
+    let mut owners: Vec<i32> = s.partition.clone();
+    owners.sort_unstable();
+    owners.dedup();
+    assert_eq!(owners, vec![0, 1, 2, 3]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Periodic in both directions (halos across the periodic boundary) and a 1D strip.
+#[test]
+fn periodic_and_strip_cases_are_bitwise_identical_across_ranks() {
+    let dir = tempdir("ident-periodic");
+    let mut files = Vec::new();
+    for (np, t) in [(1, 1), (2, 2), (3, 1), (4, 2)] {
+        let d = dir.join(format!("v{np}"));
+        mpirun_case(
+            np,
+            t,
+            "isentropic_vortex",
+            &d,
+            &["--set", "mesh.nx=36", "--set", "mesh.ny=30", "--set", "time.max_steps=10"],
+        );
+        files.push((format!("vortex {np}x{t}"), d.join("final.h5")));
+    }
+    assert_identical(&files);
+    let mut files = Vec::new();
+    for np in [1, 2, 3] {
+        let d = dir.join(format!("s{np}"));
+        mpirun_case(np, 1, "shu_osher", &d, &["--set", "mesh.nx=120"]);
+        files.push((format!("shu-osher {np} ranks"), d.join("final.h5")));
+    }
+    assert_identical(&files);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A checkpoint written at time t on 2 ranks, restarted on 3 ranks × 2 threads, ends identical to the run
+/// that wrote it; so does a run stopped by max_steps and continued from its final.h5 on 4 ranks.
+#[test]
+fn restart_on_another_rank_count_is_bitwise_identical() {
+    let dir = tempdir("restart");
+    let base = [
+        "--set",
+        "mesh.nx=40",
+        "--set",
+        "mesh.ny=40",
+        "--set",
+        "time.end=0.5",
+        "--set",
+        "output.checkpoint_every=0.2",
+    ];
+    let a = dir.join("a");
+    mpirun_case(2, 1, "riemann2d_a", &a, &base);
+    let ck = gasket::io::read_snapshot(&a.join("checkpoint.h5")).unwrap();
+    assert_eq!(ck.time, 0.4, "checkpoint times are hit exactly");
+    let b = dir.join("b");
+    let ckp = a.join("checkpoint.h5");
+    let mut args = base.to_vec();
+    args.extend(["--restart", ckp.to_str().unwrap()]);
+    mpirun_case(3, 2, "riemann2d_a", &b, &args);
+    assert_identical(&[
+        ("straight run (2 ranks)".into(), a.join("final.h5")),
+        ("restarted at t = 0.4 on 3 ranks x 2 threads".into(), b.join("final.h5")),
+    ]);
+    let c = dir.join("c");
+    let mut args = base.to_vec();
+    args.extend(["--set", "time.max_steps=5"]);
+    mpirun_case(1, 1, "riemann2d_a", &c, &args);
+    let d = dir.join("d");
+    let fin = c.join("final.h5");
+    let mut args = base.to_vec();
+    args.extend(["--restart", fin.to_str().unwrap()]);
+    mpirun_case(4, 1, "riemann2d_a", &d, &args);
+    assert_identical(&[
+        ("straight run".into(), a.join("final.h5")),
+        ("stopped at step 5, continued on 4 ranks".into(), d.join("final.h5")),
+    ]);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["restarted_from"].as_str(), Some(fin.to_str().unwrap()));
+    assert!(s["steps_this_run"].as_u64().unwrap() < s["steps"].as_u64().unwrap());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A restart from a file of another case or mesh is refused with a message that says what differs.
+#[test]
+fn restart_from_a_mismatched_case_is_refused() {
+    let dir = tempdir("restart-mismatch");
+    let a = dir.join("a");
+    run_case("sod", &a, &["mesh.nx=40"], 1);
+    let fin = a.join("final.h5");
+    let f = fin.to_str().unwrap();
+    let sod = case("sod");
+    for (set, needle) in [
+        ("mesh.nx=41", "cells"),
+        ("flux.tau_c2=2.0", "flux.tau_c2"),
+        ("gas.gamma=1.3", "gas.gamma"),
+    ] {
+        let out = gasket(&[
+            "run",
+            sod.to_str().unwrap(),
+            "-q",
+            "--set",
+            "mesh.nx=40",
+            "--set",
+            set,
+            "--restart",
+            f,
+            "-o",
+            dir.join("b").to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(needle), "{set}: {err}");
+    }
+    // A later end time is allowed: a finished run continues.
+    let out = gasket(&[
+        "run",
+        sod.to_str().unwrap(),
+        "-q",
+        "--set",
+        "mesh.nx=40",
+        "--set",
+        "time.end=0.25",
+        "--restart",
+        f,
+        "-o",
+        dir.join("c").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        gasket::io::read_snapshot(&dir.join("c/final.h5"))
+            .unwrap()
+            .time,
+        0.25
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A crash while a checkpoint is being written leaves the previous checkpoint readable, and the run
+/// continues from it to the same result as the straight run.
+#[test]
+fn a_crash_while_writing_a_checkpoint_leaves_the_previous_one_intact() {
+    let dir = tempdir("crash");
+    let base = [
+        "--set",
+        "mesh.nx=40",
+        "--set",
+        "mesh.ny=40",
+        "--set",
+        "time.end=0.3",
+        "--set",
+        "output.checkpoint_every=0.1",
+    ];
+    let straight = dir.join("straight");
+    mpirun_case(2, 1, "riemann2d_a", &straight, &base);
+    // Run to t = 0.1 (a checkpoint and final.h5), then continue in the same directory with the crash hook.
+    let run = dir.join("run");
+    let mut args = base.to_vec();
+    args.extend(["--set", "time.end=0.1"]);
+    mpirun_case(2, 1, "riemann2d_a", &run, &args);
+    let ck = run.join("checkpoint.h5");
+    let before = std::fs::read(&ck).unwrap();
+    let c = case("riemann2d_a");
+    let mut args = vec!["run", c.to_str().unwrap(), "-q", "--threads", "1"];
+    args.extend(base);
+    args.extend(["-o", run.to_str().unwrap(), "--restart", ck.to_str().unwrap()]);
+    let f = mpirun(
+        2,
+        &args,
+        &[(gasket::io::CRASH_ENV, "checkpoint")],
+        120.0,
+    );
+    assert!(
+        f.code.is_some() && f.code != Some(0),
+        "the run should have crashed: {:?}\n{}",
+        f.code,
+        f.text
+    );
+    assert_eq!(
+        std::fs::read(&ck).unwrap(),
+        before,
+        "the previous checkpoint changed"
+    );
+    let snap = gasket::io::read_snapshot(&ck).unwrap();
+    assert_eq!(snap.time, 0.1);
+    let resumed = dir.join("resumed");
+    let mut args = base.to_vec();
+    args.extend(["--restart", ck.to_str().unwrap()]);
+    mpirun_case(3, 1, "riemann2d_a", &resumed, &args);
+    assert_identical(&[
+        ("straight".into(), straight.join("final.h5")),
+        ("resumed after the crash".into(), resumed.join("final.h5")),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// One rank failing (an injected I/O error on rank 1) stops all ranks within seconds, with the message and
+/// the rank; nothing hangs.
+#[test]
+fn one_failing_rank_aborts_the_whole_job() {
+    let dir = tempdir("abort");
+    let c = case("riemann2d_a");
+    let f = mpirun(
+        3,
+        &[
+            "run",
+            c.to_str().unwrap(),
+            "-q",
+            "--threads",
+            "1",
+            "--set",
+            "mesh.nx=60",
+            "--set",
+            "mesh.ny=60",
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+        &[("GASKET_TEST_FAIL", "1:3")],
+        60.0,
+    );
+    assert!(f.code.is_some(), "the job hung:\n{}", f.text);
+    assert_ne!(f.code, Some(0), "{}", f.text);
+    assert!(
+        f.text.contains("error on rank 1 of 3") && f.text.contains("GASKET_TEST_FAIL"),
+        "{}",
+        f.text
+    );
+    assert!(f.seconds < 30.0, "took {} s to stop", f.seconds);
+    assert!(!dir.join("final.h5").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// SIGUSR1 (Slurm's warning before the walltime) makes every rank write a checkpoint and stop with
+/// status 75; the continued run ends identical to a straight run.
+#[test]
+fn sigusr1_writes_a_checkpoint_and_stops_with_status_75() {
+    let dir = tempdir("signal");
+    let base = [
+        "--set",
+        "mesh.nx=64",
+        "--set",
+        "mesh.ny=64",
+        "--set",
+        "time.end=1.0",
+    ];
+    let run = dir.join("run");
+    let c = case("isentropic_vortex");
+    let mut cmd = Command::new("mpirun");
+    cmd.args(["-np", "2", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"])
+        .arg(env!("CARGO_BIN_EXE_gasket"))
+        .args(["run", c.to_str().unwrap(), "--threads", "1", "-o", run.to_str().unwrap()])
+        .args(base)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    // Wait for the time loop to start (the first progress line), then signal mpirun, which forwards it.
+    let t0 = std::time::Instant::now();
+    while !run.join("summary.json").exists() && t0.elapsed().as_secs() < 3 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _ = Command::new("kill")
+        .args(["-USR1", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    if run.join("final.h5").exists() {
+        // The run finished before the signal arrived: nothing to check (slow start or fast machine).
+        eprintln!("run finished before the signal; skipped");
+        return;
+    }
+    assert!(text.contains("stopped by signal 10"), "{text}");
+    let ck = run.join("checkpoint.h5");
+    let t = gasket::io::read_snapshot(&ck).unwrap().time;
+    assert!(t > 0.0 && t < 1.0);
+    let resumed = dir.join("resumed");
+    let mut args = base.to_vec();
+    args.extend(["--restart", ck.to_str().unwrap()]);
+    mpirun_case(1, 2, "isentropic_vortex", &resumed, &args);
+    let straight = dir.join("straight");
+    mpirun_case(2, 1, "isentropic_vortex", &straight, &base);
+    assert_identical(&[
+        ("straight".into(), straight.join("final.h5")),
+        (format!("stopped by SIGUSR1 at t = {t}, resumed"), resumed.join("final.h5")),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `gasket partition` stores named partitionings; a run uses the one the case names, and refuses one made
+/// for another rank count.
+#[test]
+fn stored_partitions_are_used_and_checked() {
+    let dir = tempdir("partition");
+    let file = dir.join("parts.h5");
+    let c = case("riemann2d_a");
+    for n in ["2", "3"] {
+        let out = gasket(&[
+            "partition",
+            c.to_str().unwrap(),
+            "--parts",
+            n,
+            "--set",
+            "mesh.nx=50",
+            "--set",
+            "mesh.ny=50",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("edge cut"));
+    }
+    let mut names = gasket::io::list_partitions(&file).unwrap();
+    names.sort();
+    assert_eq!(names, vec!["n2", "n3"]);
+    let sets = [
+        "--set",
+        "mesh.nx=50",
+        "--set",
+        "mesh.ny=50",
+        "--set",
+        "time.max_steps=4",
+    ];
+    let pf = format!("partition.file=\"{}\"", file.display());
+    let stored = dir.join("stored");
+    let mut args = sets.to_vec();
+    args.extend(["--set", &pf]);
+    mpirun_case(3, 1, "riemann2d_a", &stored, &args);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(stored.join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(s["partition"]["source"].as_str(), Some("file:n3"));
+    let (parts, _) = gasket::io::read_partition(&file, "n3").unwrap();
+    let snap = gasket::io::read_snapshot(&stored.join("final.h5")).unwrap();
+    assert_eq!(snap.partition, parts, "the run used the stored partition");
+    let fly = dir.join("fly");
+    mpirun_case(2, 1, "riemann2d_a", &fly, &sets);
+    assert_identical(&[
+        ("stored partition, 3 ranks".into(), stored.join("final.h5")),
+        ("METIS at start-up, 2 ranks".into(), fly.join("final.h5")),
+    ]);
+    // 4 ranks with a file that has no n4: the error lists what is there.
+    let c = case("riemann2d_a");
+    let mut args = vec!["run", c.to_str().unwrap(), "-q", "-o", "/tmp/unused-gasket"];
+    args.extend(sets);
+    args.extend(["--set", &pf]);
+    let f = mpirun(4, &args, &[], 60.0);
+    assert!(f.code.is_some() && f.code != Some(0), "{}", f.text);
+    assert!(f.text.contains("n4") && f.text.contains("n2"), "{}", f.text);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A file written collectively by 3 ranks is read by h5py and h5dump, in global cell order.
+#[test]
+fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
+    let dir = tempdir("h5py");
+    mpirun_case(
+        3,
+        1,
+        "riemann2d_a",
+        &dir,
+        &["--set", "mesh.nx=30", "--set", "mesh.ny=20", "--set", "time.max_steps=3"],
+    );
+    let fin = dir.join("final.h5");
+    let ours = gasket::io::read_snapshot(&fin).unwrap();
+    let script = format!(
+        "import h5py, sys\n\
+         f = h5py.File(r'{}', 'r')\n\
+         d = f['solution/density'][()]\n\
+         p = f['mesh/partition'][()]\n\
+         c = f['mesh/cells'][()]\n\
+         print(len(d), sorted(set(p.tolist())), c.shape, float(f.attrs['time']), repr(float(d[0])), repr(float(d[-1])))\n",
+        fin.display()
+    );
+    let out = Command::new("python3").args(["-c", &script]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "h5py could not read the file (make deps installs python3-h5py): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expect = format!(
+        "600 [0, 1, 2] (600, 4) {} {:?} {:?}",
+        ours.time,
+        ours.density[0],
+        ours.density[599]
+    );
+    assert_eq!(text.trim(), expect);
+    let out = Command::new("h5dump")
+        .args(["-H", fin.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("DATASET \"density\""), "{text}");
+    assert!(text.contains("conserved"), "final.h5 carries the restart data: {text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// An OpenMPI binary started by a launcher that announces more processes than MPI sees refuses to run.
+#[test]
+fn launcher_mismatch_is_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gasket"))
+        .args(["run", case("sod").to_str().unwrap(), "-q", "-o", "/tmp/gasket-never"])
+        .env("PMI_SIZE", "4")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("PMI_SIZE"), "{err}");
+    assert!(!Path::new("/tmp/gasket-never/final.h5").exists());
+}
