@@ -68,7 +68,14 @@ fn periodic_and_strip_cases_are_bitwise_identical_across_ranks() {
             t,
             "isentropic_vortex",
             &d,
-            &["--set", "mesh.nx=36", "--set", "mesh.ny=30", "--set", "time.max_steps=10"],
+            &[
+                "--set",
+                "mesh.nx=36",
+                "--set",
+                "mesh.ny=30",
+                "--set",
+                "time.max_steps=10",
+            ],
         );
         files.push((format!("vortex {np}x{t}"), d.join("final.h5")));
     }
@@ -109,7 +116,10 @@ fn restart_on_another_rank_count_is_bitwise_identical() {
     mpirun_case(3, 2, "riemann2d_a", &b, &args);
     assert_identical(&[
         ("straight run (2 ranks)".into(), a.join("final.h5")),
-        ("restarted at t = 0.4 on 3 ranks x 2 threads".into(), b.join("final.h5")),
+        (
+            "restarted at t = 0.4 on 3 ranks x 2 threads".into(),
+            b.join("final.h5"),
+        ),
     ]);
     let c = dir.join("c");
     let mut args = base.to_vec();
@@ -122,7 +132,10 @@ fn restart_on_another_rank_count_is_bitwise_identical() {
     mpirun_case(4, 1, "riemann2d_a", &d, &args);
     assert_identical(&[
         ("straight run".into(), a.join("final.h5")),
-        ("stopped at step 5, continued on 4 ranks".into(), d.join("final.h5")),
+        (
+            "stopped at step 5, continued on 4 ranks".into(),
+            d.join("final.h5"),
+        ),
     ]);
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
@@ -159,7 +172,10 @@ fn restart_from_a_mismatched_case_is_refused() {
             dir.join("b").to_str().unwrap(),
         ]);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success() && err.contains(needle), "{set}: {err}");
+        assert!(
+            !out.status.success() && err.contains(needle),
+            "{set}: {err}"
+        );
     }
     // A later end time is allowed: a finished run continues.
     let out = gasket(&[
@@ -175,7 +191,11 @@ fn restart_from_a_mismatched_case_is_refused() {
         "-o",
         dir.join("c").to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         gasket::io::read_snapshot(&dir.join("c/final.h5"))
             .unwrap()
@@ -212,13 +232,13 @@ fn a_crash_while_writing_a_checkpoint_leaves_the_previous_one_intact() {
     let c = case("riemann2d_a");
     let mut args = vec!["run", c.to_str().unwrap(), "-q", "--threads", "1"];
     args.extend(base);
-    args.extend(["-o", run.to_str().unwrap(), "--restart", ck.to_str().unwrap()]);
-    let f = mpirun(
-        2,
-        &args,
-        &[(gasket::io::CRASH_ENV, "checkpoint")],
-        120.0,
-    );
+    args.extend([
+        "-o",
+        run.to_str().unwrap(),
+        "--restart",
+        ck.to_str().unwrap(),
+    ]);
+    let f = mpirun(2, &args, &[(gasket::io::CRASH_ENV, "checkpoint")], 120.0);
     assert!(
         f.code.is_some() && f.code != Some(0),
         "the run should have crashed: {:?}\n{}",
@@ -286,51 +306,80 @@ fn sigusr1_writes_a_checkpoint_and_stops_with_status_75() {
     let dir = tempdir("signal");
     let base = [
         "--set",
-        "mesh.nx=64",
+        "mesh.nx=96",
         "--set",
-        "mesh.ny=64",
+        "mesh.ny=96",
         "--set",
-        "time.end=1.0",
+        "time.end=10.0",
     ];
     let run = dir.join("run");
     let c = case("isentropic_vortex");
     let mut cmd = Command::new("mpirun");
-    cmd.args(["-np", "2", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none"])
-        .arg(env!("CARGO_BIN_EXE_gasket"))
-        .args(["run", c.to_str().unwrap(), "--threads", "1", "-o", run.to_str().unwrap()])
-        .args(base)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
-    // Wait for the time loop to start (the first progress line), then signal mpirun, which forwards it.
-    let t0 = std::time::Instant::now();
-    while !run.join("summary.json").exists() && t0.elapsed().as_secs() < 3 {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    cmd.args([
+        "-np",
+        "2",
+        "--allow-run-as-root",
+        "--oversubscribe",
+        "--bind-to",
+        "none",
+    ])
+    .arg(env!("CARGO_BIN_EXE_gasket"))
+    .args([
+        "run",
+        c.to_str().unwrap(),
+        "--threads",
+        "1",
+        "-o",
+        run.to_str().unwrap(),
+    ])
+    .args(["--set", "output.progress=0"])
+    .args(base)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // Wait for the time loop to run (progress lines), then signal mpirun, which forwards it to the ranks.
+    use std::io::BufRead;
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = stdout.lines();
+    let mut steps = 0;
+    for line in lines.by_ref() {
+        if line.unwrap().starts_with("step ") {
+            steps += 1;
+            if steps == 5 {
+                break;
+            }
+        }
     }
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(steps, 5, "the run printed no progress");
     let _ = Command::new("kill")
         .args(["-USR1", &child.id().to_string()])
         .status();
+    for _ in lines {}
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stderr);
-    if run.join("final.h5").exists() {
-        // The run finished before the signal arrived: nothing to check (slow start or fast machine).
-        eprintln!("run finished before the signal; skipped");
-        return;
-    }
+    assert_eq!(out.status.code(), Some(75), "{text}");
+    assert!(!run.join("final.h5").exists(), "the run did not stop");
     assert!(text.contains("stopped by signal 10"), "{text}");
     let ck = run.join("checkpoint.h5");
     let t = gasket::io::read_snapshot(&ck).unwrap().time;
-    assert!(t > 0.0 && t < 1.0);
+    assert!(t > 0.0 && t < 10.0);
+    // Continue to a time shortly after the stop (not the whole run, to keep the test short) and compare
+    // with a straight run to that time.
+    let t_end = format!("time.end={}", t + 0.2);
+    let mut base = base.to_vec();
+    base.extend(["--set", &t_end]);
     let resumed = dir.join("resumed");
-    let mut args = base.to_vec();
+    let mut args = base.clone();
     args.extend(["--restart", ck.to_str().unwrap()]);
     mpirun_case(1, 2, "isentropic_vortex", &resumed, &args);
     let straight = dir.join("straight");
     mpirun_case(2, 1, "isentropic_vortex", &straight, &base);
     assert_identical(&[
         ("straight".into(), straight.join("final.h5")),
-        (format!("stopped by SIGUSR1 at t = {t}, resumed"), resumed.join("final.h5")),
+        (
+            format!("stopped by SIGUSR1 at t = {t}, resumed"),
+            resumed.join("final.h5"),
+        ),
     ]);
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -355,7 +404,11 @@ fn stored_partitions_are_used_and_checked() {
             "-o",
             file.to_str().unwrap(),
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("edge cut"));
     }
     let mut names = gasket::io::list_partitions(&file).unwrap();
@@ -407,7 +460,14 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
         1,
         "riemann2d_a",
         &dir,
-        &["--set", "mesh.nx=30", "--set", "mesh.ny=20", "--set", "time.max_steps=3"],
+        &[
+            "--set",
+            "mesh.nx=30",
+            "--set",
+            "mesh.ny=20",
+            "--set",
+            "time.max_steps=3",
+        ],
     );
     let fin = dir.join("final.h5");
     let ours = gasket::io::read_snapshot(&fin).unwrap();
@@ -420,7 +480,10 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
          print(len(d), sorted(set(p.tolist())), c.shape, float(f.attrs['time']), repr(float(d[0])), repr(float(d[-1])))\n",
         fin.display()
     );
-    let out = Command::new("python3").args(["-c", &script]).output().unwrap();
+    let out = Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -429,9 +492,7 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
     );
     let expect = format!(
         "600 [0, 1, 2] (600, 4) {} {:?} {:?}",
-        ours.time,
-        ours.density[0],
-        ours.density[599]
+        ours.time, ours.density[0], ours.density[599]
     );
     assert_eq!(text.trim(), expect);
     let out = Command::new("h5dump")
@@ -439,8 +500,14 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains("DATASET \"density\""), "{text}");
-    assert!(text.contains("conserved"), "final.h5 carries the restart data: {text}");
+    assert!(
+        out.status.success() && text.contains("DATASET \"density\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("conserved"),
+        "final.h5 carries the restart data: {text}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -448,7 +515,13 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
 #[test]
 fn launcher_mismatch_is_refused() {
     let out = Command::new(env!("CARGO_BIN_EXE_gasket"))
-        .args(["run", case("sod").to_str().unwrap(), "-q", "-o", "/tmp/gasket-never"])
+        .args([
+            "run",
+            case("sod").to_str().unwrap(),
+            "-q",
+            "-o",
+            "/tmp/gasket-never",
+        ])
         .env("PMI_SIZE", "4")
         .output()
         .unwrap();

@@ -330,10 +330,15 @@ def run_series(args, kind, study):
         extra = dict(case=str(case), cells_per_core=cpc)
     extra.update(points=args.points, steps=args.steps, repeat=args.repeat,
                  launcher="slurm" if args.slurm else "local")
+    total = len(points) * args.repeat
+    if not args.slurm and not args.dry_run and hasattr(os, "getloadavg"):
+        load = os.getloadavg()[0]
+        if load > 0.5 * cores_here:
+            warn(f"load average {load:.1f} on {cores_here} cores before the runs: other work is running, "
+                 "timings will be disturbed (the study.json records it)")
+        extra["load_before"] = round(load, 2)
     if not args.dry_run:
         write_study_meta(study, args, label, kind, extra)
-
-    total = len(points) * args.repeat
     log(f"== {kind} scaling '{label}': case {name}, {len(points)} point(s) x {args.repeat} repeat(s), "
         f"{args.steps} steps each -> {study}")
     failed = 0
@@ -713,6 +718,20 @@ def build_model(rows, args):
         return dict(t_compute=tc, t_latency=x * nb * alpha, t_bandwidth=x * b * h / beta,
                     t_reduce=math.ceil(math.log2(P)) * alpha, h=h, nb=nb)
 
+    # Check against the measurement: halo wait per step at the largest multi-rank point vs modelled comm.
+    big = max(sel, key=lambda r: (r["ranks"], r["cores"]))
+    if big["ranks"] > 1 and big.get("halo_wait_mean") is not None and big.get("steps"):
+        m = model(big["ranks"], N)
+        comm = m["t_latency"] + m["t_bandwidth"] + m["t_reduce"]
+        hw = big["halo_wait_mean"] / big["steps"]
+        notes.append(f"check at {big['point']}: measured halo wait {hw * 1e3:.3f} ms/step (mean over ranks; it also "
+                     f"holds waiting for slower neighbours) vs modelled communication {comm * 1e3:.3f} ms/step")
+        per_msg = x * m["nb"] + math.ceil(math.log2(big["ranks"]))
+        if hw > comm and per_msg > 0:
+            a_eff = (hw - m["t_bandwidth"]) / per_msg
+            notes.append(f"an alpha of {a_eff * 1e6:.3g} us would reproduce it (--alpha {a_eff:.3g}); "
+                         "on a shared-memory node or an oversubscribed run this is not the network")
+
     params = dict(series=series, cells=N, dim=dim, stages=s, t_cs=t_cs, t_cs_source=src, A=A, halo_source=halo_src,
                   bytes_per_halo_cell=b, exchanges_per_step=x, neighbours=nb_default, neighbours_source=nb_src,
                   imbalance=lam, imbalance_source=lam_src, alpha=alpha, beta=beta, notes=notes, model=model)
@@ -950,66 +969,78 @@ def plot_all(study, rows, params=None, table=None):
 
 
 def plot_rank_split(plt, study, sel, series_list):
+    """Small multiples: one panel per kept point (rows: series), one stacked bar per rank, own y scale."""
+    from matplotlib.patches import Patch
+
     parts = [("compute", "#4C72B0"), ("halo_wait", "#DD8452"), ("io", "#55A868"), ("other", "#BBBBBB")]
-    nbars = max(sum((r["ranks"] if r["ranks"] <= 16 else 3) + 1 for r in sel if r["series"] == s)
-                for s in series_list)
-    fig, axes = plt.subplots(len(series_list), 1, figsize=(max(6.5, 0.32 * nbars + 2.5), 3.2 * len(series_list)),
-                             squeeze=False)
-    for ax, s in zip(axes[:, 0], series_list):
-        rs = sorted([r for r in sel if r["series"] == s], key=lambda r: (r["cores"], r["ranks"]))
-        x = 0.0
-        centers, labels = [], []
-        missing = False
-        for r in rs:
+    names = {"compute": "compute", "halo_wait": "halo wait", "io": "I/O", "other": "other (loop - split)"}
+    grid = [sorted([r for r in sel if r["series"] == s], key=lambda r: (r["cores"], r["ranks"])) for s in series_list]
+    ncols = max(len(g) for g in grid)
+
+    def nbars(r):
+        n = len(get(r, "summary", "timing", "per_rank", default=[]) or []) or 1
+        return n if n <= 16 else 3
+
+    widths = [max([nbars(g[c]) for g in grid if c < len(g)] + [1]) * 0.28 + 1.1 for c in range(ncols)]
+    height = 2.9 * len(grid) + 0.7
+    fig, axes = plt.subplots(len(grid), ncols, figsize=(max(7.0, sum(widths) + 1.8), height),
+                             squeeze=False, gridspec_kw={"width_ratios": widths})
+    missing = False
+    for i, (s, rs) in enumerate(zip(series_list, grid)):
+        for c in range(ncols):
+            ax = axes[i][c]
+            if c >= len(rs):
+                ax.axis("off")
+                continue
+            r = rs[c]
             steps = r.get("steps") or 1
-            per = get(r, "summary", "timing", "per_rank", default=[]) or []
             loop = r["time_per_step"]
+            per = sorted(get(r, "summary", "timing", "per_rank", default=[]) or [], key=lambda q: q.get("rank", 0))
             bars = []
             if per:
-                per = sorted(per, key=lambda q: q.get("rank", 0))
                 if len(per) > 16:
                     by = sorted(per, key=lambda q: q.get("compute") or 0)
-                    pick = [(by[0], "min"), (by[len(by) // 2], "med"), (by[-1], "max")]
+                    chosen = [(by[0], "min"), (by[len(by) // 2], "med"), (by[-1], "max")]
                 else:
-                    pick = [(q, str(q.get("rank", i))) for i, q in enumerate(per)]
-                for q, name in pick:
+                    chosen = [(q, str(q.get("rank", k))) for k, q in enumerate(per)]
+                for q, name in chosen:
                     vals = {k: (q.get(k) or 0.0) / steps for k in ("compute", "halo_wait", "io")}
                     vals["other"] = max(loop - sum(vals.values()), 0.0)
                     bars.append((name, vals))
             else:
                 missing = True
                 bars.append(("all", {"compute": 0.0, "halo_wait": 0.0, "io": 0.0, "other": loop}))
-            x0 = x
-            for name, vals in bars:
+            top = max(sum(v.values()) for _, v in bars)
+            for x, (name, vals) in enumerate(bars):
                 bottom = 0.0
-                for k, c in parts:
-                    v = vals[k]
+                for k, col in parts:
                     hatch = "//" if (not per and k == "other") else None
-                    ax.bar(x, v, bottom=bottom, width=0.8, color=c, edgecolor="white" if not hatch else "0.4",
-                           hatch=hatch, lw=0.4)
-                    bottom += v
-                if len(bars) > 1:
-                    ax.text(x, 0, name, ha="center", va="top", fontsize=6, color="0.3")
-                x += 1
-            centers.append((x0 + x - 1) / 2)
-            labels.append(r["point"] + ("*" if r["oversubscribed"] else ""))
-            x += 1
-        ax.set_xticks(centers)
-        ax.set_xticklabels(labels)
-        ax.tick_params(axis="x", pad=10)
-        ax.set_ylabel("seconds per step")
-        ax.set_title(f"{s}: per-rank time split of the kept run of each point (bars: ranks)", fontsize=9)
-        ax.grid(axis="x", visible=False)
-        from matplotlib.patches import Patch
-
-        names = {"compute": "compute", "halo_wait": "halo wait", "io": "I/O", "other": "other (loop - split)"}
-        handles = [Patch(facecolor=c, label=names[k]) for k, c in parts]
-        if missing:
-            handles.append(Patch(facecolor="#BBBBBB", hatch="//", edgecolor="0.4",
-                                 label="loop time, no per-rank split in summary.json"))
-        ax.set_xlim(-1, x - 1)
-        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.tight_layout()
+                    ax.bar(x, vals[k], bottom=bottom, width=0.8, color=col, hatch=hatch,
+                           edgecolor="0.4" if hatch else "white", lw=0.4)
+                    bottom += vals[k]
+            ax.set_xticks(range(len(bars)))
+            ax.set_xticklabels([b[0] for b in bars], fontsize=6 if len(bars) > 8 else 7)
+            ax.set_xlim(-0.7, len(bars) - 0.3)
+            ax.set_ylim(0, 1.08 * top if top > 0 else 1)
+            ax.grid(axis="x", visible=False)
+            ax.tick_params(axis="y", labelsize=7)
+            imb = r.get("load_imbalance")
+            ttl = f"{s} {r['point']}" + (" (oversub.)" if r["oversubscribed"] else "")
+            if imb and r["ranks"] > 1:
+                ttl += f"\nimbalance {imb:.2f}"
+            ax.set_title(ttl, fontsize=8)
+            if c == 0:
+                ax.set_ylabel("seconds per step")
+            ax.set_xlabel("rank" if per else "", fontsize=7)
+    handles = [Patch(facecolor=col, label=names[k]) for k, col in parts]
+    if missing:
+        handles.append(Patch(facecolor="#BBBBBB", hatch="//", edgecolor="0.4",
+                             label="loop time (no per-rank split in summary.json)"))
+    fig.suptitle("per-rank time split of the kept run of each point (own y scale per panel)", fontsize=9,
+                 y=1 - 0.12 / height)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.38 / height), ncol=len(handles),
+               fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.7 / height))
     p = study / "rank_split.png"
     fig.savefig(p)
     plt.close(fig)
@@ -1193,7 +1224,7 @@ def add_common(p):
 
 
 def add_model_options(p):
-    m = p.add_argument_group("model (see the help text above)")
+    m = p.add_argument_group("model (how it is built: scaling.py --help)")
     m.add_argument("--alpha", type=float, default=2e-6, help="latency per message [s] (default 2e-6)")
     m.add_argument("--beta", type=float, default=10e9, help="bandwidth per rank [B/s] (default 10e9)")
     m.add_argument("--model-ranks", default="64,1024", help="rank counts to model (default 64,1024)")
