@@ -8,16 +8,21 @@ NPROC := $(shell nproc 2>/dev/null || echo 1)
 BIN := target/release/gasket
 
 # Debian packages: MPI, parallel HDF5, libclang for the bindgen step of mpi-sys, fontconfig/freetype and a
-# font for PNG plots, h5dump for inspecting output.
+# font for PNG plots, h5dump and h5py (the tests read files written by several ranks with outside tools),
+# numpy and matplotlib for the scaling study plots.
 APT_PACKAGES := libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libclang-dev pkg-config \
-                libfontconfig1-dev libfreetype-dev fonts-dejavu-core hdf5-tools
+                libfontconfig1-dev libfreetype-dev fonts-dejavu-core hdf5-tools \
+                python3 python3-h5py python3-numpy python3-matplotlib
 
 # OpenMPI refuses to run as root (CI, containers) and to oversubscribe cores unless told to.
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 
-.PHONY: all deps build run test bench lint fmt cases clean
+# Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
+PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+
+.PHONY: all deps build run test bench lint fmt cases scaling clean
 
 all: build
 
@@ -70,6 +75,11 @@ fmt:
 # Every shipped case at the paper's resolution (long: tens of minutes), with PNG plots for the README.
 cases: build
 	jobs/run_cases.sh
+
+# Small strong + weak scaling study on this machine (a few minutes): output/scaling/quick-<time>/ with
+# study.csv, PNG plots and model.txt (modelled efficiency at 64 and 1024 ranks); output/scaling/latest links to it.
+scaling: build
+	$(PYTHON) jobs/scaling/scaling.py --quick
 
 clean:
 	$(CARGO) clean

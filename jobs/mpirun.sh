@@ -81,9 +81,9 @@ fi
 
 # Physical cores of this machine (hardware threads of one core count once), for oversubscription.
 cores="$(lscpu -p=SOCKET,CORE 2>/dev/null | grep -v '^#' | sort -u | wc -l || true)"
-[ "${cores:-0}" -ge 1 ] 2>/dev/null || cores="$(nproc 2>/dev/null || echo 1)"
+[ "${cores:-0}" -ge 1 ] 2>/dev/null || cores="$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 1)"
 # Hardware threads usable by this process (cgroups, taskset): the effective limit if smaller.
-avail="$(nproc 2>/dev/null || echo "$cores")"
+avail="$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo "$cores")"
 [ "$avail" -lt "$cores" ] && cores="$avail"
 total=$((ranks * threads))
 oversub=0

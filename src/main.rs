@@ -220,7 +220,9 @@ fn run_main(a: RunArgs) -> ExitCode {
     let collective = err.downcast_ref::<CaseError>().is_some()
         || run_err.is_some_and(|r| r.is_collective() || matches!(r, RunError::Restart { .. }));
     if size == 1 || collective {
-        if rank == 0 {
+        if rank == 0 && code == EXIT_INTERRUPTED {
+            eprintln!("gasket: {err:#}");
+        } else if rank == 0 {
             eprintln!("gasket: error: {err:#}");
         }
         drop(par);

@@ -59,6 +59,7 @@ Model (STUDY/model.txt, model.csv), for P ranks of one thread on the strong seri
              InfiniBand-class (HDR/NDR) interconnect. --alpha/--beta override (e.g. 20e-6 / 1e9 for
              10 GbE; 0.5e-6 / 50e9 for ranks inside one node);
       the last term is the time-step reduction (an allreduce of the CFL speed) per step.
+  Oversubscribed runs give partition geometry (halo sizes) but no timing input.
   E(P) = T(1) / (P * T(P)); also E with perfect overlap of communication and compute (max instead of
   sum), an optimistic bound. Printed for P = 64 and 1024 (--model-ranks) at the strong-scaling size
   (--model-cells adds sizes), plus the measured rank counts with their measured efficiency.
@@ -697,10 +698,12 @@ def build_model(rows, args):
         nb_default = 8 if dim == 2 else 2
         nb_src = "default (2D: 8, 1D: 2)" + (f"; measured {nb_meas} at {Pm} ranks is too few ranks to tell"
                                               if nb_meas else "")
+    # Timing-based inputs only from runs that had their cores to themselves.
+    timed = [r for r in sel if not r["oversubscribed"]] or sel[:1]
     if args.imbalance:
         lam, lam_src = args.imbalance, "--imbalance"
     else:
-        big = max(sel, key=lambda r: r["ranks"])
+        big = max(timed, key=lambda r: r["ranks"])
         if big["ranks"] > 1 and big.get("load_imbalance"):
             lam, lam_src = big["load_imbalance"], f"measured load_imbalance at {big['point']}"
         elif big["ranks"] > 1 and big.get("partition_imbalance"):
@@ -719,7 +722,7 @@ def build_model(rows, args):
                     t_reduce=math.ceil(math.log2(P)) * alpha, h=h, nb=nb)
 
     # Check against the measurement: halo wait per step at the largest multi-rank point vs modelled comm.
-    big = max(sel, key=lambda r: (r["ranks"], r["cores"]))
+    big = max(timed, key=lambda r: (r["ranks"], r["cores"]))
     if big["ranks"] > 1 and big.get("halo_wait_mean") is not None and big.get("steps"):
         m = model(big["ranks"], N)
         comm = m["t_latency"] + m["t_bandwidth"] + m["t_reduce"]
@@ -729,8 +732,12 @@ def build_model(rows, args):
         per_msg = x * m["nb"] + math.ceil(math.log2(big["ranks"]))
         if hw > comm and per_msg > 0:
             a_eff = (hw - m["t_bandwidth"]) / per_msg
-            notes.append(f"an alpha of {a_eff * 1e6:.3g} us would reproduce it (--alpha {a_eff:.3g}); "
-                         "on a shared-memory node or an oversubscribed run this is not the network")
+            if a_eff < 1e-3:
+                notes.append(f"an alpha of {a_eff * 1e6:.3g} us would reproduce it (--alpha {a_eff:.3g}), if the "
+                             "wait is message cost and not imbalance")
+            else:
+                notes.append("that wait is far beyond any message cost: imbalance, a slower neighbour or a busy "
+                             "machine, not the network")
 
     params = dict(series=series, cells=N, dim=dim, stages=s, t_cs=t_cs, t_cs_source=src, A=A, halo_source=halo_src,
                   bytes_per_halo_cell=b, exchanges_per_step=x, neighbours=nb_default, neighbours_source=nb_src,
@@ -738,7 +745,7 @@ def build_model(rows, args):
     sizes = [N] + [int(c) for c in (args.model_cells or "").split(",") if c.strip()]
     ranks = sorted({int(p) for p in args.model_ranks.split(",") if p.strip()} | {r["ranks"] for r in sel
                                                                                   if r["threads"] == 1})
-    measured = {r["ranks"]: r for r in sel if r["threads"] == 1}
+    measured = {r["ranks"]: r for r in timed if r["threads"] == 1}
     table = []
     for n_cells in sizes:
         t1 = model(1, n_cells)["t_compute"]
@@ -1061,7 +1068,8 @@ def plot_model(plt, np, study, params, sel):
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     ax.plot(Ps, eff, "-", color="C0", label="model (compute + comm)")
     ax.plot(Ps, effo, ":", color="C0", label="model, perfect overlap")
-    meas = [r for r in sel if r["series"] == params["series"] and r["threads"] == 1 and r.get("efficiency")]
+    meas = [r for r in sel if r["series"] == params["series"] and r["threads"] == 1 and r.get("efficiency")
+            and not r["oversubscribed"]]
     if meas:
         ax.plot([r["ranks"] for r in meas], [100 * r["efficiency"] for r in meas], "o", color="C3",
                 mfc="white", label="measured (1 thread/rank)")

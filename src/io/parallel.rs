@@ -12,15 +12,28 @@
 //! by any number of ranks reads back on any other number (and serially, with
 //! [`read_snapshot`](super::hdf5::read_snapshot)).
 //!
-//! How the parallel writes are done (parallel HDF5 1.10): the file is opened with the MPI-IO
-//! driver on the caller's communicator; groups, datasets and attributes are created by every
-//! rank with identical arguments (HDF5 metadata operations are collective); the cell datasets are
-//! chunked, shuffled and deflated, and written with one collective `H5Dwrite` per dataset in
-//! which each rank selects the union of the contiguous runs of its owned ids (a rank that owns
-//! nothing takes part with an empty selection). Filtered datasets need collective writes in
-//! parallel HDF5; it works with 1.10.8.
+//! How it is done (parallel HDF5 1.10):
+//!
+//! * Two-phase I/O. The file rows are split into one contiguous block per rank (balanced, with
+//!   block edges on chunk boundaries where possible). Before writing, the owned rows are sent to
+//!   the ranks whose blocks hold them (`MPI_Alltoallv`); after reading, the rows go back the
+//!   other way. The exchange also checks that the ranks' cells cover every global cell exactly
+//!   once. So each rank selects one hyperslab at most: selecting the union of the contiguous runs
+//!   of a scattered ownership (`H5S_SELECT_OR`) was measured at over 200 s for 22 000 runs on
+//!   90 000 cells with HDF5 1.10.8, against well under a second this way.
+//! * The file is created with the MPI-IO driver on the caller's communicator; groups and datasets
+//!   are created by every rank with identical arguments (HDF5 metadata operations are
+//!   collective). The cell and vertex datasets are chunked, shuffled and deflated, and written
+//!   with one collective `H5Dwrite` each (a rank with an empty block takes part with an empty
+//!   selection). Filtered datasets need collective writes in parallel HDF5; that works with
+//!   1.10.8.
+//! * Parallel HDF5 1.10 cannot write variable-length strings to datasets ("Parallel IO does not
+//!   support writing VL or region reference datatypes yet"), so after the collective part is
+//!   closed, rank 0 reopens the file with the default driver and adds `/input/*` and all
+//!   attributes, before the rename.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -36,9 +49,11 @@ use hdf5_sys::h5s::{
     H5S_seloper_t, H5Sclose, H5Screate_simple, H5Sselect_hyperslab, H5Sselect_none,
 };
 use mpi::collective::SystemOperation;
+use mpi::datatype::{Partition, PartitionMut};
 use mpi::raw::AsRaw;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
+use mpi::Count;
 
 use crate::error::RunError;
 
@@ -120,8 +135,9 @@ pub struct RestartIn {
 /// `mesh.partition`, all `fields` arrays and `restart.conserved` hold only the owned cells, in
 /// `dist.owned` order. With `restart`, the `/restart` group is added (see the module docs).
 ///
-/// The input is checked first (lengths, ordering, vertex ids) and the ranks agree on the
-/// outcome, so bad input on one rank makes every rank return an error without touching the file.
+/// The input is checked first (lengths, ordering, vertex ids, every cell owned exactly once) and
+/// the ranks agree on the outcome, so bad input on one rank makes every rank return an error
+/// without touching the file.
 /// Then all ranks write `path.tmp` collectively and close it; rank 0 renames it over `path` and
 /// writes the XDMF file atomically, and every rank returns only after that (an error on rank 0
 /// there is returned by all ranks). An HDF5 failure during the write itself is returned by the
@@ -158,6 +174,17 @@ pub fn write_snapshot(
         ],
     )
     .map_err(|m| output_error(path, m))?;
+    let plan = Plan::new(comm, dist.n_cells, dist.owned, mesh.nodes_per_cell.max(4))
+        .map_err(|m| output_error(path, m))?;
+    let npc = mesh.nodes_per_cell;
+    let blocks = Blocks {
+        cells: plan.to_block(comm, mesh.cells, npc),
+        partition: plan.to_block(comm, mesh.partition, 1),
+        density: plan.to_block(comm, fields.density, 1),
+        velocity: plan.to_block(comm, fields.velocity.as_flattened(), 2),
+        pressure: plan.to_block(comm, fields.pressure, 1),
+        conserved: restart.map(|r| plan.to_block(comm, r.conserved.as_flattened(), 4)),
+    };
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -165,7 +192,7 @@ pub fn write_snapshot(
     ensure_parent_dir(path)?;
 
     let tmp = tmp_path(path);
-    write_file(&tmp, file_name, dist, mesh, fields, restart)
+    write_file(&tmp, file_name, comm, &plan, mesh, &blocks)
         .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))?;
     comm.barrier();
 
@@ -211,11 +238,11 @@ pub fn write_snapshot(
 
 /// Reads the restart state of the `owned` cells from `path`, on all ranks of `comm`.
 ///
-/// Collective: every rank of `comm` must call it with the same `path` and `n_cells`; each reads
-/// only its own cells (one collective read of the union of its runs of ids). Works for any rank
+/// Collective: every rank of `comm` must call it with the same `path` and `n_cells`. Each rank
+/// reads one block of rows (collective read) and the rows are then sent to their owners, so every
+/// rank ends up with exactly its own cells. Works for any rank
 /// count and any ownership, whatever the rank count that wrote the file. `owned` must be strictly
-/// increasing and below `n_cells`; the ranks' ids together must cover `0..n_cells` once (checked
-/// as a count). Errors (the same on every rank when the file is the same): a missing file, a
+/// increasing and below `n_cells`, and the ranks' ids together must cover `0..n_cells` once. Errors (the same on every rank when the file is the same): a missing file, a
 /// file that is not HDF5, a file without a `/restart` group ("not a restart file"), or a cell
 /// count that differs from `n_cells`.
 pub fn read_restart(
@@ -234,6 +261,7 @@ pub fn read_restart(
         &["n_cells"],
     )
     .map_err(|m| output_error(path, m))?;
+    let plan = Plan::new(comm, n_cells, owned, 4).map_err(|m| output_error(path, m))?;
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => {}
         Ok(_) => return Err(output_error(path, "not a regular file")),
@@ -248,7 +276,7 @@ pub fn read_restart(
         .with_fapl(|p| p.mpio(comm.as_raw(), None))
         .open(path)
         .map_err(|e| output_error(path, format!("cannot open as an HDF5 file: {e}")))?;
-    let result = read_restart_contents(&file, n_cells, owned);
+    let result = read_restart_contents(&file, comm, &plan);
     let closed = file.close();
     let restart = result.map_err(|m| output_error(path, m))?;
     closed.map_err(|e| output_error(path, format!("cannot close: {e}")))?;
@@ -382,32 +410,185 @@ fn agree(
     Ok(())
 }
 
-/// Contiguous runs `(first id, length)` of a strictly increasing id list.
-fn runs_of(ids: &[usize]) -> Vec<(usize, usize)> {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for &id in ids {
-        match runs.last_mut() {
-            Some((start, len)) if *start + *len == id => *len += 1,
-            _ => runs.push((id, 1)),
+/// Rows per rank of the file blocks: `bounds[r]..bounds[r + 1]` for rank `r`, balanced, with the
+/// inner edges rounded to multiples of [`CHUNK_ROWS`] so that each chunk has one writer (small
+/// meshes thus go to the last rank alone).
+fn block_bounds(n: usize, size: usize) -> Vec<usize> {
+    (0..=size)
+        .map(|r| {
+            if r == size {
+                n
+            } else {
+                let even = (n as u128 * r as u128 / size as u128) as usize;
+                ((even + CHUNK_ROWS / 2) / CHUNK_ROWS * CHUNK_ROWS).min(n)
+            }
+        })
+        .collect()
+}
+
+/// The two-phase I/O plan of one rank: its file block and how rows move between owners and blocks.
+struct Plan {
+    /// Global number of rows.
+    n_rows: usize,
+    /// First global row of this rank's block.
+    start: usize,
+    /// Rows in this rank's block.
+    len: usize,
+    /// Owned rows this rank sends to (reads back from) each rank's block.
+    send_counts: Vec<usize>,
+    /// Rows of this rank's block that belong to each rank.
+    recv_counts: Vec<usize>,
+    /// Block offset of each row received, in receiving order (by source rank, then increasing id).
+    slots: Vec<usize>,
+}
+
+impl Plan {
+    /// Collective. `owned` must already be checked (strictly increasing, below `n_rows`) and
+    /// agreed on; rows will have up to `max_cols` values (MPI counts are `int`s). Fails on every
+    /// rank alike if some global row is owned twice or not at all.
+    fn new(
+        comm: &SimpleCommunicator,
+        n_rows: usize,
+        owned: &[usize],
+        max_cols: usize,
+    ) -> Result<Self, String> {
+        let (rank, size) = (comm.rank() as usize, comm.size() as usize);
+        let bounds = block_bounds(n_rows, size);
+        let (start, end) = (bounds[rank], bounds[rank + 1]);
+        let max_rows = i32::MAX as usize / max_cols.max(1);
+        let too_big = u64::from(owned.len().max(end - start) > max_rows);
+        let mut any_too_big = 0u64;
+        comm.all_reduce_into(&too_big, &mut any_too_big, SystemOperation::max());
+        if any_too_big > 0 {
+            return Err(format!(
+                "more than {max_rows} cells on one rank: use more ranks"
+            ));
         }
+        let mut send_counts = Vec::with_capacity(size);
+        let mut lo = 0;
+        for &b in &bounds[1..] {
+            let hi = owned.partition_point(|&c| c < b);
+            send_counts.push(hi - lo);
+            lo = hi;
+        }
+        let sent: Vec<Count> = send_counts.iter().map(|&c| c as Count).collect();
+        let mut received: Vec<Count> = vec![0; size];
+        comm.all_to_all_into(&sent[..], &mut received[..]);
+        let recv_counts: Vec<usize> = received.iter().map(|&c| c as usize).collect();
+        let ids: Vec<u64> = owned.iter().map(|&c| c as u64).collect();
+        let recv_ids = exchange(comm, &ids, &send_counts, &recv_counts, 1);
+
+        let mut seen = vec![false; end - start];
+        let mut twice = None;
+        let slots: Vec<usize> = recv_ids
+            .iter()
+            .map(|&id| {
+                let slot = id as usize - start;
+                if std::mem::replace(&mut seen[slot], true) {
+                    twice = Some(id);
+                }
+                slot
+            })
+            .collect();
+        let missing = seen.iter().position(|&s| !s).map(|i| start + i);
+        let local: u64 = u64::from(twice.is_some() || missing.is_some());
+        let mut bad = 0u64;
+        comm.all_reduce_into(&local, &mut bad, SystemOperation::sum());
+        if let Some(id) = twice {
+            return Err(format!("cell {id} is owned by more than one rank"));
+        }
+        if let Some(id) = missing {
+            return Err(format!("cell {id} is owned by no rank"));
+        }
+        if bad > 0 {
+            return Err(
+                "some cells are owned twice or not at all (see the other ranks' errors)".into(),
+            );
+        }
+        Ok(Plan {
+            n_rows,
+            start,
+            len: end - start,
+            send_counts,
+            recv_counts,
+            slots,
+        })
     }
-    runs
+
+    /// Collective: moves rows of `cols` values from owned order to this rank's block (row order).
+    fn to_block<T: Equivalence + Copy + Default>(
+        &self,
+        comm: &SimpleCommunicator,
+        owned_rows: &[T],
+        cols: usize,
+    ) -> Vec<T> {
+        let received = exchange(comm, owned_rows, &self.send_counts, &self.recv_counts, cols);
+        let mut block = vec![T::default(); self.len * cols];
+        for (k, &slot) in self.slots.iter().enumerate() {
+            block[slot * cols..(slot + 1) * cols]
+                .copy_from_slice(&received[k * cols..(k + 1) * cols]);
+        }
+        block
+    }
+
+    /// Collective: moves rows of `cols` values from this rank's block back to owned order.
+    fn from_block<T: Equivalence + Copy + Default>(
+        &self,
+        comm: &SimpleCommunicator,
+        block: &[T],
+        cols: usize,
+    ) -> Vec<T> {
+        let mut outgoing = Vec::with_capacity(self.slots.len() * cols);
+        for &slot in &self.slots {
+            outgoing.extend_from_slice(&block[slot * cols..(slot + 1) * cols]);
+        }
+        exchange(comm, &outgoing, &self.recv_counts, &self.send_counts, cols)
+    }
+}
+
+/// `MPI_Alltoallv` of rows of `cols` values: `send_counts[r]` rows (consecutive in `send`) go to
+/// rank `r`, `recv_counts[r]` rows come from rank `r`, concatenated in rank order.
+fn exchange<T: Equivalence + Copy + Default>(
+    comm: &SimpleCommunicator,
+    send: &[T],
+    send_counts: &[usize],
+    recv_counts: &[usize],
+    cols: usize,
+) -> Vec<T> {
+    let layout = |counts: &[usize]| {
+        let counts: Vec<Count> = counts.iter().map(|&c| (c * cols) as Count).collect();
+        let displs: Vec<Count> = counts
+            .iter()
+            .scan(0, |acc, &c| {
+                let d = *acc;
+                *acc += c;
+                Some(d)
+            })
+            .collect();
+        (counts, displs)
+    };
+    let (sc, sd) = layout(send_counts);
+    let (rc, rd) = layout(recv_counts);
+    let mut recv = vec![T::default(); recv_counts.iter().sum::<usize>() * cols];
+    let outgoing = Partition::new(send, &sc[..], &sd[..]);
+    let mut incoming = PartitionMut::new(&mut recv[..], &rc[..], &rd[..]);
+    comm.all_to_all_varcount_into(&outgoing, &mut incoming);
+    recv
 }
 
 /// Creates `tmp` and writes its numeric datasets collectively; every handle is closed before the file.
 fn write_file(
     tmp: &Path,
     file_name: &str,
-    dist: &Dist,
+    comm: &SimpleCommunicator,
+    plan: &Plan,
     mesh: &MeshOut,
-    fields: &FieldsOut,
-    restart: Option<&RestartOut>,
+    blocks: &Blocks,
 ) -> hdf5::Result<()> {
-    let comm = dist.comm;
     let file = File::with_options()
         .with_fapl(|p| p.mpio(comm.as_raw(), None))
         .create(tmp)?;
-    write_contents(&file, dist, mesh, fields, restart)?;
+    write_contents(&file, comm, plan, mesh, blocks)?;
     if let Ok(pattern) = std::env::var(CRASH_ENV) {
         if !pattern.is_empty() && file_name.contains(&pattern) {
             comm.barrier();
@@ -421,53 +602,53 @@ fn write_file(
     file.close()
 }
 
+/// This rank's block of every cell dataset, in global row order.
+struct Blocks {
+    cells: Vec<i64>,
+    partition: Vec<i32>,
+    density: Vec<f64>,
+    velocity: Vec<f64>,
+    pressure: Vec<f64>,
+    conserved: Option<Vec<f64>>,
+}
+
 /// Writes the groups and the numeric datasets (collective).
 fn write_contents(
     file: &File,
-    dist: &Dist,
+    comm: &SimpleCommunicator,
+    plan: &Plan,
     mesh: &MeshOut,
-    fields: &FieldsOut,
-    restart: Option<&RestartOut>,
+    blocks: &Blocks,
 ) -> hdf5::Result<()> {
-    let nc = dist.n_cells;
+    let nc = plan.n_rows;
     let nv = mesh.vertices.len();
     let npc = mesh.nodes_per_cell;
-    let runs = runs_of(dist.owned);
-    let (rank, size) = (dist.comm.rank() as usize, dist.comm.size() as usize);
-    let (v0, v1) = (nv * rank / size, nv * (rank + 1) / size);
-    let vertex_runs = if v1 > v0 {
-        vec![(v0, v1 - v0)]
-    } else {
-        Vec::new()
-    };
+    let rows = plan.start..plan.start + plan.len;
+    let rank = comm.rank() as usize;
+    let vertex_bounds = block_bounds(nv, comm.size() as usize);
+    let (v0, v1) = (vertex_bounds[rank], vertex_bounds[rank + 1]);
 
     let g = file.create_group("mesh")?;
     write_rows(
         &g,
         "vertices",
         &[nv, 2],
-        &vertex_runs,
+        v0..v1,
         mesh.vertices[v0..v1].as_flattened(),
     )?;
-    write_rows(&g, "cells", &[nc, npc], &runs, mesh.cells)?;
-    write_rows(&g, "partition", &[nc], &runs, mesh.partition)?;
+    write_rows(&g, "cells", &[nc, npc], rows.clone(), &blocks.cells)?;
+    write_rows(&g, "partition", &[nc], rows.clone(), &blocks.partition)?;
     drop(g);
 
     let g = file.create_group("solution")?;
-    write_rows(&g, "density", &[nc], &runs, fields.density)?;
-    write_rows(
-        &g,
-        "velocity",
-        &[nc, 2],
-        &runs,
-        fields.velocity.as_flattened(),
-    )?;
-    write_rows(&g, "pressure", &[nc], &runs, fields.pressure)?;
+    write_rows(&g, "density", &[nc], rows.clone(), &blocks.density)?;
+    write_rows(&g, "velocity", &[nc, 2], rows.clone(), &blocks.velocity)?;
+    write_rows(&g, "pressure", &[nc], rows.clone(), &blocks.pressure)?;
     drop(g);
 
-    if let Some(r) = restart {
+    if let Some(conserved) = &blocks.conserved {
         let g = file.create_group("restart")?;
-        write_rows(&g, "conserved", &[nc, 4], &runs, r.conserved.as_flattened())?;
+        write_rows(&g, "conserved", &[nc, 4], rows, conserved)?;
     }
     Ok(())
 }
@@ -506,33 +687,33 @@ fn write_metadata(tmp: &Path, meta: &Meta, restart: Option<&RestartOut>) -> hdf5
     file.close()
 }
 
-/// Creates the global dataset `name` of `shape` (rows first) and writes this rank's `runs` of
-/// rows from `data` (rows in increasing id order), collectively. Non-empty datasets are chunked,
-/// shuffled and deflated.
+/// Creates the global dataset `name` of `shape` (rows first) and writes `rows` of it from `data`
+/// (C order), collectively: every rank calls it, with an empty range if it has nothing.
+/// Non-empty datasets are chunked, shuffled and deflated.
 fn write_rows<T: H5Type>(
     group: &Group,
     name: &str,
     shape: &[usize],
-    runs: &[(usize, usize)],
+    rows: Range<usize>,
     data: &[T],
 ) -> hdf5::Result<()> {
-    let rows = shape[0];
+    let n_rows = shape[0];
     let builder = group.new_dataset::<T>().shape(shape);
-    let ds = if rows == 0 {
+    let ds = if n_rows == 0 {
         builder.create(name)?
     } else {
         let mut chunk = shape.to_vec();
-        chunk[0] = rows.min(CHUNK_ROWS);
+        chunk[0] = n_rows.min(CHUNK_ROWS);
         builder
             .chunk(chunk)
             .shuffle()
             .deflate(DEFLATE_LEVEL)
             .create(name)?
     };
-    if rows == 0 {
+    if n_rows == 0 {
         return Ok(());
     }
-    let io = Transfer::new(&ds, shape, runs, data.len())?;
+    let io = Transfer::new(&ds, shape, rows, data.len())?;
     let dtype = Datatype::from_type::<T>()?;
     hdf5::sync::sync(|| {
         // SAFETY: the memory space has exactly data.len() elements of type T (checked in
@@ -552,16 +733,17 @@ fn write_rows<T: H5Type>(
     .map_err(|e| hdf5::Error::from(format!("collective write of {name}: {e}")))
 }
 
-/// Reads this rank's `runs` of rows of `ds` (global shape `shape`) collectively, in increasing id order.
+/// Reads `rows` of `ds` (global shape `shape`) collectively: every rank calls it, with an empty
+/// range if it needs nothing.
 fn read_rows<T: H5Type + Copy + Default>(
     ds: &Dataset,
     shape: &[usize],
-    runs: &[(usize, usize)],
+    rows: Range<usize>,
 ) -> hdf5::Result<Vec<T>> {
     let cols: usize = shape[1..].iter().product();
-    let n: usize = runs.iter().map(|r| r.1).sum::<usize>() * cols;
+    let n = rows.len() * cols;
     let mut out = vec![T::default(); n];
-    let io = Transfer::new(ds, shape, runs, n)?;
+    let io = Transfer::new(ds, shape, rows, n)?;
     let dtype = Datatype::from_type::<T>()?;
     hdf5::sync::sync(|| {
         // SAFETY: `out` has exactly n elements of type T, the memory space has n elements.
@@ -601,16 +783,11 @@ struct Transfer {
 }
 
 impl Transfer {
-    /// Selects the rows of `runs` in the file space of `ds` (an empty selection if there are
-    /// none) and a 1-D memory space of `n_mem` elements, which must match the selection.
-    fn new(
-        ds: &Dataset,
-        shape: &[usize],
-        runs: &[(usize, usize)],
-        n_mem: usize,
-    ) -> hdf5::Result<Self> {
+    /// Selects `rows` in the file space of `ds` (an empty selection if the range is empty) and a
+    /// 1-D memory space of `n_mem` elements, which must match the selection.
+    fn new(ds: &Dataset, shape: &[usize], rows: Range<usize>, n_mem: usize) -> hdf5::Result<Self> {
         let cols: usize = shape[1..].iter().product();
-        let n_sel: usize = runs.iter().map(|r| r.1).sum::<usize>() * cols;
+        let n_sel = rows.len() * cols;
         if n_sel != n_mem {
             return Err(
                 format!("{n_mem} elements in memory for {n_sel} selected in the file").into(),
@@ -622,22 +799,16 @@ impl Transfer {
         hdf5::sync::sync(|| unsafe {
             // SAFETY: plain HDF5 C calls on ids owned by the guards created here.
             let file = Handle(h5check(H5Dget_space(ds.id()))?, H5Sclose);
-            if runs.is_empty() {
+            if rows.is_empty() {
                 h5check(H5Sselect_none(file.0))?;
-            }
-            let mut count: Vec<hsize_t> = shape.iter().map(|&d| d as hsize_t).collect();
-            let mut start: Vec<hsize_t> = vec![0; shape.len()];
-            for (i, &(first, len)) in runs.iter().enumerate() {
-                start[0] = first as hsize_t;
-                count[0] = len as hsize_t;
-                let op = if i == 0 {
-                    H5S_seloper_t::H5S_SELECT_SET
-                } else {
-                    H5S_seloper_t::H5S_SELECT_OR
-                };
+            } else {
+                let mut count: Vec<hsize_t> = shape.iter().map(|&d| d as hsize_t).collect();
+                let mut start: Vec<hsize_t> = vec![0; shape.len()];
+                start[0] = rows.start as hsize_t;
+                count[0] = rows.len() as hsize_t;
                 h5check(H5Sselect_hyperslab(
                     file.0,
-                    op,
+                    H5S_seloper_t::H5S_SELECT_SET,
                     start.as_ptr(),
                     std::ptr::null(),
                     count.as_ptr(),
@@ -687,9 +858,10 @@ fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hdf5::Result<
 /// Reads the restart group, the conserved variables of `owned`, `time`, `step` and the case text.
 fn read_restart_contents(
     file: &File,
-    n_cells: usize,
-    owned: &[usize],
+    comm: &SimpleCommunicator,
+    plan: &Plan,
 ) -> Result<RestartIn, String> {
+    let n_cells = plan.n_rows;
     if !file.link_exists("restart") || file.group("restart").is_err() {
         return Err("not a restart file: written without restart data (no /restart group)".into());
     }
@@ -711,10 +883,11 @@ fn read_restart_contents(
             shape[0]
         ));
     }
-    let flat = read_rows::<f64>(&ds, &shape, &runs_of(owned))
+    let block = read_rows::<f64>(&ds, &shape, plan.start..plan.start + plan.len)
         .map_err(|e| format!("cannot read /restart/conserved: {e}"))?;
     drop(ds);
-    let conserved = flat
+    let conserved = plan
+        .from_block(comm, &block, 4)
         .chunks_exact(4)
         .map(|c| [c[0], c[1], c[2], c[3]])
         .collect();
@@ -776,10 +949,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runs_are_contiguous_blocks() {
-        assert_eq!(runs_of(&[]), vec![]);
-        assert_eq!(runs_of(&[3]), vec![(3, 1)]);
-        assert_eq!(runs_of(&[0, 1, 2, 5, 7, 8]), vec![(0, 3), (5, 1), (7, 2)]);
+    fn blocks_are_balanced_and_chunk_aligned() {
+        assert_eq!(block_bounds(0, 3), vec![0, 0, 0, 0]);
+        assert_eq!(block_bounds(35, 1), vec![0, 35]);
+        assert_eq!(block_bounds(35, 4), vec![0, 0, 0, 0, 35]);
+        let n = 10 * CHUNK_ROWS + 5;
+        let b = block_bounds(n, 4);
+        assert_eq!(b.len(), 5);
+        assert_eq!((b[0], b[4]), (0, n));
+        for w in b.windows(2) {
+            assert!(w[0] <= w[1]);
+            assert!(w[1] - w[0] <= n / 4 + CHUNK_ROWS);
+        }
+        assert!(b[1..4].iter().all(|x| x % CHUNK_ROWS == 0));
+        for size in 1..20 {
+            let b = block_bounds(1000, size);
+            assert!(b.windows(2).all(|w| w[0] <= w[1]) && b[size] == 1000);
+        }
     }
 
     #[test]
