@@ -223,7 +223,7 @@ fn check_restart(
 }
 
 /// Reads `path` whole in this process and checks every array bit for bit.
-fn check_whole(path: &Path, g: &Global, seed: u64, owner: &dyn Fn(usize) -> usize) {
+fn check_whole(path: &Path, g: &Global, seed: u64, owner: Option<&dyn Fn(usize) -> usize>) {
     let s = read_snapshot(path).unwrap_or_else(|e| panic!("read_snapshot: {e}"));
     assert_eq!(
         bits(s.vertices.as_flattened()),
@@ -231,8 +231,10 @@ fn check_whole(path: &Path, g: &Global, seed: u64, owner: &dyn Fn(usize) -> usiz
     );
     assert_eq!(s.cells, g.cells);
     assert_eq!(s.nodes_per_cell, g.npc);
-    let partition: Vec<i32> = (0..g.n_cells()).map(|c| owner(c) as i32).collect();
-    assert_eq!(s.partition, partition);
+    if let Some(owner) = owner {
+        let partition: Vec<i32> = (0..g.n_cells()).map(|c| owner(c) as i32).collect();
+        assert_eq!(s.partition, partition);
+    }
     assert_eq!(bits(&s.density), bits(&g.density));
     assert_eq!(
         bits(s.velocity.as_flattened()),
@@ -281,7 +283,7 @@ fn matrix(world: &SimpleCommunicator, dir: &Path) {
             world.barrier();
         }
         if rank == 0 {
-            check_whole(&path, &g, seed, &|c| writer_owner(c, n, w));
+            check_whole(&path, &g, seed, Some(&|c| writer_owner(c, n, w)));
         }
         world.barrier();
     }
@@ -295,7 +297,7 @@ fn matrix(world: &SimpleCommunicator, dir: &Path) {
     write_global(&path, world, &g, 99, &|c| reader_owner(c, np)).unwrap();
     check_restart(&path, world, &g, 99, &|c| writer_owner(c, g.n_cells(), np));
     if rank == 0 {
-        check_whole(&path, &g, 99, &|c| reader_owner(c, np));
+        check_whole(&path, &g, 99, Some(&|c| reader_owner(c, np)));
     }
     world.barrier();
 
@@ -321,7 +323,7 @@ fn matrix(world: &SimpleCommunicator, dir: &Path) {
     write_global(&path, world, &g1, 5, &|_| np - 1).unwrap();
     check_restart(&path, world, &g1, 5, &|_| 0);
     if rank == 0 {
-        check_whole(&path, &g1, 5, &|_| np - 1);
+        check_whole(&path, &g1, 5, Some(&|_| np - 1));
     }
     world.barrier();
     if rank == 0 {
@@ -437,6 +439,48 @@ fn errors(world: &SimpleCommunicator, dir: &Path, g: &Global) {
     }
     assert!(!bad.exists());
     world.barrier();
+
+    // Overlapping ownership with the right total count: cell 1 owned by ranks 0 and 1, cell 0 by none.
+    if np >= 2 {
+        let own: Vec<usize> = owned_by(n, rank, |c| writer_owner(c, n, np))
+            .into_iter()
+            .map(|c| if c == 0 { 1 } else { c })
+            .collect();
+        let own = if rank == 1 {
+            let mut o = own;
+            o.insert(0, 1);
+            o.truncate(o.len().max(1));
+            o
+        } else {
+            own
+        };
+        let mut own = own;
+        own.dedup();
+        // Make the total right again by dropping one cell (not cell 1) from the last rank that has two or more.
+        let mut total = 0;
+        world.all_reduce_into(
+            &own.len(),
+            &mut total,
+            mpi::collective::SystemOperation::sum(),
+        );
+        let excess = total - n;
+        let mut counts = vec![0usize; np];
+        world.all_gather_into(&own.len(), &mut counts[..]);
+        let donor = (0..np).rev().find(|&r| counts[r] >= 2 + excess).unwrap();
+        if rank == donor {
+            for _ in 0..excess {
+                let i = own.iter().rposition(|&c| c != 1).unwrap();
+                own.remove(i);
+            }
+        }
+        let e = read_restart(&path, world, n, &own).expect_err("overlap must fail");
+        let e = e.to_string();
+        if rank == 0 {
+            println!("par_io: expected error: {e}");
+        }
+        assert!(e.contains("cell 1 is owned by more than one rank"), "rank {rank}: {e}");
+        world.barrier();
+    }
 }
 
 fn partitions(dir: &Path) {
@@ -496,9 +540,7 @@ fn main() {
             } else {
                 check_restart(&path, &world, &g, seed, &|c| reader_owner(c, np));
                 if rank == 0 {
-                    let s = read_snapshot(&path).unwrap();
-                    assert_eq!(bits(&s.density), bits(&g.density));
-                    assert_eq!(s.step, 1000 + seed);
+                    check_whole(&path, &g, seed, None);
                 }
             }
             world.barrier();

@@ -321,9 +321,11 @@ fn check_output(
     }
     for (name, len, want) in lengths {
         if len != want {
-            return Err(format!(
-                "{name} has {len} entries but this rank owns {n} cells (expected {want})"
-            ));
+            return Err(if want == n {
+                format!("{name} has {len} entries but this rank owns {n} cells")
+            } else {
+                format!("{name} has {len} entries but this rank owns {n} cells (expected {want})")
+            });
         }
     }
     let nv = mesh.vertices.len() as i64;
@@ -491,19 +493,22 @@ impl Plan {
             })
             .collect();
         let missing = seen.iter().position(|&s| !s).map(|i| start + i);
-        let local: u64 = u64::from(twice.is_some() || missing.is_some());
-        let mut bad = 0u64;
-        comm.all_reduce_into(&local, &mut bad, SystemOperation::sum());
-        if let Some(id) = twice {
-            return Err(format!("cell {id} is owned by more than one rank"));
-        }
-        if let Some(id) = missing {
-            return Err(format!("cell {id} is owned by no rank"));
-        }
-        if bad > 0 {
-            return Err(
-                "some cells are owned twice or not at all (see the other ranks' errors)".into(),
-            );
+        // The smallest problem anywhere, encoded as 2·id (owned twice) or 2·id + 1 (not owned),
+        // so that every rank reports the same one.
+        let local = match (twice, missing) {
+            (Some(id), _) => 2 * id,
+            (None, Some(id)) => 2 * id as u64 + 1,
+            (None, None) => u64::MAX,
+        };
+        let mut first = u64::MAX;
+        comm.all_reduce_into(&local, &mut first, SystemOperation::min());
+        if first != u64::MAX {
+            let (id, kind) = (first / 2, first % 2);
+            return Err(if kind == 0 {
+                format!("cell {id} is owned by more than one rank")
+            } else {
+                format!("cell {id} is owned by no rank")
+            });
         }
         Ok(Plan {
             n_rows,
