@@ -11,7 +11,7 @@ use gasket::case::LoadedCase;
 use gasket::error::{CaseError, RunError};
 use gasket::mesh::StructuredMesh;
 use gasket::parallel::Parallel;
-use gasket::run::{mesh_key, metis_parts, run, RunOptions};
+use gasket::run::{mesh_key, metis_parts, periodicity, run, RunOptions};
 use gasket::solver::scheme_name;
 
 /// Exit status of a run stopped by SIGTERM/SIGUSR1 after writing its checkpoint (EX_TEMPFAIL).
@@ -248,7 +248,8 @@ fn partition_cmd(
     let t0 = std::time::Instant::now();
     let p = metis_parts(&mesh, parts)?;
     let secs = t0.elapsed().as_secs_f64();
-    let g = gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs([true, true]))?;
+    let g =
+        gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs(periodicity(&lc)))?;
     let rep = gasket_partition::report(&g, &p, None)?;
     gasket::io::write_partition(
         &out,

@@ -222,6 +222,19 @@ pub fn partition_mesh(
     Ok((parts, source, rep.edge_cut, rep.imbalance))
 }
 
+/// Periodicity in x and y of a case's mesh (a strip is periodic in y).
+pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
+    let mesh = StructuredMesh::from_section(&lc.case.mesh);
+    let gas = crate::physics::Gas::new(lc.case.gas.gamma).expect("validated");
+    crate::scheme::boundary::BoundarySet::new(
+        &lc.case.mesh.boundary,
+        &gas,
+        &mesh,
+        crate::scheme::boundary::Padded::new(&mesh),
+    )
+    .periodic()
+}
+
 /// METIS k-way parts of a structured mesh (dual graph without periodic faces).
 pub fn metis_parts(mesh: &StructuredMesh, n_parts: usize) -> Result<Vec<i32>, RunError> {
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
@@ -296,14 +309,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
     }
     comm.barrier();
     let mesh = StructuredMesh::from_section(&case.mesh);
-    let gas = crate::physics::Gas::new(case.gas.gamma).expect("validated");
-    let periodic = crate::scheme::boundary::BoundarySet::new(
-        &case.mesh.boundary,
-        &gas,
-        &mesh,
-        crate::scheme::boundary::Padded::new(&mesh),
-    )
-    .periodic();
+    let periodic = periodicity(lc);
     let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodic, &comm)?;
     let ranks = comm.size();
     let mut s = Solver::new(lc, comm, parts)?;

@@ -451,8 +451,22 @@ pub(crate) mod samples {
         }
     }
 
+    /// Held (shared) by tests while they write HDF5 files, and exclusively while a test runs an
+    /// external program. A child process inherits the descriptors of the files other threads
+    /// have open; HDF5 holds an exclusive `flock` on a file open for writing, so that lock would
+    /// live on in the child, and a test's next `H5Fopen` of the file it has just written would
+    /// fail with "unable to lock file, errno = 11". (Read-only opens take shared locks, which do
+    /// not conflict.)
+    pub(crate) static WRITING: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+    /// A shared [`WRITING`] guard: hold it while writing an HDF5 file in a test.
+    pub(crate) fn writing() -> std::sync::RwLockReadGuard<'static, ()> {
+        WRITING.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Writes `g` to `path` with [`meta`].
     pub(crate) fn write(path: &Path, g: &Grid, case: &'static str) {
+        let _writing = writing();
         let mesh = MeshOut {
             vertices: &g.vertices,
             cells: &g.cells,
@@ -549,16 +563,22 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Runs `h5dump -A path` while no test of this crate is writing an HDF5 file (see
+    /// [`samples::writing`]).
+    fn h5dump_attributes(path: &Path) -> std::io::Result<std::process::Output> {
+        let _no_writers = samples::WRITING.write().unwrap_or_else(|e| e.into_inner());
+        std::process::Command::new("h5dump")
+            .arg("-A")
+            .arg(path)
+            .output()
+    }
+
     #[test]
     fn h5dump_reads_attributes() {
         let dir = temp_dir("h5dump");
         let path = dir.join("snap.h5");
         write(&path, &grid(2, 2, 0.5), "sod");
-        match std::process::Command::new("h5dump")
-            .arg("-A")
-            .arg(&path)
-            .output()
-        {
+        match h5dump_attributes(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 println!("note: h5dump not on PATH, skipping the h5dump check");
             }
@@ -606,7 +626,9 @@ mod tests {
             velocity: &[],
             pressure: &[],
         };
+        let writing = samples::writing();
         write_snapshot_serial(&path, &mesh, &fields, &meta("empty")).unwrap();
+        drop(writing);
         let s = read_snapshot(&path).unwrap();
         assert_eq!(s.nodes_per_cell, 3);
         assert!(s.cells.is_empty() && s.vertices.is_empty() && s.density.is_empty());

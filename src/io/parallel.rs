@@ -14,8 +14,8 @@
 //!
 //! How it is done (parallel HDF5 1.10):
 //!
-//! * Two-phase I/O. The file rows are split into one contiguous block per rank (balanced, with
-//!   block edges on chunk boundaries where possible). Before writing, the owned rows are sent to
+//! * Two-phase I/O. The file rows are split into one contiguous block per rank (balanced to
+//!   within one chunk; block edges on chunk boundaries, so no chunk has two writers). Before writing, the owned rows are sent to
 //!   the ranks whose blocks hold them (`MPI_Alltoallv`); after reading, the rows go back the
 //!   other way. The exchange also checks that the ranks' cells cover every global cell exactly
 //!   once. So each rank selects one hyperslab at most: selecting the union of the contiguous runs
@@ -135,12 +135,13 @@ pub struct RestartIn {
 /// `mesh.partition`, all `fields` arrays and `restart.conserved` hold only the owned cells, in
 /// `dist.owned` order. With `restart`, the `/restart` group is added (see the module docs).
 ///
-/// The input is checked first (lengths, ordering, vertex ids, every cell owned exactly once) and
-/// the ranks agree on the outcome, so bad input on one rank makes every rank return an error
-/// without touching the file.
-/// Then all ranks write `path.tmp` collectively and close it; rank 0 renames it over `path` and
-/// writes the XDMF file atomically, and every rank returns only after that (an error on rank 0
-/// there is returned by all ranks). An HDF5 failure during the write itself is returned by the
+/// The input is checked first (lengths, ordering, vertex ids, every cell owned exactly once, the
+/// parent directory is created) and the ranks agree on the outcome, so bad input on one rank
+/// makes every rank return an error without touching the file. The owned rows are then moved to
+/// the file blocks (see the module docs), all ranks write `path.tmp` collectively and close it,
+/// rank 0 adds the strings and attributes, renames it over `path` and writes the XDMF file
+/// atomically, and every rank returns only after that (an error on rank 0 there is returned by
+/// all ranks). An HDF5 failure during the write itself is returned by the
 /// rank that saw it only: the caller must then abort all ranks, as the others may be waiting in
 /// a collective call. A stale `path.tmp` may remain after such a failure; the previous file at
 /// `path` is never touched before the rename. See [`CRASH_ENV`] for the crash test hook.
@@ -153,7 +154,12 @@ pub fn write_snapshot(
     restart: Option<&RestartOut>,
 ) -> Result<(), RunError> {
     let comm = dist.comm;
-    let local = check_output(path, dist, mesh, fields, restart);
+    let local = check_output(path, dist, mesh, fields, restart).and_then(|()| {
+        ensure_parent_dir(path).map_err(|e| match e {
+            RunError::Output { message, .. } => message,
+            other => other.to_string(),
+        })
+    });
     let same = [
         dist.n_cells as u64,
         mesh.nodes_per_cell as u64,
@@ -178,18 +184,17 @@ pub fn write_snapshot(
         .map_err(|m| output_error(path, m))?;
     let npc = mesh.nodes_per_cell;
     let blocks = Blocks {
-        cells: plan.to_block(comm, mesh.cells, npc),
-        partition: plan.to_block(comm, mesh.partition, 1),
-        density: plan.to_block(comm, fields.density, 1),
-        velocity: plan.to_block(comm, fields.velocity.as_flattened(), 2),
-        pressure: plan.to_block(comm, fields.pressure, 1),
-        conserved: restart.map(|r| plan.to_block(comm, r.conserved.as_flattened(), 4)),
+        cells: plan.owned_to_block(comm, mesh.cells, npc),
+        partition: plan.owned_to_block(comm, mesh.partition, 1),
+        density: plan.owned_to_block(comm, fields.density, 1),
+        velocity: plan.owned_to_block(comm, fields.velocity.as_flattened(), 2),
+        pressure: plan.owned_to_block(comm, fields.pressure, 1),
+        conserved: restart.map(|r| plan.owned_to_block(comm, r.conserved.as_flattened(), 4)),
     };
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    ensure_parent_dir(path)?;
 
     let tmp = tmp_path(path);
     write_file(&tmp, file_name, comm, &plan, mesh, &blocks)
@@ -240,11 +245,14 @@ pub fn write_snapshot(
 ///
 /// Collective: every rank of `comm` must call it with the same `path` and `n_cells`. Each rank
 /// reads one block of rows (collective read) and the rows are then sent to their owners, so every
-/// rank ends up with exactly its own cells. Works for any rank
-/// count and any ownership, whatever the rank count that wrote the file. `owned` must be strictly
-/// increasing and below `n_cells`, and the ranks' ids together must cover `0..n_cells` once. Errors (the same on every rank when the file is the same): a missing file, a
-/// file that is not HDF5, a file without a `/restart` group ("not a restart file"), or a cell
-/// count that differs from `n_cells`.
+/// rank ends up with exactly its own cells, bit for bit as written. Works for any rank count and
+/// any ownership, whatever the rank count that wrote the file. `owned` must be strictly
+/// increasing and below `n_cells`, and the ranks' ids together must cover `0..n_cells` once
+/// (checked; every rank gets the same error otherwise).
+///
+/// Errors, the same on every rank: a missing file, a file that is not HDF5, a file without a
+/// `/restart` group ("not a restart file: written without restart data"), or a cell count that
+/// differs from `n_cells` ("the restart file has N cells, the case mesh has M").
 pub fn read_restart(
     path: &Path,
     comm: &SimpleCommunicator,
@@ -521,7 +529,7 @@ impl Plan {
     }
 
     /// Collective: moves rows of `cols` values from owned order to this rank's block (row order).
-    fn to_block<T: Equivalence + Copy + Default>(
+    fn owned_to_block<T: Equivalence + Copy + Default>(
         &self,
         comm: &SimpleCommunicator,
         owned_rows: &[T],
@@ -537,7 +545,7 @@ impl Plan {
     }
 
     /// Collective: moves rows of `cols` values from this rank's block back to owned order.
-    fn from_block<T: Equivalence + Copy + Default>(
+    fn block_to_owned<T: Equivalence + Copy + Default>(
         &self,
         comm: &SimpleCommunicator,
         block: &[T],
@@ -892,7 +900,7 @@ fn read_restart_contents(
         .map_err(|e| format!("cannot read /restart/conserved: {e}"))?;
     drop(ds);
     let conserved = plan
-        .from_block(comm, &block, 4)
+        .block_to_owned(comm, &block, 4)
         .chunks_exact(4)
         .map(|c| [c[0], c[1], c[2], c[3]])
         .collect();

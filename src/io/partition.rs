@@ -269,10 +269,12 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::hdf5::samples::writing;
     use crate::io::test_util::temp_dir;
 
     #[test]
     fn several_partitionings_in_one_file() {
+        let _writing = writing();
         let dir = temp_dir("partition");
         let path = dir.join("sub").join("mesh.parts.h5");
         let a = vec![0, 0, 1, 1, 2, 2];
@@ -334,6 +336,7 @@ mod tests {
 
     #[test]
     fn bad_names_and_files_are_errors() {
+        let _writing = writing();
         let dir = temp_dir("partition-bad");
         let path = dir.join("p.h5");
         assert!(write_partition(&path, "a/b", &[0], &[], "k").is_err());

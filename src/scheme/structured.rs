@@ -461,8 +461,7 @@ impl StructuredOperator {
     /// the halo messages travel; halo and ghost values of `w` may be stale.
     pub fn interior_phase(&mut self, w: &[State], dt: f64) {
         for k in 0..self.dirs.len() {
-            self.normal_sweep(w, k, false);
-            self.face_fluxes(w, k, dt, false);
+            self.pass(w, k, dt, false);
         }
     }
 
@@ -470,8 +469,7 @@ impl StructuredOperator {
     /// then the residuals of the owned cells.
     pub fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
         for k in 0..self.dirs.len() {
-            self.normal_sweep(w, k, true);
-            self.face_fluxes(w, k, dt, true);
+            self.pass(w, k, dt, true);
         }
         let p = self.pad;
         let (width, height) = (p.width, p.height);
@@ -500,196 +498,338 @@ impl StructuredOperator {
             });
     }
 
-    /// Normal sweep of direction `k`: face values `fl`, `fr` and cell-end normal derivatives `dm`, `dp` at
-    /// the positions the faces need, those that read non-owned cells (`stale`) or the others.
-    fn normal_sweep(&mut self, w: &[State], k: usize, stale: bool) {
-        let weno = self.weno;
-        let chars = self.characteristic;
-        let gas = self.gas;
+    /// One direction of one phase, cache-blocked: the lines are split into one contiguous chunk per thread,
+    /// and each chunk runs a wavefront (normal sweep of line `l + 2`, then the faces of line `l`), so the
+    /// five sweep lines a face reads are still in cache. The two sweep lines on either side of a chunk that
+    /// belong to its neighbours are recomputed into scratch lines (the same values, bit for bit). Phase A
+    /// (`boundary == false`) computes the sweep values that read only owned cells and the inner faces;
+    /// phase B the rest.
+    fn pass(&mut self, w: &[State], k: usize, dt: f64, boundary: bool) {
         let d = self.dirs[k];
-        let len = d.len;
-        let plan = &self.plans[k];
+        let (len, lines) = (d.len, d.lines);
+        let reach = if d.lines == 1 { 0 } else { 2 };
+        let ctx = Ctx {
+            gas: self.gas,
+            weno: self.weno,
+            chars: self.characteristic,
+            params: self.flux,
+            gauss: &self.gauss,
+            d,
+            plan: &self.plans[k],
+            low_order: &self.low_order,
+            any_low: self.any_low_order,
+        };
+        let n_chunks = rayon::current_num_threads().clamp(1, lines);
+        let per = lines.div_ceil(n_chunks);
         let sw = &mut self.sweeps[k];
+        let (f0s, fds) = (&mut self.f0[k], &mut self.fd[k]);
+        let mask = if boundary { Mask::Stale } else { Mask::Fresh };
         sw.fl
-            .par_chunks_mut(len)
-            .zip(sw.fr.par_chunks_mut(len))
-            .zip(sw.dm.par_chunks_mut(len).zip(sw.dp.par_chunks_mut(len)))
+            .par_chunks_mut(per * len)
+            .zip(sw.fr.par_chunks_mut(per * len))
+            .zip(sw.dm.par_chunks_mut(per * len))
+            .zip(sw.dp.par_chunks_mut(per * len))
+            .zip(f0s.par_chunks_mut(per * len))
+            .zip(fds.par_chunks_mut(per * len))
             .enumerate()
-            .for_each(|(line, ((fl, fr), (dm, dp)))| {
-                let Some((a, b)) = plan.sweep[line] else {
-                    return;
-                };
-                let st = &plan.stale[line * len..(line + 1) * len];
-                // Reads are clamped to the window: the values that reach past it (fl at the first position,
-                // fr at the last) are never used.
-                let at = |pos: usize| &w[d.w(line, pos.min(len - 1))];
-                // Face F between cells F and F+1; positions a−1..=b feed the derivatives at a..=b.
-                for f in a - 1..=b {
-                    if st[f] != stale {
-                        continue;
-                    }
-                    let s: [&State; 6] = std::array::from_fn(|q| at((f + q).saturating_sub(2)));
-                    if chars {
-                        let avg = comb(s[2], s[3], 0.5, 0.5);
-                        let e = Eigen::new(&gas, &avg, d.n);
-                        let q: [State; 6] = std::array::from_fn(|q| e.to_char(s[q]));
-                        let mut l = [0.0; 4];
-                        let mut r = [0.0; 4];
-                        for c in 0..4 {
-                            l[c] = weno.right_face([q[0][c], q[1][c], q[2][c], q[3][c], q[4][c]]);
-                            r[c] = weno.right_face([q[5][c], q[4][c], q[3][c], q[2][c], q[1][c]]);
-                        }
-                        fl[f] = e.from_char(&l);
-                        fr[f] = e.from_char(&r);
-                    } else {
-                        for c in 0..4 {
-                            fl[f][c] =
-                                weno.right_face([s[0][c], s[1][c], s[2][c], s[3][c], s[4][c]]);
-                            fr[f][c] =
-                                weno.right_face([s[5][c], s[4][c], s[3][c], s[2][c], s[1][c]]);
-                        }
+            .for_each(|(c, (((((fl, fr), dm), dp), f0), fd))| {
+                let c0 = c * per;
+                let c1 = (c0 + fl.len() / len).min(lines);
+                // Scratch sweep lines for c0−2, c0−1, c1, c1+1 (neighbours' lines). In phase B they need every
+                // position (their fresh values from phase A live in the neighbour's arrays, not here).
+                let scratch_mask = if boundary { Mask::All } else { Mask::Fresh };
+                let mut scratch: Vec<State> = Vec::new();
+                let mut scratch_lines: Vec<usize> = Vec::new();
+                for m in [c0.wrapping_sub(2), c0.wrapping_sub(1), c1, c1 + 1] {
+                    if m < lines && (m < c0 || m >= c1) && reach > 0 {
+                        scratch_lines.push(m);
                     }
                 }
-                let ih = 1.0 / d.hn;
-                for c in a..=b {
-                    if (st[c - 1] || st[c]) != stale {
+                scratch.resize(4 * len * scratch_lines.len(), [0.0; 4]);
+                for (q, &m) in scratch_lines.iter().enumerate() {
+                    let s = &mut scratch[4 * len * q..4 * len * (q + 1)];
+                    let (a, rest) = s.split_at_mut(len);
+                    let (b, rest) = rest.split_at_mut(len);
+                    let (cc, dd) = rest.split_at_mut(len);
+                    sweep_line(&ctx, w, m, scratch_mask, a, b, cc, dd);
+                }
+                let lo = c0.saturating_sub(reach);
+                for l in lo..c1 + reach {
+                    if (c0..c1).contains(&l) {
+                        let r = (l - c0) * len..(l - c0 + 1) * len;
+                        sweep_line(
+                            &ctx,
+                            w,
+                            l,
+                            mask,
+                            &mut fl[r.clone()],
+                            &mut fr[r.clone()],
+                            &mut dm[r.clone()],
+                            &mut dp[r],
+                        );
+                    }
+                    let Some(f) = l.checked_sub(reach) else {
+                        continue;
+                    };
+                    if !(c0..c1).contains(&f) || ctx.plan.faces[f].is_none() {
                         continue;
                     }
-                    let (a, b, m) = (fr[c - 1], fl[c], at(c));
-                    for q in 0..4 {
-                        dm[c][q] = (-4.0 * a[q] - 2.0 * b[q] + 6.0 * m[q]) * ih;
-                        dp[c][q] = (2.0 * a[q] + 4.0 * b[q] - 6.0 * m[q]) * ih;
-                    }
+                    // The sweep line m, from this chunk or from the scratch lines.
+                    let get = |arr: usize, m: usize| -> &[State] {
+                        if (c0..c1).contains(&m) {
+                            let r = (m - c0) * len..(m - c0 + 1) * len;
+                            match arr {
+                                0 => &fl[r],
+                                1 => &fr[r],
+                                2 => &dm[r],
+                                _ => &dp[r],
+                            }
+                        } else {
+                            let q = scratch_lines.iter().position(|&x| x == m).expect("scratch");
+                            &scratch[4 * len * q + arr * len..4 * len * q + (arr + 1) * len]
+                        }
+                    };
+                    let ls: Vec<usize> = (f - reach..=f + reach).collect();
+                    let lf: Vec<&[State]> = ls.iter().map(|&m| get(0, m)).collect();
+                    let lr: Vec<&[State]> = ls.iter().map(|&m| get(1, m)).collect();
+                    let ldm: Vec<&[State]> = ls.iter().map(|&m| get(2, m)).collect();
+                    let ldp: Vec<&[State]> = ls.iter().map(|&m| get(3, m)).collect();
+                    let r = (f - c0) * len..(f - c0 + 1) * len;
+                    face_line(
+                        &ctx,
+                        w,
+                        f,
+                        dt,
+                        boundary,
+                        &Lines {
+                            fl: &lf,
+                            fr: &lr,
+                            dm: &ldm,
+                            dp: &ldp,
+                        },
+                        &mut f0[r.clone()],
+                        &mut fd[r],
+                    );
                 }
             });
     }
+}
 
-    /// Face fluxes of direction `k`, averaged over the Gauss points of each face, for the faces of owned
-    /// cells: the inner ones (`boundary == false`) or the others.
-    fn face_fluxes(&mut self, w: &[State], k: usize, dt: f64, boundary: bool) {
-        let d = self.dirs[k];
-        let strip = d.lines == 1;
-        let (gas, weno, params) = (self.gas, self.weno, self.flux);
-        let gauss = &self.gauss;
-        let sw = &self.sweeps[k];
-        let (fl, fr, dm, dp) = (&sw.fl, &sw.fr, &sw.dm, &sw.dp);
-        let plan = &self.plans[k];
-        let len = d.len;
-        let (low_order, any_low) = (&self.low_order, self.any_low_order);
-        let (f0s, fds) = (&mut self.f0[k], &mut self.fd[k]);
-        f0s.par_chunks_mut(len)
-            .zip(fds.par_chunks_mut(len))
-            .enumerate()
-            .for_each(|(line, (f0, fd))| {
-                let Some((lo, hi)) = plan.faces[line] else {
-                    return;
-                };
-                let inner = &plan.inner[line * len..(line + 1) * len];
-                let b = |l: usize, p: usize| l * len + p;
-                // Equilibrium normal derivative of the segment: (5/4)(W₁ − W₀) − (1/12)(W₂ − W₋₁), over h.
-                let eq = |l: usize, f: usize| -> State {
-                    let (wm, w0, w1, w2) = (
-                        &w[d.w(l, f - 1)],
-                        &w[d.w(l, f)],
-                        &w[d.w(l, f + 1)],
-                        &w[d.w(l, f + 2)],
-                    );
-                    std::array::from_fn(|q| {
-                        (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn
-                    })
-                };
-                for f in lo..hi {
-                    if inner[f] == boundary {
-                        continue;
-                    }
-                    let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
-                    let mut acc0 = [0.0; 4];
-                    let mut accd = [0.0; 4];
-                    let low = any_low && (low_order[d.w(line, f)] || low_order[d.w(line, f + 1)]);
-                    if low {
-                        let z = [0.0; 4];
-                        let fp = FacePoint {
-                            wl: to_local(cl, d.n),
-                            nl: z,
-                            tl: z,
-                            wr: to_local(cr, d.n),
-                            nr: z,
-                            tr: z,
-                            n0: Some(z),
-                        };
-                        let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-                        acc0 = from_local(&a0, d.n);
-                        accd = from_local(&ad, d.n);
-                    } else if strip {
-                        let fp = point(
-                            &gas,
-                            (fl[b(line, f)], dp[b(line, f)], [0.0; 4], cl),
-                            (fr[b(line, f)], dm[b(line, f + 1)], [0.0; 4], cr),
-                            eq(line, f),
-                            d.n,
-                        );
-                        let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-                        acc0 = from_local(&a0, d.n);
-                        accd = from_local(&ad, d.n);
-                    } else {
-                        // Tangential WENO of the segment values of five lines, per component.
-                        let tang = |arr: &Vec<State>, pos: usize| -> ([f64; 4], [f64; 4], State) {
-                            let mut lo = [0.0; 4];
-                            let mut hi = [0.0; 4];
-                            for q in 0..4 {
-                                let v: [f64; 5] =
-                                    std::array::from_fn(|m| arr[b(line + m - 2, pos)][q]);
-                                let (a, bb) = weno.faces(v);
-                                lo[q] = a;
-                                hi[q] = bb;
-                            }
-                            (lo, hi, arr[b(line, pos)])
-                        };
-                        let (la, lb, lm) = tang(fl, f);
-                        let (ra, rb, rm) = tang(fr, f);
-                        let (e_m, e_0, e_p) = (eq(line - 1, f), eq(line, f), eq(line + 1, f));
-                        let three = |arr: &Vec<State>, pos: usize| {
-                            (
-                                arr[b(line - 1, pos)],
-                                arr[b(line, pos)],
-                                arr[b(line + 1, pos)],
-                            )
-                        };
-                        let (dlm, dl0, dlp) = three(dp, f);
-                        let (drm, dr0, drp) = three(dm, f + 1);
-                        for &(xi, wg) in gauss {
-                            let eta = xi * d.ht;
-                            let mut wl = [0.0; 4];
-                            let mut tl = [0.0; 4];
-                            let mut wr = [0.0; 4];
-                            let mut tr = [0.0; 4];
-                            let mut nl = [0.0; 4];
-                            let mut nr = [0.0; 4];
-                            let mut n0 = [0.0; 4];
-                            for q in 0..4 {
-                                let (v, s) = parabola(la[q], lb[q], lm[q], d.ht, eta);
-                                wl[q] = v;
-                                tl[q] = d.tsign * s;
-                                let (v, s) = parabola(ra[q], rb[q], rm[q], d.ht, eta);
-                                wr[q] = v;
-                                tr[q] = d.tsign * s;
-                                nl[q] = quadratic(dlm[q], dl0[q], dlp[q], d.ht, eta);
-                                nr[q] = quadratic(drm[q], dr0[q], drp[q], d.ht, eta);
-                                n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
-                            }
-                            let fp = point(&gas, (wl, nl, tl, cl), (wr, nr, tr, cr), n0, d.n);
-                            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-                            let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
-                            for q in 0..4 {
-                                acc0[q] += wg * g0[q];
-                                accd[q] += wg * gd[q];
-                            }
-                        }
-                    }
-                    f0[f] = acc0;
-                    fd[f] = accd;
+/// Which sweep positions a pass computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mask {
+    /// Those that read owned cells only (phase A).
+    Fresh,
+    /// Those that read a halo or ghost cell (phase B).
+    Stale,
+    /// All (scratch lines in phase B).
+    All,
+}
+
+/// What the line kernels read.
+struct Ctx<'a> {
+    gas: Gas,
+    weno: Weno,
+    chars: bool,
+    params: FluxParams,
+    gauss: &'a [(f64, f64)],
+    d: Dir,
+    plan: &'a Plan,
+    low_order: &'a [bool],
+    any_low: bool,
+}
+
+/// Sweep lines around a face line: index `m` is line `f − reach + m`.
+struct Lines<'a, 'b> {
+    fl: &'b [&'a [State]],
+    fr: &'b [&'a [State]],
+    dm: &'b [&'a [State]],
+    dp: &'b [&'a [State]],
+}
+
+/// Normal sweep of one line: face values `fl`, `fr` and cell-end normal derivatives `dm`, `dp` at the
+/// positions its faces need, restricted by `mask`.
+#[allow(clippy::too_many_arguments)]
+fn sweep_line(
+    ctx: &Ctx,
+    w: &[State],
+    line: usize,
+    mask: Mask,
+    fl: &mut [State],
+    fr: &mut [State],
+    dm: &mut [State],
+    dp: &mut [State],
+) {
+    let d = ctx.d;
+    let len = d.len;
+    let Some((a, b)) = ctx.plan.sweep[line] else {
+        return;
+    };
+    let (weno, gas) = (ctx.weno, ctx.gas);
+    let st = &ctx.plan.stale[line * len..(line + 1) * len];
+    let want = |stale: bool| match mask {
+        Mask::All => true,
+        Mask::Fresh => !stale,
+        Mask::Stale => stale,
+    };
+    // Reads are clamped to the window: the values that reach past it (fl at the first position, fr at the
+    // last) are never used.
+    let at = |pos: usize| &w[d.w(line, pos.min(len - 1))];
+    // Face F between cells F and F+1; positions a−1..=b feed the derivatives at a..=b.
+    for f in a - 1..=b {
+        if !want(st[f]) {
+            continue;
+        }
+        let s: [&State; 6] = std::array::from_fn(|q| at((f + q).saturating_sub(2)));
+        if ctx.chars {
+            let avg = comb(s[2], s[3], 0.5, 0.5);
+            let e = Eigen::new(&gas, &avg, d.n);
+            let q: [State; 6] = std::array::from_fn(|q| e.to_char(s[q]));
+            let mut l = [0.0; 4];
+            let mut r = [0.0; 4];
+            for c in 0..4 {
+                l[c] = weno.right_face([q[0][c], q[1][c], q[2][c], q[3][c], q[4][c]]);
+                r[c] = weno.right_face([q[5][c], q[4][c], q[3][c], q[2][c], q[1][c]]);
+            }
+            fl[f] = e.from_char(&l);
+            fr[f] = e.from_char(&r);
+        } else {
+            for c in 0..4 {
+                fl[f][c] = weno.right_face([s[0][c], s[1][c], s[2][c], s[3][c], s[4][c]]);
+                fr[f][c] = weno.right_face([s[5][c], s[4][c], s[3][c], s[2][c], s[1][c]]);
+            }
+        }
+    }
+    let ih = 1.0 / d.hn;
+    for c in a..=b {
+        if !want(st[c - 1] || st[c]) {
+            continue;
+        }
+        let (a, b, m) = (fr[c - 1], fl[c], at(c));
+        for q in 0..4 {
+            dm[c][q] = (-4.0 * a[q] - 2.0 * b[q] + 6.0 * m[q]) * ih;
+            dp[c][q] = (2.0 * a[q] + 4.0 * b[q] - 6.0 * m[q]) * ih;
+        }
+    }
+}
+
+/// Face fluxes of one line, averaged over the Gauss points of each face, for the faces of owned cells: the
+/// inner ones (`boundary == false`) or the others.
+#[allow(clippy::too_many_arguments)]
+fn face_line(
+    ctx: &Ctx,
+    w: &[State],
+    line: usize,
+    dt: f64,
+    boundary: bool,
+    sw: &Lines,
+    f0: &mut [State],
+    fd: &mut [State],
+) {
+    let d = ctx.d;
+    let len = d.len;
+    let strip = d.lines == 1;
+    let (gas, weno, params) = (ctx.gas, ctx.weno, ctx.params);
+    let Some((lo, hi)) = ctx.plan.faces[line] else {
+        return;
+    };
+    let inner = &ctx.plan.inner[line * len..(line + 1) * len];
+    // Sweep line `line + o` for o in −2..=2 (index o + reach).
+    let r = if strip { 0 } else { 2 };
+    let at = |arr: &[&[State]], o: isize, p: usize| arr[(r as isize + o) as usize][p];
+    // Equilibrium normal derivative of the segment: (5/4)(W₁ − W₀) − (1/12)(W₂ − W₋₁), over h.
+    let eq = |l: usize, f: usize| -> State {
+        let (wm, w0, w1, w2) = (
+            &w[d.w(l, f - 1)],
+            &w[d.w(l, f)],
+            &w[d.w(l, f + 1)],
+            &w[d.w(l, f + 2)],
+        );
+        std::array::from_fn(|q| (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn)
+    };
+    for f in lo..hi {
+        if inner[f] == boundary {
+            continue;
+        }
+        let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
+        let mut acc0 = [0.0; 4];
+        let mut accd = [0.0; 4];
+        let low = ctx.any_low && (ctx.low_order[d.w(line, f)] || ctx.low_order[d.w(line, f + 1)]);
+        if low {
+            let z = [0.0; 4];
+            let fp = FacePoint {
+                wl: to_local(cl, d.n),
+                nl: z,
+                tl: z,
+                wr: to_local(cr, d.n),
+                nr: z,
+                tr: z,
+                n0: Some(z),
+            };
+            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
+            acc0 = from_local(&a0, d.n);
+            accd = from_local(&ad, d.n);
+        } else if strip {
+            let fp = point(
+                &gas,
+                (at(sw.fl, 0, f), at(sw.dp, 0, f), [0.0; 4], cl),
+                (at(sw.fr, 0, f), at(sw.dm, 0, f + 1), [0.0; 4], cr),
+                eq(line, f),
+                d.n,
+            );
+            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
+            acc0 = from_local(&a0, d.n);
+            accd = from_local(&ad, d.n);
+        } else {
+            // Tangential WENO of the segment values of five lines, per component.
+            let tang = |arr: &[&[State]], pos: usize| -> ([f64; 4], [f64; 4], State) {
+                let mut lo = [0.0; 4];
+                let mut hi = [0.0; 4];
+                for q in 0..4 {
+                    let v: [f64; 5] = std::array::from_fn(|m| arr[m][pos][q]);
+                    let (a, bb) = weno.faces(v);
+                    lo[q] = a;
+                    hi[q] = bb;
                 }
-            });
+                (lo, hi, arr[2][pos])
+            };
+            let (la, lb, lm) = tang(sw.fl, f);
+            let (ra, rb, rm) = tang(sw.fr, f);
+            let (e_m, e_0, e_p) = (eq(line - 1, f), eq(line, f), eq(line + 1, f));
+            let three = |arr: &[&[State]], pos: usize| (arr[1][pos], arr[2][pos], arr[3][pos]);
+            let (dlm, dl0, dlp) = three(sw.dp, f);
+            let (drm, dr0, drp) = three(sw.dm, f + 1);
+            for &(xi, wg) in ctx.gauss {
+                let eta = xi * d.ht;
+                let mut wl = [0.0; 4];
+                let mut tl = [0.0; 4];
+                let mut wr = [0.0; 4];
+                let mut tr = [0.0; 4];
+                let mut nl = [0.0; 4];
+                let mut nr = [0.0; 4];
+                let mut n0 = [0.0; 4];
+                for q in 0..4 {
+                    let (v, s) = parabola(la[q], lb[q], lm[q], d.ht, eta);
+                    wl[q] = v;
+                    tl[q] = d.tsign * s;
+                    let (v, s) = parabola(ra[q], rb[q], rm[q], d.ht, eta);
+                    wr[q] = v;
+                    tr[q] = d.tsign * s;
+                    nl[q] = quadratic(dlm[q], dl0[q], dlp[q], d.ht, eta);
+                    nr[q] = quadratic(drm[q], dr0[q], drp[q], d.ht, eta);
+                    n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
+                }
+                let fp = point(&gas, (wl, nl, tl, cl), (wr, nr, tr, cr), n0, d.n);
+                let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
+                let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
+                for q in 0..4 {
+                    acc0[q] += wg * g0[q];
+                    accd[q] += wg * gd[q];
+                }
+            }
+        }
+        f0[f] = acc0;
+        fd[f] = accd;
     }
 }
 
