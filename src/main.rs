@@ -285,8 +285,11 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
     let mesh = StructuredMesh::from_section(&c.mesh);
     let n = mesh.n_cells();
     let padded = (mesh.nx + 6) * (mesh.ny + if mesh.is_strip() { 0 } else { 6 });
-    // State, previous state and four normal-sweep arrays per padded cell; two residual pairs per cell.
-    let bytes = padded * 32 * 6 + n * 32 * 4 + (2 * n + mesh.nx + mesh.ny) * 32 * 2;
+    let dirs = if mesh.is_strip() { 1 } else { 2 };
+    // On one rank: per window cell the state and, per direction, four normal-sweep arrays and the two face
+    // fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about 1/N of it plus the
+    // margin of 3 cells around their part.
+    let bytes = padded * 32 * (1 + 6 * dirs) + n * 32 * 6;
     println!("case       {} ({})", lc.name, lc.path.display());
     if !c.description.is_empty() {
         println!("           {}", c.description);
