@@ -529,3 +529,92 @@ fn launcher_mismatch_is_refused() {
     assert!(!out.status.success() && err.contains("PMI_SIZE"), "{err}");
     assert!(!Path::new("/tmp/gasket-never/final.h5").exists());
 }
+
+/// The collective I/O driver (`examples/par_io.rs`): files written by 1..N ranks with uneven ownership (one
+/// rank owning nothing) read back bit for bit by every other rank count, error cases agreed by all ranks,
+/// partition files. Built by `cargo test` beside the binary.
+#[test]
+fn collective_io_round_trips_on_3_and_4_ranks() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_gasket"))
+        .parent()
+        .unwrap()
+        .join("examples/par_io");
+    assert!(exe.exists(), "{} was not built", exe.display());
+    for np in [3, 4] {
+        let dir = tempdir(&format!("par-io-{np}"));
+        let mut cmd = Command::new("mpirun");
+        cmd.args([
+            "-np",
+            &np.to_string(),
+            "--allow-run-as-root",
+            "--oversubscribe",
+            "--bind-to",
+            "none",
+        ])
+        .arg(&exe)
+        .arg(&dir);
+        let f = timed(cmd, 300.0);
+        assert_eq!(f.code, Some(0), "par_io on {np} ranks:\n{}", f.text);
+        assert!(f.text.contains("par_io: OK"), "{}", f.text);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// A non-finite state (here planted in a checkpoint) stops the run on every rank with the step, the global
+/// cell id and the state, printed once; the checkpoint it came from is left as it was.
+#[test]
+fn a_non_finite_state_stops_all_ranks_with_the_cell_and_step() {
+    let dir = tempdir("nan");
+    let a = dir.join("a");
+    let sets = [
+        "--set",
+        "mesh.nx=30",
+        "--set",
+        "mesh.ny=30",
+        "--set",
+        "time.max_steps=3",
+    ];
+    mpirun_case(2, 1, "riemann2d_a", &a, &sets);
+    let bad = dir.join("bad.h5");
+    std::fs::copy(a.join("final.h5"), &bad).unwrap();
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    let script = format!(
+        "import h5py\nf = h5py.File(r'{}', 'r+')\nc = f['restart/conserved']\nc[437, 3] = float('nan')\nf.close()\n",
+        bad.display()
+    );
+    let out = Command::new(python).args(["-c", &script]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read(&bad).unwrap();
+    let c = case("riemann2d_a");
+    let mut args = vec!["run", c.to_str().unwrap(), "-q", "-o", a.to_str().unwrap()];
+    args.extend(sets);
+    args.extend([
+        "--set",
+        "time.max_steps=10",
+        "--restart",
+        bad.to_str().unwrap(),
+    ]);
+    let f = mpirun(3, &args, &[], 60.0);
+    assert!(f.code.is_some() && f.code != Some(0), "{}", f.text);
+    assert!(
+        f.text.contains("blew up at step 3") && f.text.contains("cell 437 (i = 17, j = 14)"),
+        "{}",
+        f.text
+    );
+    assert_eq!(
+        f.text.matches("blew up").count(),
+        1,
+        "printed once: {}",
+        f.text
+    );
+    assert_eq!(std::fs::read(&bad).unwrap(), before);
+    std::fs::remove_dir_all(&dir).ok();
+}
