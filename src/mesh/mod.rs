@@ -3,6 +3,8 @@
 //! A mesh knows its cells, vertices and, for each cell, the cells that its update reads (its stencil). The
 //! distributed machinery builds halos from those stencils alone, so it never needs to know which scheme runs.
 
+pub mod gmsh;
+
 use crate::case::MeshSection;
 
 /// Index `k` wrapped into `0..n` when `periodic`, else `None` outside `0..n`.

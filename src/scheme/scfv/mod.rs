@@ -1,0 +1,1 @@
+//! Compact subcell finite-volume reconstruction on triangles (SCFV): placeholder.
