@@ -54,7 +54,7 @@ pub enum CaseError {
 pub enum RunError {
     /// The solution left the admissible set (non-finite, or non-positive density or pressure).
     #[error(
-        "solution blew up at step {step}, t = {time:.6e}: cell {cell} (i = {i}, j = {j}) has \
+        "solution blew up at step {step}, t = {time:.6e}: cell {cell} ({location}) has \
          rho = {rho:.6e}, u = {u:.6e}, v = {v:.6e}, p = {p:.6e}"
     )]
     BlowUp {
@@ -64,10 +64,8 @@ pub enum RunError {
         time: f64,
         /// Global cell id.
         cell: usize,
-        /// Column index.
-        i: usize,
-        /// Row index.
-        j: usize,
+        /// Where the cell is (`i = .., j = ..`, or its centroid).
+        location: String,
         /// Density.
         rho: f64,
         /// x-velocity.
@@ -95,6 +93,9 @@ pub enum RunError {
         /// What is wrong.
         message: String,
     },
+    /// The mesh is not usable (degenerate or unnamed boundary edges, ...).
+    #[error("mesh: {0}")]
+    Mesh(String),
     /// The mesh could not be partitioned, or a stored partition does not fit.
     #[error("partition: {0}")]
     Partition(String),
@@ -132,7 +133,7 @@ impl RunError {
             self,
             RunError::BlowUp { .. }
                 | RunError::BadTimeStep { .. }
-                | RunError::Partition(_)
+                | RunError::Mesh(_)
                 | RunError::Interrupted { .. }
         )
     }

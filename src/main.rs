@@ -8,8 +8,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use gasket::case::LoadedCase;
+use gasket::case::MeshKind;
 use gasket::error::{CaseError, RunError};
-use gasket::mesh::StructuredMesh;
+use gasket::mesh::{Grid, StructuredMesh};
 use gasket::parallel::Parallel;
 use gasket::run::{mesh_key, metis_parts, periodicity, run, RunOptions};
 use gasket::solver::scheme_name;
@@ -136,16 +137,13 @@ fn run_cmd(par: &Parallel, a: RunArgs) -> Result<()> {
         progress: !quiet,
         restart: a.restart.clone(),
     };
-    let mesh = StructuredMesh::from_section(&lc.case.mesh);
     if !quiet {
         println!(
-            "gasket {}: case {} ({}), {} x {} = {} cells, {} rank(s) x {} thread(s), end time {}{}",
+            "gasket {}: case {} ({}), {}, {} rank(s) x {} thread(s), end time {}{}",
             gasket::version(),
             lc.name,
             scheme_name(&lc),
-            mesh.nx,
-            mesh.ny,
-            mesh.n_cells(),
+            describe_mesh(&lc),
             par.size(),
             threads,
             lc.case.time.end,
@@ -242,7 +240,7 @@ fn partition_cmd(
     set: Vec<String>,
 ) -> Result<()> {
     let lc = LoadedCase::load(&case, &set)?;
-    let mesh = StructuredMesh::from_section(&lc.case.mesh);
+    let mesh = Grid::from_case(&lc.case)?;
     let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.partitions.h5", lc.name)));
     let name = name.unwrap_or_else(|| format!("n{parts}"));
     let t0 = std::time::Instant::now();
@@ -279,26 +277,50 @@ fn partition_cmd(
     Ok(())
 }
 
+/// One line about the mesh of a case.
+fn describe_mesh(lc: &LoadedCase) -> String {
+    let m = &lc.case.mesh;
+    match m.kind {
+        MeshKind::Rectangle => format!("{} x {} = {} cells", m.nx, m.ny, m.nx * m.ny),
+        MeshKind::Triangles => format!(
+            "{} x {} squares split into {} triangles{}",
+            m.nx,
+            m.ny,
+            2 * m.nx * m.ny,
+            match m.jitter {
+                Some(j) if j > 0.0 =>
+                    format!(" (interior vertices moved by up to {j} of the spacing)"),
+                _ => String::new(),
+            }
+        ),
+    }
+}
+
 fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
     let lc = LoadedCase::load(&case, &set)?;
     let c = &lc.case;
     let mesh = StructuredMesh::from_section(&c.mesh);
-    let n = mesh.n_cells();
-    let padded = (mesh.nx + 6) * (mesh.ny + if mesh.is_strip() { 0 } else { 6 });
-    let dirs = if mesh.is_strip() { 1 } else { 2 };
-    // On one rank: per window cell the state and, per direction, four normal-sweep arrays and the two face
-    // fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about 1/N of it plus the
-    // margin of 3 cells around their part.
-    let bytes = padded * 32 * (1 + 6 * dirs) + n * 32 * 6;
+    let bytes = match c.mesh.kind {
+        MeshKind::Rectangle => {
+            let n = mesh.n_cells();
+            let padded = (mesh.nx + 6) * (mesh.ny + if mesh.is_strip() { 0 } else { 6 });
+            let dirs = if mesh.is_strip() { 1 } else { 2 };
+            // On one rank: per window cell the state and, per direction, four normal-sweep arrays and the
+            // two face fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about
+            // 1/N of it plus the margin of 3 cells around their part.
+            padded * 32 * (1 + 6 * dirs) + n * 32 * 6
+        }
+        // Per triangle: state, gradient, Wⁿ, new state, two residual pairs, geometry and least-squares
+        // weights (~400 bytes), and 1.5 faces with their fluxes and Gauss points (~250 bytes each).
+        MeshKind::Triangles => 2 * c.mesh.nx * c.mesh.ny * 780,
+    };
     println!("case       {} ({})", lc.name, lc.path.display());
     if !c.description.is_empty() {
         println!("           {}", c.description);
     }
     println!(
-        "mesh       rectangle {} x {} = {} cells, dx = {:.4e}, dy = {:.4e}{}",
-        mesh.nx,
-        mesh.ny,
-        n,
+        "mesh       {}, dx = {:.4e}, dy = {:.4e}{}",
+        describe_mesh(&lc),
         mesh.spacing[0],
         mesh.spacing[1],
         if mesh.is_strip() { " (1D strip)" } else { "" }

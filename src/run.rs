@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::case::LoadedCase;
 use crate::error::RunError;
 use crate::io::{self, FieldsOut, MeshOut, Meta};
-use crate::mesh::StructuredMesh;
+use crate::mesh::{Grid, StructuredMesh};
 use crate::parallel::Comm;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
 
@@ -172,7 +172,7 @@ pub struct Summary {
 /// counts them.
 pub fn partition_mesh(
     lc: &LoadedCase,
-    mesh: &StructuredMesh,
+    mesh: &Grid,
     periodic: [bool; 2],
     comm: &Comm,
 ) -> Result<(Vec<i32>, String, usize, f64), RunError> {
@@ -236,7 +236,7 @@ pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
 }
 
 /// METIS k-way parts of a structured mesh (dual graph without periodic faces).
-pub fn metis_parts(mesh: &StructuredMesh, n_parts: usize) -> Result<Vec<i32>, RunError> {
+pub fn metis_parts(mesh: &Grid, n_parts: usize) -> Result<Vec<i32>, RunError> {
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
     let g =
         gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs([false, false]))
@@ -245,11 +245,8 @@ pub fn metis_parts(mesh: &StructuredMesh, n_parts: usize) -> Result<Vec<i32>, Ru
 }
 
 /// A string that identifies a mesh (partition and restart files record it).
-pub fn mesh_key(mesh: &StructuredMesh) -> String {
-    format!(
-        "rectangle {}x{} origin [{:e}, {:e}] spacing [{:e}, {:e}]",
-        mesh.nx, mesh.ny, mesh.origin[0], mesh.origin[1], mesh.spacing[0], mesh.spacing[1]
-    )
+pub fn mesh_key(mesh: &Grid) -> String {
+    mesh.key()
 }
 
 /// The parts of the case that a restart must match: everything but `[time] end, max_steps`, `[output]`
@@ -308,11 +305,11 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
         })?;
     }
     comm.barrier();
-    let mesh = StructuredMesh::from_section(&case.mesh);
+    let mesh = Grid::from_case(case).map_err(|e| RunError::Mesh(e.to_string()))?;
     let periodic = periodicity(lc);
     let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodic, &comm)?;
     let ranks = comm.size();
-    let mut s = Solver::new(lc, comm, parts)?;
+    let mut s = Solver::new(lc, comm, parts, mesh.clone())?;
     let n = mesh.n_cells();
     let end = case.time.end;
     let every = case.output.every.filter(|&e| e > 0.0);
@@ -617,15 +614,9 @@ fn write_state(
         vel.push([u, v]);
         pre.push(p);
     }
-    let mesh = s.mesh();
+    let mesh = s.grid();
     let vertices = mesh.vertices();
-    let w = (mesh.nx + 1) as i64;
-    let mut conn = Vec::with_capacity(4 * n);
-    for &c in &dom.owned {
-        let (i, j) = ((c % mesh.nx) as i64, (c / mesh.nx) as i64);
-        let v0 = i + w * j;
-        conn.extend_from_slice(&[v0, v0 + 1, v0 + 1 + w, v0 + w]);
-    }
+    let conn = mesh.connectivity(&dom.owned);
     let partition = vec![s.comm().rank() as i32; n];
     let scheme = scheme_name(lc);
     let version = crate::version();
@@ -661,7 +652,7 @@ fn write_state(
         &MeshOut {
             vertices: &vertices,
             cells: &conn,
-            nodes_per_cell: 4,
+            nodes_per_cell: mesh.nodes_per_cell(),
             partition: &partition,
         },
         &FieldsOut {
@@ -691,8 +682,8 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
         path: path.to_path_buf(),
         message: m,
     };
-    let r = io::read_restart(path, s.comm().raw(), s.mesh().n_cells(), &s.domain().owned)?;
-    let key = mesh_key(s.mesh());
+    let r = io::read_restart(path, s.comm().raw(), s.grid().n_cells(), &s.domain().owned)?;
+    let key = mesh_key(s.grid());
     match r.attrs_str.get("mesh_key") {
         Some(k) if *k == key => {}
         Some(k) => {

@@ -15,10 +15,10 @@ use crate::case::{LoadedCase, TimeScheme, Variables, WenoVariant};
 use crate::domain::LocalDomain;
 use crate::error::RunError;
 use crate::initial::InitialCondition;
-use crate::mesh::{wrap_index, StructuredMesh};
+use crate::mesh::{Grid, StructuredMesh};
 use crate::parallel::{Comm, HaloPlan};
 use crate::physics::{Gas, State};
-use crate::scheme::{Residual, StructuredOperator};
+use crate::scheme::{Operator, Residual};
 use crate::time;
 
 /// Retries of a step with first-order fluxes around inadmissible cells before the run stops.
@@ -27,6 +27,19 @@ const MAX_RETRIES: usize = 3;
 /// Scheme description used in outputs, e.g. `weno5-gks/s2o4/characteristic/js/3gp`.
 pub fn scheme_name(lc: &LoadedCase) -> String {
     let c = &lc.case;
+    if c.scheme.kind == crate::case::SchemeKind::SecondOrder {
+        let t = match c.time.scheme {
+            TimeScheme::S2o4 => "s2o4",
+            TimeScheme::SingleStage => "single-stage",
+            TimeScheme::Euler => "euler",
+        };
+        let lim = if c.scheme.limiter {
+            format!("venkatakrishnan(K={})", c.scheme.limiter_k)
+        } else {
+            "unlimited".into()
+        };
+        return format!("lsq2-gks/{t}/{lim}/2gp");
+    }
     let t = match c.time.scheme {
         TimeScheme::S2o4 => "s2o4",
         TimeScheme::SingleStage => "single-stage",
@@ -58,11 +71,14 @@ pub struct Timers {
 /// The state of one rank: its cells, the halo plan, the operator on its window and the work arrays.
 pub struct Solver {
     gas: Gas,
-    mesh: StructuredMesh,
+    grid: Grid,
+    /// The rectangle the case describes (extent for initial conditions and exact solutions).
+    rect: StructuredMesh,
+    periodic: [bool; 2],
     comm: Comm,
     dom: LocalDomain,
     halo: HaloPlan,
-    op: StructuredOperator,
+    op: Operator,
     /// The solution on the window (owned cells, halo, ghosts).
     w: Vec<State>,
     /// Wⁿ of the owned cells.
@@ -101,20 +117,14 @@ fn gather_in_order<T: Copy + Default + mpi::traits::Equivalence>(
 impl Solver {
     /// Sets up this rank's part of a case: domain and halo from the partition `parts` (owner rank of every
     /// cell), the operator, and the initial cell averages.
-    pub fn new(lc: &LoadedCase, comm: Comm, parts: Vec<i32>) -> Result<Self, RunError> {
+    pub fn new(lc: &LoadedCase, comm: Comm, parts: Vec<i32>, grid: Grid) -> Result<Self, RunError> {
         let case = &lc.case;
         let gas = Gas::new(case.gas.gamma).expect("validated");
-        let mesh = StructuredMesh::from_section(&case.mesh);
-        let periodic = crate::scheme::boundary::BoundarySet::new(
-            &case.mesh.boundary,
-            &gas,
-            &mesh,
-            crate::scheme::boundary::Padded::new(&mesh),
-        )
-        .periodic();
-        let (normal, tangential) = StructuredOperator::reach();
+        let rect = StructuredMesh::from_section(&case.mesh);
+        let periodic = crate::run::periodicity(lc);
+        let (reach, hops) = Operator::reach(&grid);
         let dom = LocalDomain::new(parts, comm.rank(), comm.size(), |c| {
-            mesh.stencil(c, normal, tangential, periodic)
+            grid.stencil(c, reach, hops, periodic)
         });
         if dom.owned.is_empty() {
             return Err(RunError::Partition(format!(
@@ -123,22 +133,23 @@ impl Solver {
             )));
         }
         let halo = HaloPlan::new(&comm, &dom);
-        let op = StructuredOperator::new(case, gas, &mesh, &dom.owned, &dom.halo);
+        let op = Operator::new(case, gas, &grid, &dom.owned, &dom.halo);
         let mut w = op.new_state();
-        let ic = InitialCondition::new(&case.initial, gas, &mesh);
-        let nx = mesh.nx;
+        let ic = InitialCondition::new(&case.initial, gas, &rect);
         let init: Vec<State> = dom
             .owned
             .par_iter()
-            .map(|&c| ic.cell_average(&mesh, c % nx, c / nx, 0.0))
+            .map(|&c| grid.cell_average(&ic, c, 0.0))
             .collect();
         for (k, s) in init.iter().enumerate() {
-            w[op.owned_slot(k)] = *s;
+            w[op.owned_slots()[k]] = *s;
         }
         let n = dom.owned.len();
         let s = Solver {
             gas,
-            mesh,
+            grid,
+            rect,
+            periodic,
             comm,
             dom,
             halo,
@@ -158,8 +169,8 @@ impl Solver {
     }
 
     /// The mesh.
-    pub fn mesh(&self) -> &StructuredMesh {
-        &self.mesh
+    pub fn grid(&self) -> &Grid {
+        &self.grid
     }
 
     /// The communicator.
@@ -190,8 +201,9 @@ impl Solver {
     /// Replaces the owned cells' averages (restart), checking them.
     pub fn set_owned_states(&mut self, states: &[State]) -> Result<(), RunError> {
         assert_eq!(states.len(), self.dom.owned.len());
+        let slots = self.op.owned_slots();
         for (k, s) in states.iter().enumerate() {
-            self.w[self.op.owned_slot(k)] = *s;
+            self.w[slots[k]] = *s;
         }
         self.check(self.step)
     }
@@ -201,7 +213,7 @@ impl Solver {
         &self,
         local: &[T],
     ) -> Option<Vec<T>> {
-        gather_in_order(&self.comm, &self.dom.owned, local, self.mesh.n_cells())
+        gather_in_order(&self.comm, &self.dom.owned, local, self.grid.n_cells())
     }
 
     /// The conservative averages of the whole mesh in global order, on rank 0.
@@ -216,7 +228,7 @@ impl Solver {
                 .flat_map(|&c| (0..4).map(move |q| 4 * c + q))
                 .collect::<Vec<_>>(),
             &flat,
-            4 * self.mesh.n_cells(),
+            4 * self.grid.n_cells(),
         )?;
         Some(all.chunks(4).map(|c| [c[0], c[1], c[2], c[3]]).collect())
     }
@@ -224,14 +236,27 @@ impl Solver {
     /// Σᵢ f(Wᵢ)|Ωᵢ| per component, summed on rank 0 in global cell order (`None` elsewhere).
     pub fn sums(&self, f: impl Fn(f64) -> f64) -> Option<[f64; 4]> {
         let all = self.gather_states()?;
-        let a = self.mesh.cell_measure();
         let mut t = [0.0; 4];
-        for s in all {
-            for k in 0..4 {
-                t[k] += f(s[k]);
+        match &self.grid {
+            // One measure for every cell: factor it out (as the structured code always did).
+            Grid::Structured(m) => {
+                for s in all {
+                    for k in 0..4 {
+                        t[k] += f(s[k]);
+                    }
+                }
+                Some(t.map(|x| x * m.cell_measure()))
+            }
+            Grid::Triangles(_) => {
+                for (c, s) in all.iter().enumerate() {
+                    let a = self.grid.measure(c);
+                    for k in 0..4 {
+                        t[k] += f(s[k]) * a;
+                    }
+                }
+                Some(t)
             }
         }
-        Some(t.map(|x| x * a))
     }
 
     /// Stages per step of the time scheme.
@@ -245,8 +270,8 @@ impl Solver {
     /// The stable step for the current state, and the maximum over ranks of `flag` (used to agree on a
     /// stop request) in the same reduction.
     pub fn stable_dt(&self, cfl: f64, flag: f64) -> (f64, f64) {
-        let m = self.comm.max(&[self.op.max_speed(&self.w), flag]);
-        (cfl * self.op.min_spacing() / m[0], m[1])
+        let m = self.comm.max(&[self.op.local_rate(&self.w), flag]);
+        (self.op.dt_from_rate(cfl, m[0]), m[1])
     }
 
     /// Advances the solution by `dt`.
@@ -262,8 +287,9 @@ impl Solver {
         let mut result = Ok(());
         for attempt in 0..=MAX_RETRIES {
             if attempt > 0 {
+                let slots = self.op.owned_slots();
                 for (k, s) in self.wn.iter().enumerate() {
-                    self.w[self.op.owned_slot(k)] = *s;
+                    self.w[slots[k]] = *s;
                 }
             }
             self.stages_from_wn(dt);
@@ -289,14 +315,14 @@ impl Solver {
 
     /// Inadmissible cells of all ranks (global ids, increasing) with their states, on every rank.
     fn bad_cells(&self) -> Vec<(usize, State)> {
-        let (w, op, gas) = (&self.w, &self.op, self.gas);
+        let (w, slots, gas) = (&self.w, self.op.owned_slots(), self.gas);
         let local: Vec<(usize, State)> = self
             .dom
             .owned
             .par_iter()
             .enumerate()
             .filter_map(|(k, &c)| {
-                let s = w[op.owned_slot(k)];
+                let s = w[slots[k]];
                 (!gas.admissible(&s)).then_some((c, s))
             })
             .collect();
@@ -327,26 +353,10 @@ impl Solver {
         all
     }
 
-    /// Cells within `r` cells (in each direction) of the given ones, with periodic wrap where it applies.
+    /// Cells within `r` steps of the given ones, with periodic wrap where it applies.
     fn neighbourhood(&self, cells: &[(usize, State)], r: usize) -> Vec<usize> {
-        let (nx, ny) = (self.mesh.nx, self.mesh.ny);
-        let per = self.op.periodic();
-        let r = r as i64;
-        let mut out = Vec::new();
-        for &(c, _) in cells {
-            let (i, j) = ((c % nx) as i64, (c / nx) as i64);
-            for dj in -r..=r {
-                for di in -r..=r {
-                    if let (Some(a), Some(b)) = (
-                        wrap_index(i + di, nx, per[0]),
-                        wrap_index(j + dj, ny, per[1]),
-                    ) {
-                        out.push(a as usize + b as usize * nx);
-                    }
-                }
-            }
-        }
-        out
+        let ids: Vec<usize> = cells.iter().map(|&(c, _)| c).collect();
+        self.grid.neighbourhood(&ids, r, self.periodic)
     }
 
     /// One residual evaluation at time `t`: halo exchange overlapped with the interior work, then ghosts
@@ -363,7 +373,8 @@ impl Solver {
             timers,
             ..
         } = self;
-        halo.pack(|k| w[op.owned_slot(k)]);
+        let slots = op.owned_slots();
+        halo.pack(|k| w[slots[k]]);
         let ((), wait) = halo.exchange(comm, || op.interior_phase(w, dt));
         halo.received(|h, s| op.put_halo(w, h, s));
         op.copy_images(w);
@@ -399,8 +410,9 @@ impl Solver {
                 out[q] = f(wn[k][q], r1.l[k][q], r1.lt[k][q], r2.lt[k][q]);
             }
         });
+        let slots = self.op.owned_slots();
         for (k, s) in self.next.iter().enumerate() {
-            self.w[self.op.owned_slot(k)] = *s;
+            self.w[slots[k]] = *s;
         }
         self.timers.compute += t0.elapsed().as_secs_f64();
     }
@@ -418,14 +430,12 @@ impl Solver {
     /// The blow-up error for the first (lowest global id) inadmissible cell.
     fn report_blow_up(&self, bad: &[(usize, State)], step: u64) -> Result<(), RunError> {
         let (c, s) = bad[0];
-        let nx = self.mesh.nx;
         let [rho, u, v, pr] = self.gas.primitive(&s);
         Err(RunError::BlowUp {
             step,
             time: self.time,
             cell: c,
-            i: c % nx,
-            j: c / nx,
+            location: self.grid.locate(c),
             rho,
             u,
             v,
@@ -436,36 +446,49 @@ impl Solver {
     /// Density errors against the exact solution at the current time (integral norms over the domain), on
     /// rank 0.
     pub fn density_errors(&self, lc: &LoadedCase) -> Option<Errors> {
-        let ic = InitialCondition::new(&lc.case.initial, self.gas, &self.mesh);
+        let ic = InitialCondition::new(&lc.case.initial, self.gas, &self.rect);
         if !ic.has_exact_solution() {
             return None;
         }
-        let nx = self.mesh.nx;
         let num = self.owned_states();
-        let (mesh, t) = (&self.mesh, self.time);
+        let (grid, t) = (&self.grid, self.time);
         let e: Vec<f64> = self
             .dom
             .owned
             .par_iter()
             .zip(num.par_iter())
-            .map(|(&c, s)| s[0] - ic.cell_average(mesh, c % nx, c / nx, t)[0])
+            .map(|(&c, s)| s[0] - grid.cell_average(&ic, c, t)[0])
             .collect();
         let e = self.gather(&e)?;
-        let a = self.mesh.cell_measure();
         let (mut l1, mut l2, mut li) = (0.0, 0.0, 0.0f64);
-        for x in &e {
-            l1 += x.abs();
-            l2 += x * x;
-            li = li.max(x.abs());
-        }
+        let (l1, l2) = match &self.grid {
+            Grid::Structured(m) => {
+                for x in &e {
+                    l1 += x.abs();
+                    l2 += x * x;
+                    li = li.max(x.abs());
+                }
+                (l1 * m.cell_measure(), l2 * m.cell_measure())
+            }
+            Grid::Triangles(_) => {
+                for (c, x) in e.iter().enumerate() {
+                    let a = self.grid.measure(c);
+                    l1 += x.abs() * a;
+                    l2 += x * x * a;
+                    li = li.max(x.abs());
+                }
+                (l1, l2)
+            }
+        };
+        let l1_sum_abs: f64 = e.iter().map(|x| x.abs()).sum();
         Some(Errors {
             norm: "errors of cell-averaged density against exact cell averages; l1 = sum|e|*area, \
                    l2 = sqrt(sum e^2*area) (area = cell length dx for 1D strips), linf = max|e|, l1_mean = sum|e|/N"
                 .into(),
-            l1: l1 * a,
-            l2: (l2 * a).sqrt(),
+            l1,
+            l2: l2.sqrt(),
             linf: li,
-            l1_mean: l1 / e.len() as f64,
+            l1_mean: l1_sum_abs / e.len() as f64,
         })
     }
 }

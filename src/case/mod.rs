@@ -85,6 +85,20 @@ impl Default for GasSection {
 pub enum MeshKind {
     /// A rectangle of `nx × ny` equal quadrilaterals.
     Rectangle,
+    /// A rectangle of `nx × ny` squares each split into two triangles (unstructured triangle schemes).
+    Triangles,
+}
+
+/// How the squares of a `triangles` mesh are split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagonalKind {
+    /// Lower-left to upper-right.
+    Right,
+    /// Lower-right to upper-left.
+    Left,
+    /// Alternating like a chessboard.
+    Alternate,
 }
 
 /// `[mesh]`: the computational mesh.
@@ -105,6 +119,15 @@ pub struct MeshSection {
     pub y: [f64; 2],
     /// Boundary condition per side.
     pub boundary: Boundaries,
+    /// `triangles`: how each square is split (default `alternate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagonal: Option<DiagonalKind>,
+    /// `triangles`: random displacement of interior vertices, as a fraction of the spacing (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter: Option<f64>,
+    /// `triangles`: seed of the displacement (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 fn one() -> usize {
@@ -246,6 +269,8 @@ pub struct Initial {
 pub enum SchemeKind {
     /// Fifth-order WENO reconstruction on structured meshes (WENO5-GKS).
     Weno5,
+    /// Second-order least-squares reconstruction with a limiter on triangles.
+    SecondOrder,
 }
 
 /// WENO weight variants.
@@ -289,6 +314,19 @@ pub struct SchemeSection {
     /// ε of the WENO weights (default 1e-6).
     #[serde(default = "default_weno_eps")]
     pub epsilon: f64,
+    /// Triangle schemes: limit the reconstruction (default true).
+    #[serde(default = "default_true")]
+    pub limiter: bool,
+    /// Triangle schemes: the constant K of the Venkatakrishnan limiter, ε² = (K h)³ (default 5).
+    #[serde(default = "default_limiter_k")]
+    pub limiter_k: f64,
+}
+
+fn default_true() -> bool {
+    true
+}
+fn default_limiter_k() -> f64 {
+    5.0
 }
 
 fn default_scheme() -> SchemeKind {
@@ -315,6 +353,8 @@ impl Default for SchemeSection {
             variables: default_variables(),
             gauss_points: default_gauss(),
             epsilon: default_weno_eps(),
+            limiter: true,
+            limiter_k: default_limiter_k(),
         }
     }
 }
@@ -614,6 +654,41 @@ impl Case {
         let m = &self.mesh;
         if m.nx == 0 || m.ny == 0 {
             return Err(invalid("mesh.nx", "expected nx >= 1 and ny >= 1"));
+        }
+        if m.kind == MeshKind::Triangles {
+            if m.ny < 2 {
+                return Err(invalid(
+                    "mesh.ny",
+                    "expected ny >= 2 for a triangle mesh (no 1D strips)",
+                ));
+            }
+            if self.scheme.kind != SchemeKind::SecondOrder {
+                return Err(invalid(
+                    "scheme.kind",
+                    "a triangle mesh needs a triangle scheme: \"second_order\"",
+                ));
+            }
+            if let Some(j) = m.jitter {
+                if !(0.0..0.35).contains(&j) {
+                    return Err(invalid("mesh.jitter", "expected 0 <= jitter < 0.35"));
+                }
+            }
+            if !(self.scheme.limiter_k.is_finite() && self.scheme.limiter_k > 0.0) {
+                return Err(invalid("scheme.limiter_k", "expected K > 0"));
+            }
+        } else {
+            if self.scheme.kind != SchemeKind::Weno5 {
+                return Err(invalid(
+                    "scheme.kind",
+                    "a rectangle mesh runs \"weno5\" (use mesh.kind = \"triangles\" for triangle schemes)",
+                ));
+            }
+            if m.diagonal.is_some() || m.jitter.is_some() || m.seed.is_some() {
+                return Err(invalid(
+                    "mesh.kind",
+                    "diagonal, jitter and seed are keys of kind = \"triangles\"",
+                ));
+            }
         }
         if m.nx < 3 {
             return Err(invalid(

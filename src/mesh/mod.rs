@@ -4,6 +4,12 @@
 //! distributed machinery builds halos from those stencils alone, so it never needs to know which scheme runs.
 
 pub mod gmsh;
+pub mod grid;
+pub mod tri;
+
+pub use grid::Grid;
+
+pub use tri::{Across, Diagonal, TriMesh, TriMeshError};
 
 use crate::case::MeshSection;
 

@@ -1,9 +1,130 @@
-//! Spatial discretisations. They work on a local mesh with ghost cells and know nothing of MPI.
+//! Spatial discretisations. They work on a local mesh with ghost/halo cells and know nothing of MPI.
 
 pub mod boundary;
 pub mod characteristic;
 pub mod scfv;
 pub mod structured;
+pub mod triangles;
 pub mod weno;
 
 pub use structured::{Residual, StructuredOperator};
+pub use triangles::TriOperator;
+
+use crate::case::Case;
+use crate::mesh::grid::Grid;
+use crate::physics::{Gas, State};
+
+/// The spatial operator of a run: WENO5-GKS on a structured window, or a triangle scheme.
+pub enum Operator {
+    /// WENO5-GKS.
+    Structured(StructuredOperator),
+    /// Second-order least squares on triangles.
+    Triangles(TriOperator),
+}
+
+impl Operator {
+    /// The operator for the `owned` cells of a grid, reading the `halo` cells.
+    pub fn new(case: &Case, gas: Gas, grid: &Grid, owned: &[usize], halo: &[usize]) -> Self {
+        match grid {
+            Grid::Structured(m) => {
+                Operator::Structured(StructuredOperator::new(case, gas, m, owned, halo))
+            }
+            Grid::Triangles(m) => Operator::Triangles(TriOperator::new(case, gas, m, owned, halo)),
+        }
+    }
+
+    /// The stencil reach: (normal, tangential) cells on structured meshes, face-neighbour hops on triangles.
+    pub fn reach(grid: &Grid) -> ((usize, usize), usize) {
+        match grid {
+            Grid::Structured(_) => (StructuredOperator::reach(), 0),
+            Grid::Triangles(_) => ((0, 0), 2),
+        }
+    }
+
+    /// A local state array.
+    pub fn new_state(&self) -> Vec<State> {
+        match self {
+            Operator::Structured(o) => o.new_state(),
+            Operator::Triangles(o) => o.new_state(),
+        }
+    }
+
+    /// Local positions of the owned cells.
+    pub fn owned_slots(&self) -> &[usize] {
+        match self {
+            Operator::Structured(o) => o.owned_slots(),
+            Operator::Triangles(o) => o.owned_slots(),
+        }
+    }
+
+    /// Writes halo cell `h` into the local array.
+    pub fn put_halo(&self, w: &mut [State], h: usize, s: State) {
+        match self {
+            Operator::Structured(o) => o.put_halo(w, h, s),
+            Operator::Triangles(o) => o.put_halo(w, h, s),
+        }
+    }
+
+    /// Copies owned cells into their periodic images (structured windows).
+    pub fn copy_images(&self, w: &mut [State]) {
+        if let Operator::Structured(o) = self {
+            o.copy_images(w);
+        }
+    }
+
+    /// Boundary values for time `t`.
+    pub fn fill_ghosts(&mut self, w: &mut [State], t: f64) {
+        match self {
+            Operator::Structured(o) => o.fill_ghosts(w, t),
+            Operator::Triangles(o) => o.set_time(t),
+        }
+    }
+
+    /// The work that reads owned cells only (overlaps the halo exchange).
+    pub fn interior_phase(&mut self, w: &[State], dt: f64) {
+        match self {
+            Operator::Structured(o) => o.interior_phase(w, dt),
+            Operator::Triangles(o) => o.interior_phase(w, dt),
+        }
+    }
+
+    /// The rest, and the residuals of the owned cells.
+    pub fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        match self {
+            Operator::Structured(o) => o.boundary_phase(w, dt, res),
+            Operator::Triangles(o) => o.boundary_phase(w, dt, res),
+        }
+    }
+
+    /// The local quantity whose maximum over ranks sets the time step (see [`Operator::dt_from_rate`]).
+    pub fn local_rate(&self, w: &[State]) -> f64 {
+        match self {
+            Operator::Structured(o) => o.max_speed(w),
+            Operator::Triangles(o) => o.max_rate(w),
+        }
+    }
+
+    /// The stable step for the global maximum `rate`.
+    pub fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64 {
+        match self {
+            Operator::Structured(o) => cfl * o.min_spacing() / rate,
+            Operator::Triangles(_) => cfl / rate,
+        }
+    }
+
+    /// First-order fluxes around the given cells (global ids, increasing) until cleared.
+    pub fn set_low_order(&mut self, cells: &[usize]) {
+        match self {
+            Operator::Structured(o) => o.set_low_order(cells),
+            Operator::Triangles(o) => o.set_low_order(cells),
+        }
+    }
+
+    /// Back to the full-order fluxes.
+    pub fn clear_low_order(&mut self) {
+        match self {
+            Operator::Structured(o) => o.clear_low_order(),
+            Operator::Triangles(o) => o.clear_low_order(),
+        }
+    }
+}

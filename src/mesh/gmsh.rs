@@ -1,1 +1,0 @@
-//! Gmsh MSH reader (4.1 ASCII/binary, 2.2 ASCII): placeholder, filled by the mesh-input work.

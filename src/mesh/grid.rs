@@ -1,0 +1,204 @@
+//! The mesh of a case, whatever its kind: what the partitioner, the halo builder, the output and the
+//! diagnostics need to know about cells, without knowing the scheme.
+
+use super::{wrap_index, Diagonal, StructuredMesh, TriMesh, TriMeshError};
+use crate::case::{BcKind, Case, DiagonalKind, MeshKind};
+use crate::initial::InitialCondition;
+use crate::physics::State;
+
+/// A structured rectangle or an unstructured triangle mesh.
+#[derive(Debug, Clone)]
+pub enum Grid {
+    /// `nx × ny` equal quadrilaterals (WENO5-GKS).
+    Structured(StructuredMesh),
+    /// Triangles.
+    Triangles(TriMesh),
+}
+
+impl Grid {
+    /// The mesh a case describes.
+    pub fn from_case(case: &Case) -> Result<Self, TriMeshError> {
+        let m = &case.mesh;
+        match m.kind {
+            MeshKind::Rectangle => Ok(Grid::Structured(StructuredMesh::from_section(m))),
+            MeshKind::Triangles => {
+                let per = |k: BcKind| k == BcKind::Periodic;
+                let diagonal = match m.diagonal.unwrap_or(DiagonalKind::Alternate) {
+                    DiagonalKind::Right => Diagonal::Right,
+                    DiagonalKind::Left => Diagonal::Left,
+                    DiagonalKind::Alternate => Diagonal::Alternate,
+                };
+                TriMesh::rectangle(
+                    m.nx,
+                    m.ny,
+                    m.x,
+                    m.y,
+                    diagonal,
+                    m.jitter.unwrap_or(0.0),
+                    m.seed.unwrap_or(1),
+                    [per(m.boundary.left.kind), per(m.boundary.bottom.kind)],
+                )
+                .map(Grid::Triangles)
+            }
+        }
+    }
+
+    /// Number of cells.
+    pub fn n_cells(&self) -> usize {
+        match self {
+            Grid::Structured(m) => m.n_cells(),
+            Grid::Triangles(m) => m.n_cells(),
+        }
+    }
+
+    /// The measure of cell `c` in integrals and norms (its area; Δx for a 1D strip).
+    pub fn measure(&self, c: usize) -> f64 {
+        match self {
+            Grid::Structured(m) => m.cell_measure(),
+            Grid::Triangles(m) => m.area[c],
+        }
+    }
+
+    /// Vertex coordinates.
+    pub fn vertices(&self) -> Vec<[f64; 2]> {
+        match self {
+            Grid::Structured(m) => m.vertices(),
+            Grid::Triangles(m) => m.vertices.clone(),
+        }
+    }
+
+    /// Vertices per cell (4 or 3).
+    pub fn nodes_per_cell(&self) -> usize {
+        match self {
+            Grid::Structured(_) => 4,
+            Grid::Triangles(_) => 3,
+        }
+    }
+
+    /// Vertex ids of the given cells, flat, counter-clockwise.
+    pub fn connectivity(&self, cells: &[usize]) -> Vec<i64> {
+        match self {
+            Grid::Structured(m) => {
+                let w = (m.nx + 1) as i64;
+                let mut out = Vec::with_capacity(4 * cells.len());
+                for &c in cells {
+                    let (i, j) = ((c % m.nx) as i64, (c / m.nx) as i64);
+                    let v0 = i + w * j;
+                    out.extend_from_slice(&[v0, v0 + 1, v0 + 1 + w, v0 + w]);
+                }
+                out
+            }
+            Grid::Triangles(m) => cells
+                .iter()
+                .flat_map(|&c| m.cells[c].map(|v| v as i64))
+                .collect(),
+        }
+    }
+
+    /// Cells the update of cell `c` reads, for a scheme that reaches `normal` cells along a face normal and
+    /// `tangential` across (structured), or `hops` face-neighbour steps (triangles).
+    pub fn stencil(
+        &self,
+        c: usize,
+        reach: (usize, usize),
+        hops: usize,
+        periodic: [bool; 2],
+    ) -> Vec<usize> {
+        match self {
+            Grid::Structured(m) => m.stencil(c, reach.0, reach.1, periodic),
+            Grid::Triangles(m) => m.stencil(c, hops),
+        }
+    }
+
+    /// Cells within `r` steps of the given ones (the neighbourhood of a step retry).
+    pub fn neighbourhood(&self, cells: &[usize], r: usize, periodic: [bool; 2]) -> Vec<usize> {
+        let mut out = Vec::new();
+        match self {
+            Grid::Structured(m) => {
+                let (nx, ny) = (m.nx, m.ny);
+                let r = r as i64;
+                for &c in cells {
+                    let (i, j) = ((c % nx) as i64, (c / nx) as i64);
+                    for dj in -r..=r {
+                        for di in -r..=r {
+                            if let (Some(a), Some(b)) = (
+                                wrap_index(i + di, nx, periodic[0]),
+                                wrap_index(j + dj, ny, periodic[1]),
+                            ) {
+                                out.push(a as usize + b as usize * nx);
+                            }
+                        }
+                    }
+                }
+            }
+            Grid::Triangles(m) => {
+                for &c in cells {
+                    out.extend(m.stencil(c, r));
+                }
+            }
+        }
+        out
+    }
+
+    /// Face-neighbour pairs for the dual graph (periodic faces only where asked).
+    pub fn face_pairs(&self, periodic: [bool; 2]) -> Vec<(usize, usize)> {
+        match self {
+            Grid::Structured(m) => m.face_pairs(periodic),
+            Grid::Triangles(m) => m.face_pairs(periodic[0] || periodic[1]),
+        }
+    }
+
+    /// A string that identifies the mesh (partition and restart files record it).
+    pub fn key(&self) -> String {
+        match self {
+            Grid::Structured(m) => format!(
+                "rectangle {}x{} origin [{:e}, {:e}] spacing [{:e}, {:e}]",
+                m.nx, m.ny, m.origin[0], m.origin[1], m.spacing[0], m.spacing[1]
+            ),
+            Grid::Triangles(m) => {
+                // FNV-1a over the coordinates and connectivity.
+                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+                let mut eat = |x: u64| {
+                    for b in x.to_le_bytes() {
+                        h ^= b as u64;
+                        h = h.wrapping_mul(0x0100_0000_01b3);
+                    }
+                };
+                for v in &m.vertices {
+                    eat(v[0].to_bits());
+                    eat(v[1].to_bits());
+                }
+                for t in &m.cells {
+                    for &v in t {
+                        eat(v as u64);
+                    }
+                }
+                format!(
+                    "triangles {} cells {} vertices fnv {:016x}",
+                    m.n_cells(),
+                    m.vertices.len(),
+                    h
+                )
+            }
+        }
+    }
+
+    /// Where cell `c` is, for messages: `i = .., j = ..` or its centroid.
+    pub fn locate(&self, c: usize) -> String {
+        match self {
+            Grid::Structured(m) => format!("i = {}, j = {}", c % m.nx, c / m.nx),
+            Grid::Triangles(m) => format!(
+                "triangle at x = {:.6}, y = {:.6}",
+                m.centroid[c][0], m.centroid[c][1]
+            ),
+        }
+    }
+
+    /// The average of the initial condition (or exact solution) over cell `c` at time `t`.
+    pub fn cell_average(&self, ic: &InitialCondition, c: usize, t: f64) -> State {
+        match self {
+            Grid::Structured(m) => ic.cell_average(m, c % m.nx, c / m.nx, t),
+            Grid::Triangles(m) => ic.triangle_average(m.cells[c].map(|v| m.vertices[v]), t),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+// Unit square with periodic left/right and bottom/top curves (test fixture).
+h = 0.4;
+Point(1) = {0, 0, 0, h};
+Point(2) = {1, 0, 0, h};
+Point(3) = {1, 1, 0, h};
+Point(4) = {0, 1, 0, h};
+Line(1) = {1, 2};
+Line(2) = {2, 3};
+Line(3) = {4, 3};
+Line(4) = {1, 4};
+Curve Loop(1) = {1, 2, -3, -4};
+Plane Surface(1) = {1};
+Periodic Curve {2} = {4} Translate {1, 0, 0};
+Periodic Curve {3} = {1} Translate {0, 1, 0};
+Physical Curve("left", 14) = {4};
+Physical Curve("right", 12) = {2};
+Physical Curve("bottom", 11) = {1};
+Physical Curve("top", 13) = {3};
+Physical Surface("fluid", 21) = {1};
