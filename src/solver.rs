@@ -373,6 +373,7 @@ impl Solver {
             timers,
             ..
         } = self;
+        op.set_time(t);
         let slots = op.owned_slots();
         halo.pack(|k| w[slots[k]]);
         let ((), wait) = halo.exchange(comm, || op.interior_phase(w, dt));

@@ -15,6 +15,8 @@ use crate::mesh::grid::Grid;
 use crate::physics::{Gas, State};
 
 /// The spatial operator of a run: WENO5-GKS on a structured window, or a triangle scheme.
+// One operator per run: the size difference of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Operator {
     /// WENO5-GKS.
     Structured(StructuredOperator),
@@ -72,11 +74,18 @@ impl Operator {
         }
     }
 
-    /// Boundary values for time `t`.
+    /// The time of the stage about to be computed (boundary values on triangles are taken at it, in both
+    /// phases). Call before [`Operator::interior_phase`].
+    pub fn set_time(&mut self, t: f64) {
+        if let Operator::Triangles(o) = self {
+            o.set_time(t);
+        }
+    }
+
+    /// Boundary ghosts of a structured window for time `t` (after the halo exchange).
     pub fn fill_ghosts(&mut self, w: &mut [State], t: f64) {
-        match self {
-            Operator::Structured(o) => o.fill_ghosts(w, t),
-            Operator::Triangles(o) => o.set_time(t),
+        if let Operator::Structured(o) = self {
+            o.fill_ghosts(w, t);
         }
     }
 

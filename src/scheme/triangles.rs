@@ -199,6 +199,8 @@ impl TriOperator {
         let mut faces = Vec::new();
         let mut cell_faces = vec![[(0usize, true); 3]; n_own];
         for (l, &g) in owned.iter().enumerate() {
+            // `k` is the edge number of the mesh cell as much as an index into `cell_faces`.
+            #[allow(clippy::needless_range_loop)]
             for k in 0..3 {
                 let (a, bb, n, len) = mesh.edge(g, k);
                 let at = |s: f64| [a[0] + s * (bb[0] - a[0]), a[1] + s * (bb[1] - a[1])];

@@ -622,6 +622,19 @@ fn element_kind(t: i64, cur: &Cursor, at: Location) -> Result<(usize, i32), Gmsh
     }
 }
 
+/// A tag as `usize` (only fails where `usize` has 32 bits).
+fn to_usize(tag: u64, what: &str, cur: &Cursor, at: Location) -> Result<usize, GmshError> {
+    usize::try_from(tag).map_err(|_| {
+        cur.error(
+            at,
+            Problem::BadValue {
+                expected: format!("{what} that fits in usize"),
+                found: tag.to_string(),
+            },
+        )
+    })
+}
+
 /// `value` if it is finite, else an error at `at` naming `what`.
 fn finite(
     value: f64,
@@ -785,15 +798,7 @@ impl Builder {
         at: Location,
     ) -> Result<(), GmshError> {
         let index = self.nodes.len();
-        let Ok(tag_usize) = usize::try_from(tag) else {
-            return Err(cur.error(
-                at,
-                Problem::BadValue {
-                    expected: "a node tag that fits in usize".to_string(),
-                    found: tag.to_string(),
-                },
-            ));
-        };
+        let tag_usize = to_usize(tag, "a node tag", cur, at)?;
         if !self.tag_map.insert(tag, index) {
             return Err(cur.error(at, Problem::DuplicateNode { tag }));
         }
@@ -830,24 +835,13 @@ impl Builder {
     fn add_element(
         &mut self,
         element_type: i64,
-        tag: u64,
+        tag: usize,
         nodes: &[usize],
         physical: Option<i32>,
         entity: i32,
-        cur: &Cursor,
-        at: Location,
-    ) -> Result<(), GmshError> {
+    ) {
         match (element_type, nodes) {
             (2, &[a, b, c]) => {
-                let tag = usize::try_from(tag).map_err(|_| {
-                    cur.error(
-                        at,
-                        Problem::BadValue {
-                            expected: "an element tag that fits in usize".to_string(),
-                            found: tag.to_string(),
-                        },
-                    )
-                })?;
                 self.triangles.push([a, b, c]);
                 self.triangle_tags.push(tag);
             }
@@ -858,7 +852,6 @@ impl Builder {
             }),
             _ => {}
         }
-        Ok(())
     }
 
     /// Final checks and warnings; `cur` is at the end of the file.

@@ -423,8 +423,13 @@ fn error_missing_end_and_counts_that_disagree() {
     // A block claims more nodes than it has: the coordinates run into the next section.
     error_at(
         &tiny41_with("2 1 0 3", "2 1 0 4"),
+        "line 15",
+        "the section header gives 3 nodes, but the blocks hold 4",
+    );
+    error_at(
+        &tiny41_with("1 3 1 3\n2 1 0 3", "1 4 1 4\n2 1 0 4"),
         "line 20",
-        "node tag 0 is outside the range 1 to 3",
+        "node tag 0 is outside the range 1 to 4",
     );
 }
 
@@ -492,7 +497,7 @@ fn error_no_triangles_and_missing_sections() {
     let text = String::from_utf8(text)
         .unwrap()
         .replace("2 1 2 1\n2 1 2 3\n", "");
-    let p = error_at(text.as_bytes(), "line 31", "no 3-node triangles");
+    let p = error_at(text.as_bytes(), "line 29", "no 3-node triangles");
     assert_eq!(p, Problem::NoTriangles);
     let no_elements = &TINY_22[..TINY_22.find("$Elements").unwrap()];
     error_at(
@@ -596,7 +601,7 @@ fn error_unsupported_elements() {
     let quad = tiny22_with("2 2 2 8 1 1 2 3", "2 3 2 8 1 1 2 3 3");
     let p = error_at(
         &quad,
-        "line 12",
+        "line 13",
         "element type 3 (4-node quadrangle) is not supported",
     );
     assert_eq!(
@@ -612,12 +617,12 @@ fn error_unsupported_elements() {
     assert!(msg.contains("3-node triangles (type 2)"), "{msg}");
     error_at(
         &tiny41_with("2 1 2 1", "2 1 9 1"),
-        "line 30",
+        "line 28",
         "element type 9 (6-node second-order triangle)",
     );
     error_at(
         &tiny41_with("2 1 2 1", "1 1 2 1"),
-        "line 30",
+        "line 28",
         "has dimension 2, but its block is of dimension 1",
     );
     // Points are ignored.
@@ -670,7 +675,7 @@ fn error_section_structure() {
         .replace("$EndNodes", "$EndTemp");
     error_at(
         swapped.as_bytes(),
-        "line 9",
+        "line 10",
         "`$Elements` comes before `$Nodes`",
     );
     error_at(
@@ -681,7 +686,7 @@ fn error_section_structure() {
     let unterminated = format!("{TINY_22}$NodeData\n1\n\"x\"\n");
     let p = error_at(
         unterminated.as_bytes(),
-        "line 14",
+        "line 15",
         "section `$NodeData` has no `$EndNodeData` line",
     );
     assert!(matches!(p, Problem::Unterminated { .. }));

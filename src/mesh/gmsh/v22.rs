@@ -1,7 +1,7 @@
 //! MSH 2.2 ASCII sections `$Nodes`, `$Elements` and `$Periodic`.
 
 use super::cursor::Cursor;
-use super::{element_kind, finite, Builder, GmshError, PeriodicLink, TagMap};
+use super::{element_kind, finite, to_usize, Builder, GmshError, PeriodicLink, TagMap};
 
 /// A count as the next token, checked against the input left for items of at least `tokens` tokens.
 fn count(cur: &mut Cursor, what: &str, tokens: usize) -> Result<usize, GmshError> {
@@ -57,7 +57,8 @@ pub(super) fn elements(cur: &mut Cursor, b: &mut Builder) -> Result<(), GmshErro
             let (node, node_at) = cur.parse::<u64>("a node tag of an element")?;
             nodes.push(b.node_index(node, || format!("element {tag}"), cur, node_at)?);
         }
-        b.add_element(element_type, tag, &nodes, physical, entity, cur, at)?;
+        let tag = to_usize(tag, "an element tag", cur, at)?;
+        b.add_element(element_type, tag, &nodes, physical, entity);
     }
     cur.expect_end("Elements")
 }

@@ -5,8 +5,8 @@
 
 use super::cursor::Cursor;
 use super::{
-    element_kind, element_name, finite, Builder, GmshError, Location, Mode, Problem, Section,
-    TagMap,
+    element_kind, element_name, finite, to_usize, Builder, GmshError, Location, Mode, Problem,
+    Section, TagMap,
 };
 
 /// Typed values of a 4.1 section in either encoding.
@@ -278,15 +278,8 @@ pub(super) fn elements(cur: &mut Cursor, mode: Mode, b: &mut Builder) -> Result<
                 let (node, node_at) = r.size("a node tag of an element")?;
                 nodes.push(b.node_index(node, || format!("element {tag}"), r.cur, node_at)?);
             }
-            b.add_element(
-                element_type.into(),
-                tag,
-                &nodes,
-                physical,
-                entity,
-                r.cur,
-                at,
-            )?;
+            let tag = to_usize(tag, "an element tag", r.cur, at)?;
+            b.add_element(element_type.into(), tag, &nodes, physical, entity);
         }
     }
     if total != n_elements {

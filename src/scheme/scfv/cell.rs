@@ -352,6 +352,44 @@ impl CellRecon {
         self.frame.gradient(c, x)
     }
 
+    /// Average of a polynomial over the main cell (the mean of its 4 subcell averages).
+    pub fn main_average(&self, c: &[f64; N_P3]) -> f64 {
+        self.subcell_averages(c).iter().sum::<f64>() / N_SUBCELLS as f64
+    }
+
+    /// Last-resort bound limiter (Barth–Jespersen-type scaling, **not** subcell-conservative): returns
+    /// `p̃ = p̄ + θ (p − p̄)` with `p̄` the main-cell average of `p` and the largest `θ ∈ [0, 1]` that puts
+    /// the values at `points` into `[lo, hi]` (assumed to contain `p̄`; violations below
+    /// `10⁻¹² · max(hi − lo, |p̄|)` are ignored), together with `θ`. Keeps the
+    /// main-cell average exactly; the own subcell averages are kept only when `θ = 1`. Meant for cells
+    /// cut by a discontinuity, where no polynomial that keeps all 4 subcell averages can be bounded.
+    pub fn scale_into_bounds(
+        &self,
+        c: &[f64; N_P3],
+        lo: f64,
+        hi: f64,
+        points: &[Point],
+    ) -> ([f64; N_P3], f64) {
+        let mean = self.main_average(c);
+        // Violations within round-off of the bounds are ignored.
+        let slack = 1e-12 * (hi - lo).abs().max(mean.abs());
+        let mut theta: f64 = 1.0;
+        for &x in points {
+            let d = self.value(c, x) - mean;
+            if d > 0.0 && mean + d > hi + slack {
+                theta = theta.min(((hi - mean) / d).max(0.0));
+            } else if d < 0.0 && mean + d < lo - slack {
+                theta = theta.min(((lo - mean) / d).max(0.0));
+            }
+        }
+        if theta >= 1.0 {
+            return (*c, 1.0);
+        }
+        let mut out = c.map(|x| theta * x);
+        out[0] += (1.0 - theta) * mean;
+        (out, theta)
+    }
+
     /// Averages of a polynomial over the 4 own subcells.
     pub fn subcell_averages(&self, c: &[f64; N_P3]) -> [f64; N_SUBCELLS] {
         self.sub_avg

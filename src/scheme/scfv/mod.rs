@@ -13,19 +13,27 @@
 //!
 //! # Polynomials ([`poly`])
 //! One P3 polynomial per main cell, in the monomial basis `1, ξ, η, ξ², ξη, η², ξ³, ξ²η, ξη², η³` of the
-//! scaled coordinates `ξ = (x − x_c)/h`, `η = (y − y_c)/h`, `x_c` = main centroid, `h = √(2|T|)`.
-//! Subcell averages of the basis are exact (7-point degree-5 rule).
+//! scaled local coordinates `(ξ, η) = J⁻¹(x − x_c)`, `x_c` = main centroid, `J` = the affine map from the
+//! equilateral reference triangle of area 1/2 (centred at 0) onto the cell ([`LocalFrame`]). For a
+//! near-equilateral cell this is `(x − x_c)/h`, `h = √(2|T|)`, up to a rotation; for stretched cells it
+//! removes the stretching, so the conditioning of a uniformly stretched stencil is independent of the
+//! aspect ratio (measured: the same for aspect 1, 10 and 100). P3 is affine invariant, so the fitted
+//! polynomial itself does not depend on this choice. Averages of the basis over any triangle are exact
+//! (7-point degree-5 rule).
 //!
 //! # Reconstruction ([`reconstruction_matrix`])
 //! Constrained least squares: the 4 own subcell averages are matched exactly, the 12 (with 3 neighbours)
-//! neighbour subcell averages in the least-squares sense. Solved once per cell by null-space + QR/SVD
-//! (see [`recon`]) into a `10 × (4 + 4n)` matrix. Weights: uniform (`w = 1`) by default: in tests on
-//! random and stretched stencils the inverse-distance weights (available as
-//! [`Weighting::InverseDistance`]) did not reduce the error noticeably, and uniform weights give the best
-//! conditioning. Fallbacks: P3 needs the reduced problem to have `σ_min/σ_max ≥ 10⁻³`
-//! ([`ReconOptions::min_conditioning`]); with 3 or (usually) 2 neighbours this holds. Otherwise P2
-//! constrained least squares (1 neighbour: 2 free coefficients, 4 rows), otherwise (no neighbours) the
-//! minimum-curvature P2 through the own subcell averages (exact for P1). [`Recon`] reports the fit used.
+//! neighbour subcell averages in the weighted least-squares sense. Solved once per cell by null space
+//! (Householder QR of the constraints) + Jacobi SVD of the reduced problem (see [`recon`]) into a
+//! `10 × (4 + 4n)` matrix. Weights: `w = d⁻²`, `d` the distance from the main centroid to the neighbour
+//! subcell's centroid in local coordinates ([`Weighting::InverseDistance`]); on random stencils it gives
+//! ~12 % smaller mean and ~17 % smaller maximum face-value errors than uniform weights, and better
+//! conditioning (larger powers help a little more but approach interpolation of the nearest subcells).
+//! Fallbacks: P3 is used when the reduced weighted problem has `σ_min/σ_max ≥ 10⁻³`
+//! ([`ReconOptions::min_conditioning`]); with 3 neighbours and with 2 neighbours this held in every test
+//! (minimum ≈ 4·10⁻² and ≈ 9·10⁻³ over random and stretched stencils). Otherwise P2 constrained least squares (1 neighbour: 2 free
+//! coefficients, 4 rows), otherwise (no neighbours) the minimum-curvature P2 through the own subcell
+//! averages (exact for P1). [`Recon`] reports the fit used and the degree it reproduces.
 //!
 //! # Limiting ([`CellRecon`])
 //! WENO-ZQ-type blend of the P3 fit with P2 candidates built from the own subcells plus one neighbour
@@ -34,8 +42,16 @@
 //! [`cell`] for the formulas. Apply it per component, or in characteristic variables, and/or share one
 //! set of weights between components via [`CellRecon::candidates`], [`CellRecon::nonlinear_weights`]
 //! and [`CellRecon::blend`]. A discontinuity that cuts the main cell itself cannot be represented
-//! without overshoot by any polynomial that keeps all 4 subcell averages; the limiter then picks the
-//! least oscillatory candidate but cannot remove the overshoot.
+//! without overshoot by any polynomial that keeps all 4 subcell averages (every candidate overshoots by
+//! ~50 % of the jump on average in the tests); for such cells [`CellRecon::scale_into_bounds`] is a
+//! last-resort Barth–Jespersen-type scaling towards the main-cell mean that bounds the face values and
+//! keeps the main-cell mean (the scheme stays conservative through shared fluxes) but not the subcell
+//! averages.
+//!
+//! # Per-cell cost
+//! [`CellRecon`] is plain data (`CellRecon::memory_bytes()` = 3416 bytes): the unlimited reconstruction
+//! is one `10 × 16` mat-vec; the limited one adds three `6 × 8`, one `6 × 4` mat-vec and 5 quadratic
+//! forms of 45 entries per scalar component.
 
 pub mod cell;
 pub mod geometry;

@@ -1,8 +1,12 @@
-//! The polynomial space P3 in scaled local coordinates of a main triangle.
+//! The polynomial space P3 in scaled local (affine) coordinates of a main triangle.
 //!
-//! Coordinates: `ξ = (x − x_c)/h`, `η = (y − y_c)/h` with `x_c` the main centroid and `h = √(2|T|)`
-//! (the leg of the right isosceles triangle of the same area), so the scaled main triangle has area 1/2
-//! and, for shape-regular cells, `|ξ|, |η| = O(1)`.
+//! Coordinates: `(ξ, η) = J⁻¹ (x − x_c)` with `x_c` the main centroid and `J` the affine map that takes
+//! the equilateral reference triangle of area 1/2 centred at the origin (vertex `k` at angle
+//! `90° + 120°·k`) onto the main triangle (vertex `k` to vertex `k`). For an equilateral cell this is
+//! `(x − x_c)/h` up to a rotation, with `h = √(2|T|)`; for a stretched cell it removes the stretching, so
+//! the conditioning of the reconstruction of an affinely stretched stencil does not depend on the aspect
+//! ratio (pitfall g.15). P3 is affine invariant, so the fits themselves do not depend on this choice
+//! (only their round-off does).
 //!
 //! Basis: the 10 monomials `ξ^i η^j`, `i + j ≤ 3`, ordered by degree,
 //! `1, ξ, η, ξ², ξη, η², ξ³, ξ²η, ξη², η³` ([`MONOMIALS`]); the first [`n_basis`]`(d)` of them span P_d.
@@ -31,29 +35,56 @@ pub const fn n_basis(d: usize) -> usize {
     (d + 1) * (d + 2) / 2
 }
 
-/// Scaled local frame of a main triangle: centroid and length scale `h = √(2|T|)`.
+/// Scaled local frame of a main triangle: `(ξ, η) = J⁻¹ (x − x_c)` (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LocalFrame {
     /// Main centroid `x_c`.
     pub centroid: Point,
-    /// Length scale `h = √(2|T|)`.
+    /// `J⁻¹`, row-major: `ξ = jinv[0]·(x − x_c)`, `η = jinv[1]·(x − x_c)`.
+    pub jinv: [[f64; 2]; 2],
+    /// Isotropic length scale `h = √(2|T|)`.
     pub h: f64,
 }
 
 impl LocalFrame {
-    /// The frame of a main triangle.
+    /// The frame of a (non-degenerate) main triangle.
     pub fn new(t: &Triangle) -> Self {
+        let side = (2.0 / 3f64.sqrt()).sqrt();
+        let r = side / 3f64.sqrt();
+        let e: [Point; 3] = std::array::from_fn(|k| {
+            let a = std::f64::consts::FRAC_PI_2 + 2.0 * std::f64::consts::PI * k as f64 / 3.0;
+            [r * a.cos(), r * a.sin()]
+        });
+        // Columns: E = [e1 − e0, e2 − e0], P = [v1 − v0, v2 − v0]; J = P E⁻¹, J⁻¹ = E P⁻¹.
+        let em = [
+            [e[1][0] - e[0][0], e[2][0] - e[0][0]],
+            [e[1][1] - e[0][1], e[2][1] - e[0][1]],
+        ];
+        let pm = [
+            [t[1][0] - t[0][0], t[2][0] - t[0][0]],
+            [t[1][1] - t[0][1], t[2][1] - t[0][1]],
+        ];
+        let det = pm[0][0] * pm[1][1] - pm[0][1] * pm[1][0];
+        let pinv = [
+            [pm[1][1] / det, -pm[0][1] / det],
+            [-pm[1][0] / det, pm[0][0] / det],
+        ];
+        let jinv = std::array::from_fn(|i| {
+            std::array::from_fn(|j| em[i][0] * pinv[0][j] + em[i][1] * pinv[1][j])
+        });
         Self {
             centroid: super::geometry::centroid(t),
+            jinv,
             h: (2.0 * super::geometry::area(t)).sqrt(),
         }
     }
 
     /// Scaled coordinates `(ξ, η)` of a physical point.
     pub fn to_local(&self, x: Point) -> Point {
+        let d = [x[0] - self.centroid[0], x[1] - self.centroid[1]];
         [
-            (x[0] - self.centroid[0]) / self.h,
-            (x[1] - self.centroid[1]) / self.h,
+            self.jinv[0][0] * d[0] + self.jinv[0][1] * d[1],
+            self.jinv[1][0] * d[0] + self.jinv[1][1] * d[1],
         ]
     }
 
@@ -66,9 +97,12 @@ impl LocalFrame {
     /// Physical gradient `(∂_x p, ∂_y p)` of the polynomial with coefficients `c` at `x`.
     pub fn gradient(&self, c: &[f64; N_P3], x: Point) -> Point {
         let (gx, gy) = basis_gradients(self.to_local(x));
-        let dx: f64 = gx.iter().zip(c).map(|(b, c)| b * c).sum();
-        let dy: f64 = gy.iter().zip(c).map(|(b, c)| b * c).sum();
-        [dx / self.h, dy / self.h]
+        let dxi: f64 = gx.iter().zip(c).map(|(b, c)| b * c).sum();
+        let deta: f64 = gy.iter().zip(c).map(|(b, c)| b * c).sum();
+        [
+            self.jinv[0][0] * dxi + self.jinv[1][0] * deta,
+            self.jinv[0][1] * dxi + self.jinv[1][1] * deta,
+        ]
     }
 
     /// Exact averages of the 10 basis functions over a triangle (any triangle, inside the main cell or
@@ -143,20 +177,75 @@ fn monomial_derivative(i: u32, j: u32, a: u32, b: u32, p: Point) -> f64 {
     fall(i, a) * fall(j, b) * p[0].powi((i - a) as i32) * p[1].powi((j - b) as i32)
 }
 
+/// Product of two polynomials in the monomial basis (terms above degree 3 must not occur).
+fn poly_mul(p: &[f64; N_P3], q: &[f64; N_P3]) -> [f64; N_P3] {
+    let mut r = [0.0; N_P3];
+    for (a, &(ia, ja)) in MONOMIALS.iter().enumerate() {
+        if p[a] == 0.0 {
+            continue;
+        }
+        for (b, &(ib, jb)) in MONOMIALS.iter().enumerate() {
+            if q[b] == 0.0 {
+                continue;
+            }
+            let k = MONOMIALS
+                .iter()
+                .position(|&m| m == (ia + ib, ja + jb))
+                .expect("poly_mul: degree above 3");
+            r[k] += p[a] * q[b];
+        }
+    }
+    r
+}
+
+/// The matrix `M` (10 × 10) with `d = M c`: the coefficients `d` in the monomials of `s` of
+/// `Σ c_k φ_k(A s)`, for the linear change of variables `ξ = A s`.
+fn linear_substitution(a: [[f64; 2]; 2]) -> [[f64; N_P3]; N_P3] {
+    let mut xi = [0.0; N_P3];
+    xi[1] = a[0][0];
+    xi[2] = a[0][1];
+    let mut eta = [0.0; N_P3];
+    eta[1] = a[1][0];
+    eta[2] = a[1][1];
+    let mut m = [[0.0; N_P3]; N_P3];
+    for (k, &(i, j)) in MONOMIALS.iter().enumerate() {
+        let mut p = [0.0; N_P3];
+        p[0] = 1.0;
+        for _ in 0..i {
+            p = poly_mul(&p, &xi);
+        }
+        for _ in 0..j {
+            p = poly_mul(&p, &eta);
+        }
+        for (row, pk) in m.iter_mut().zip(p) {
+            row[k] = pk;
+        }
+    }
+    m
+}
+
 /// The smoothness-indicator matrix `B` (10 × 10, symmetric, first row/column zero) with
-/// `β(p) = cᵀ B c = Σ_{1≤|α|≤3} ∫_T |T|^{|α|−1} (D^α p)² dx` for `p = Σ c_k φ_k` (each multi-index
-/// `α = (a, b)` counted once). With `h² = 2|T|` this is `Σ_α 2^{1−|α|} ∫_{T̂} (D̂^α p)² dξ` on the
-/// scaled triangle `T̂` (area 1/2), so `B` is dimensionless and depends only on the cell's shape.
-/// Computed exactly (the integrands have degree ≤ 4, the rule is exact to degree 5).
-/// `weights[l-1]` multiplies the order-`l` terms (use `[1, 1, 1]` for the standard β).
+/// `β(p) = cᵀ B c = Σ_{1≤|α|≤3} w_{|α|} ∫_T |T|^{|α|−1} (D^α p)² dx` for `p = Σ c_k φ_k` in `frame`
+/// (physical derivatives `D^α = ∂_x^a ∂_y^b`, each multi-index `α = (a, b)` counted once). It is
+/// dimensionless (in the isotropic coordinates `s = (x − x_c)/h`, `h² = 2|T|`, each term is
+/// `2^{1−|α|} ∫ (D_s^α p)² ds`) and depends only on the cell's shape. Exact: the integrands have degree
+/// ≤ 4 and the rule is exact to degree 5. `weights[l-1]` = `w_l` multiplies the order-`l` terms (use
+/// `[1, 1, 1]` for the standard β).
 pub fn smoothness_matrix(
     frame: &LocalFrame,
     t: &Triangle,
     weights: [f64; 3],
 ) -> [[f64; N_P3]; N_P3] {
+    // B in the isotropic coordinates s = (x − x_c)/h.
     let mut b = [[0.0; N_P3]; N_P3];
-    let local = t.map(|x| frame.to_local(x));
-    let area_hat = super::geometry::area(&local);
+    let h = frame.h;
+    let iso = t.map(|x| {
+        [
+            (x[0] - frame.centroid[0]) / h,
+            (x[1] - frame.centroid[1]) / h,
+        ]
+    });
+    let area_hat = super::geometry::area(&iso);
     for order in 1..=3u32 {
         let scale = weights[order as usize - 1] * 2f64.powi(1 - order as i32) * area_hat;
         for a in 0..=order {
@@ -169,8 +258,8 @@ pub fn smoothness_matrix(
                         .iter()
                         .map(|(l, w)| {
                             let x = [
-                                l[0] * local[0][0] + l[1] * local[1][0] + l[2] * local[2][0],
-                                l[0] * local[0][1] + l[1] * local[1][1] + l[2] * local[2][1],
+                                l[0] * iso[0][0] + l[1] * iso[1][0] + l[2] * iso[2][0],
+                                l[0] * iso[0][1] + l[1] * iso[1][1] + l[2] * iso[2][1],
                             ];
                             w * monomial_derivative(ip, jp, a, bb, x)
                                 * monomial_derivative(iq, jq, a, bb, x)
@@ -184,5 +273,21 @@ pub fn smoothness_matrix(
             }
         }
     }
-    b
+    // Local coefficients → isotropic ones: ξ = J⁻¹ (x − x_c) = (h J⁻¹) s.
+    let a = frame.jinv.map(|r| r.map(|x| x * h));
+    let m = linear_substitution(a);
+    // Mᵀ B M.
+    let mut bm = [[0.0; N_P3]; N_P3];
+    for i in 0..N_P3 {
+        for j in 0..N_P3 {
+            bm[i][j] = (0..N_P3).map(|k| b[i][k] * m[k][j]).sum();
+        }
+    }
+    let mut out = [[0.0; N_P3]; N_P3];
+    for i in 0..N_P3 {
+        for j in 0..N_P3 {
+            out[i][j] = (0..N_P3).map(|k| m[k][i] * bm[k][j]).sum();
+        }
+    }
+    out
 }

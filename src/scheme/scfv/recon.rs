@@ -25,8 +25,9 @@ pub const MAX_DATA: usize = N_SUBCELLS * (1 + MAX_NEIGHBOURS);
 pub enum Weighting {
     /// `w = 1` for every neighbour subcell.
     Uniform,
-    /// `w = (h / d)^power` with `d` the distance from the main centroid to the subcell centroid and
-    /// `h = √(2|T|)`: favours the neighbour subcells next to the shared edge.
+    /// `w = d^(−power)` with `d` the distance from the main centroid to the subcell centroid measured in
+    /// the cell's scaled local coordinates ([`LocalFrame`]): favours the neighbour subcells next to the
+    /// shared edge.
     InverseDistance {
         /// Exponent (2 is a common choice).
         power: f64,
@@ -46,7 +47,7 @@ pub struct ReconOptions {
 impl Default for ReconOptions {
     fn default() -> Self {
         Self {
-            weighting: Weighting::Uniform,
+            weighting: Weighting::InverseDistance { power: 2.0 },
             min_conditioning: 1e-3,
         }
     }
