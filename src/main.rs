@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use gasket::case::LoadedCase;
 use gasket::case::MeshKind;
 use gasket::error::{CaseError, RunError};
-use gasket::mesh::{Grid, StructuredMesh};
+use gasket::mesh::StructuredMesh;
 use gasket::parallel::Parallel;
 use gasket::run::{mesh_key, metis_parts, periodicity, run, RunOptions};
 use gasket::solver::scheme_name;
@@ -240,7 +240,7 @@ fn partition_cmd(
     set: Vec<String>,
 ) -> Result<()> {
     let lc = LoadedCase::load(&case, &set)?;
-    let mesh = Grid::from_case(&lc.case)?;
+    let mesh = gasket::run::grid_of(&lc)?;
     let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.partitions.h5", lc.name)));
     let name = name.unwrap_or_else(|| format!("n{parts}"));
     let t0 = std::time::Instant::now();
@@ -293,6 +293,7 @@ fn describe_mesh(lc: &LoadedCase) -> String {
                 _ => String::new(),
             }
         ),
+        MeshKind::Gmsh => format!("Gmsh mesh {}", m.file.as_deref().unwrap_or("?")),
     }
 }
 
@@ -312,19 +313,45 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
         }
         // Per triangle: state, gradient, Wⁿ, new state, two residual pairs, geometry and least-squares
         // weights (~400 bytes), and 1.5 faces with their fluxes and Gauss points (~250 bytes each).
-        MeshKind::Triangles => 2 * c.mesh.nx * c.mesh.ny * 780,
+        MeshKind::Triangles | MeshKind::Gmsh => gasket::run::grid_of(&lc)?.n_cells() * 780,
     };
     println!("case       {} ({})", lc.name, lc.path.display());
     if !c.description.is_empty() {
         println!("           {}", c.description);
     }
-    println!(
-        "mesh       {}, dx = {:.4e}, dy = {:.4e}{}",
-        describe_mesh(&lc),
-        mesh.spacing[0],
-        mesh.spacing[1],
-        if mesh.is_strip() { " (1D strip)" } else { "" }
-    );
+    match c.mesh.kind {
+        MeshKind::Rectangle => println!(
+            "mesh       {}, dx = {:.4e}, dy = {:.4e}{}",
+            describe_mesh(&lc),
+            mesh.spacing[0],
+            mesh.spacing[1],
+            if mesh.is_strip() { " (1D strip)" } else { "" }
+        ),
+        _ => {
+            let grid = gasket::run::grid_of(&lc)?;
+            if let gasket::mesh::Grid::Triangles(t) = &grid {
+                let sizes: Vec<f64> = (0..t.n_cells()).map(|k| t.cell_size(k)).collect();
+                let (lo, hi) = sizes
+                    .iter()
+                    .fold((f64::INFINITY, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+                println!(
+                    "mesh       {}: {} triangles, {} vertices, boundaries {:?}, smallest altitude {:.4e} \
+                     (largest {:.4e}){}",
+                    describe_mesh(&lc),
+                    t.n_cells(),
+                    t.vertices.len(),
+                    t.patches,
+                    lo,
+                    hi,
+                    if t.unused_vertices > 0 {
+                        format!("; warning: {} unused vertices", t.unused_vertices)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+    }
     println!("gas        gamma = {}", c.gas.gamma);
     println!("scheme     {}", scheme_name(&lc));
     println!("time       end = {}, CFL = {}", c.time.end, c.time.cfl);

@@ -222,17 +222,32 @@ pub fn partition_mesh(
     Ok((parts, source, rep.edge_cut, rep.imbalance))
 }
 
-/// Periodicity in x and y of a case's mesh (a strip is periodic in y).
+/// Periodicity in x and y of a case's mesh (a strip is periodic in y); for a Gmsh mesh, whether any boundary
+/// is periodic (in both entries).
 pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
+    if lc.case.mesh.kind == crate::case::MeshKind::Gmsh {
+        let any = lc
+            .case
+            .boundary
+            .values()
+            .any(|b| b.kind == crate::case::BcKind::Periodic);
+        return [any, any];
+    }
     let mesh = StructuredMesh::from_section(&lc.case.mesh);
     let gas = crate::physics::Gas::new(lc.case.gas.gamma).expect("validated");
     crate::scheme::boundary::BoundarySet::new(
-        &lc.case.mesh.boundary,
+        lc.case.mesh.sides(),
         &gas,
         &mesh,
         crate::scheme::boundary::Padded::new(&mesh),
     )
     .periodic()
+}
+
+/// The mesh of a loaded case (a relative Gmsh path starts in the case file's directory).
+pub fn grid_of(lc: &LoadedCase) -> Result<Grid, RunError> {
+    let base = lc.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Grid::from_case(&lc.case, &base).map_err(RunError::Mesh)
 }
 
 /// METIS k-way parts of a structured mesh (dual graph without periodic faces).
@@ -305,7 +320,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
         })?;
     }
     comm.barrier();
-    let mesh = Grid::from_case(case).map_err(|e| RunError::Mesh(e.to_string()))?;
+    let mesh = grid_of(lc)?;
     let periodic = periodicity(lc);
     let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodic, &comm)?;
     let ranks = comm.size();

@@ -120,7 +120,7 @@ impl Solver {
     pub fn new(lc: &LoadedCase, comm: Comm, parts: Vec<i32>, grid: Grid) -> Result<Self, RunError> {
         let case = &lc.case;
         let gas = Gas::new(case.gas.gamma).expect("validated");
-        let rect = StructuredMesh::from_section(&case.mesh);
+        let rect = grid.extent();
         let periodic = crate::run::periodicity(lc);
         let (reach, hops) = Operator::reach(&grid);
         let dom = LocalDomain::new(parts, comm.rank(), comm.size(), |c| {

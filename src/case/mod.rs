@@ -42,6 +42,9 @@ pub struct Case {
     /// Output.
     #[serde(default)]
     pub output: OutputSection,
+    /// `gmsh` meshes: the condition of every physical line, by its name (`[boundary.wall]`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub boundary: std::collections::BTreeMap<String, Boundary>,
     /// Where the partition of the mesh over ranks comes from (default: METIS at start-up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<PartitionSection>,
@@ -87,6 +90,8 @@ pub enum MeshKind {
     Rectangle,
     /// A rectangle of `nx × ny` squares each split into two triangles (unstructured triangle schemes).
     Triangles,
+    /// A Gmsh triangle mesh (`file`), its physical lines mapped to conditions in `[boundary.NAME]`.
+    Gmsh,
 }
 
 /// How the squares of a `triangles` mesh are split.
@@ -108,17 +113,24 @@ pub struct MeshSection {
     /// Mesh kind.
     pub kind: MeshKind,
     /// Cells in x.
+    #[serde(default)]
     pub nx: usize,
     /// Cells in y (1 for a one-dimensional strip).
     #[serde(default = "one")]
     pub ny: usize,
-    /// `[x0, x1]`.
+    /// `[x0, x1]` (default `[0, 1]`).
+    #[serde(default = "unit_interval")]
     pub x: [f64; 2],
     /// `[y0, y1]` (default `[0, 1]`; for a strip only the aspect matters for plots).
     #[serde(default = "unit_interval")]
     pub y: [f64; 2],
-    /// Boundary condition per side.
-    pub boundary: Boundaries,
+    /// Boundary condition per side (rectangles and generated triangles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<Boundaries>,
+    /// `gmsh`: the mesh file (MSH 4.1 ASCII or binary, or 2.2 ASCII); a relative path is taken from the
+    /// directory of the case file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// `triangles`: how each square is split (default `alternate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagonal: Option<DiagonalKind>,
@@ -646,12 +658,54 @@ fn positive(key: &str, v: f64) -> Result<(), Invalid> {
     }
 }
 
+impl MeshSection {
+    /// The four sides of a rectangle or generated triangle mesh.
+    pub fn sides(&self) -> &Boundaries {
+        self.boundary
+            .as_ref()
+            .expect("validated: rectangles and generated triangles have [mesh.boundary]")
+    }
+}
+
 impl Case {
-    /// Checks values that parse but make no sense; returns the dotted key and what was expected.
-    pub fn validate(&self) -> Result<(), Invalid> {
-        crate::physics::Gas::new(self.gas.gamma)
-            .map_err(|e| invalid("gas.gamma", e.to_string()))?;
+    /// The boundary condition of every boundary patch by name: the four sides of generated meshes, or the
+    /// `[boundary.NAME]` table of a Gmsh mesh.
+    pub fn boundary_map(&self) -> std::collections::BTreeMap<String, Boundary> {
+        match self.mesh.kind {
+            MeshKind::Gmsh => self.boundary.clone(),
+            _ => {
+                let b = self.mesh.sides();
+                [
+                    ("left", &b.left),
+                    ("right", &b.right),
+                    ("bottom", &b.bottom),
+                    ("top", &b.top),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+            }
+        }
+    }
+
+    /// The mesh keys of a rectangle or generated triangle mesh.
+    fn validate_generated_mesh(&self) -> Result<(), Invalid> {
         let m = &self.mesh;
+        if !self.boundary.is_empty() {
+            return Err(invalid(
+                "boundary",
+                "[boundary.NAME] tables are for mesh.kind = \"gmsh\"; generated meshes use [mesh.boundary]",
+            ));
+        }
+        if m.boundary.is_none() {
+            return Err(invalid(
+                "mesh.boundary",
+                "required: the conditions of the left, right, bottom and top sides",
+            ));
+        }
+        if m.file.is_some() {
+            return Err(invalid("mesh.file", "only for mesh.kind = \"gmsh\""));
+        }
         if m.nx == 0 || m.ny == 0 {
             return Err(invalid("mesh.nx", "expected nx >= 1 and ny >= 1"));
         }
@@ -710,7 +764,7 @@ impl Case {
                 ));
             }
         }
-        let b = &m.boundary;
+        let b = m.sides();
         let sides = [
             ("left", &b.left),
             ("right", &b.right),
@@ -758,6 +812,80 @@ impl Case {
                 "mesh.boundary.bottom.kind",
                 "periodic must be set on both bottom and top",
             ));
+        }
+        Ok(())
+    }
+
+    /// The mesh keys of a Gmsh mesh and its `[boundary.NAME]` table.
+    fn validate_gmsh(&self) -> Result<(), Invalid> {
+        let m = &self.mesh;
+        if m.file.as_deref().map_or(true, str::is_empty) {
+            return Err(invalid(
+                "mesh.file",
+                "required by mesh.kind = \"gmsh\": the .msh file",
+            ));
+        }
+        if m.boundary.is_some() {
+            return Err(invalid(
+                "mesh.boundary",
+                "a Gmsh mesh names its boundaries: give [boundary.NAME] tables for its physical lines",
+            ));
+        }
+        if m.nx != 0 || m.diagonal.is_some() || m.jitter.is_some() || m.seed.is_some() {
+            return Err(invalid(
+                "mesh.kind",
+                "nx, ny, diagonal, jitter and seed are keys of generated meshes, not of kind = \"gmsh\"",
+            ));
+        }
+        if self.scheme.kind != SchemeKind::SecondOrder {
+            return Err(invalid(
+                "scheme.kind",
+                "a triangle mesh needs a triangle scheme: \"second_order\"",
+            ));
+        }
+        if self.boundary.is_empty() {
+            return Err(invalid(
+                "boundary",
+                "a Gmsh mesh needs a [boundary.NAME] table for each of its physical lines",
+            ));
+        }
+        for (name, bc) in &self.boundary {
+            let key = format!("boundary.{name}");
+            match bc.kind {
+                BcKind::Inflow => {
+                    let st = bc.state.as_ref().ok_or_else(|| {
+                        invalid(&format!("{key}.state"), "required by kind = \"inflow\"")
+                    })?;
+                    check_state(&format!("{key}.state"), st)?;
+                }
+                BcKind::DoubleMach => {
+                    return Err(invalid(
+                        &format!("{key}.kind"),
+                        "\"double_mach\" is for the generated double Mach reflection meshes",
+                    ))
+                }
+                _ => {
+                    if bc.state.is_some() {
+                        return Err(invalid(
+                            &format!("{key}.state"),
+                            "only used by kind = \"inflow\"",
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks values that parse but make no sense; returns the dotted key and what was expected.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        crate::physics::Gas::new(self.gas.gamma)
+            .map_err(|e| invalid("gas.gamma", e.to_string()))?;
+        let m = &self.mesh;
+        if m.kind == MeshKind::Gmsh {
+            self.validate_gmsh()?;
+        } else {
+            self.validate_generated_mesh()?;
         }
         let i = &self.initial;
         let kind = serde_json::to_value(i.kind)

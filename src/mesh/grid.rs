@@ -1,7 +1,10 @@
 //! The mesh of a case, whatever its kind: what the partitioner, the halo builder, the output and the
 //! diagnostics need to know about cells, without knowing the scheme.
 
-use super::{wrap_index, Diagonal, StructuredMesh, TriMesh, TriMeshError};
+use std::path::{Path, PathBuf};
+
+use super::gmsh::{read_msh, GmshMesh};
+use super::{wrap_index, Diagonal, StructuredMesh, TriMesh};
 use crate::case::{BcKind, Case, DiagonalKind, MeshKind};
 use crate::initial::InitialCondition;
 use crate::physics::State;
@@ -16,13 +19,24 @@ pub enum Grid {
 }
 
 impl Grid {
-    /// The mesh a case describes.
-    pub fn from_case(case: &Case) -> Result<Self, TriMeshError> {
+    /// The mesh a case describes; `base` is the directory of the case file (relative Gmsh paths start there).
+    pub fn from_case(case: &Case, base: &Path) -> Result<Self, String> {
         let m = &case.mesh;
         match m.kind {
+            MeshKind::Gmsh => {
+                let file = m.file.as_deref().expect("validated");
+                let path = if Path::new(file).is_absolute() {
+                    PathBuf::from(file)
+                } else {
+                    base.join(file)
+                };
+                let g = read_msh(&path).map_err(|e| e.to_string())?;
+                from_gmsh(&g, case, &path).map(Grid::Triangles)
+            }
             MeshKind::Rectangle => Ok(Grid::Structured(StructuredMesh::from_section(m))),
             MeshKind::Triangles => {
                 let per = |k: BcKind| k == BcKind::Periodic;
+                let sides = m.sides();
                 let diagonal = match m.diagonal.unwrap_or(DiagonalKind::Alternate) {
                     DiagonalKind::Right => Diagonal::Right,
                     DiagonalKind::Left => Diagonal::Left,
@@ -36,9 +50,10 @@ impl Grid {
                     diagonal,
                     m.jitter.unwrap_or(0.0),
                     m.seed.unwrap_or(1),
-                    [per(m.boundary.left.kind), per(m.boundary.bottom.kind)],
+                    [per(sides.left.kind), per(sides.bottom.kind)],
                 )
                 .map(Grid::Triangles)
+                .map_err(|e| e.to_string())
             }
         }
     }
@@ -148,6 +163,29 @@ impl Grid {
         }
     }
 
+    /// The bounding rectangle, as a one-cell structured mesh (extent for initial conditions and periodic
+    /// exact solutions).
+    pub fn extent(&self) -> StructuredMesh {
+        match self {
+            Grid::Structured(m) => m.clone(),
+            Grid::Triangles(m) => {
+                let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+                for v in &m.vertices {
+                    for k in 0..2 {
+                        lo[k] = lo[k].min(v[k]);
+                        hi[k] = hi[k].max(v[k]);
+                    }
+                }
+                StructuredMesh {
+                    nx: 1,
+                    ny: 1,
+                    origin: lo,
+                    spacing: [hi[0] - lo[0], hi[1] - lo[1]],
+                }
+            }
+        }
+    }
+
     /// A string that identifies the mesh (partition and restart files record it).
     pub fn key(&self) -> String {
         match self {
@@ -201,4 +239,96 @@ impl Grid {
             Grid::Triangles(m) => ic.triangle_average(m.cells[c].map(|v| m.vertices[v]), t),
         }
     }
+}
+
+/// A triangle mesh from a Gmsh file: its physical lines become boundary patches, which the case must all
+/// name in `[boundary.NAME]` (and no more); `$Periodic` curve links join the patches declared periodic.
+fn from_gmsh(g: &GmshMesh, case: &Case, path: &Path) -> Result<TriMesh, String> {
+    let file = path.display();
+    let bcs = &case.boundary;
+    let mut patches: Vec<String> = Vec::new();
+    let mut boundary = Vec::new();
+    let mut entity_patch: std::collections::BTreeMap<i32, usize> = Default::default();
+    let mut unnamed = 0usize;
+    for l in &g.lines {
+        let Some(tag) = l.physical else {
+            unnamed += 1;
+            continue;
+        };
+        let name = g
+            .physical_name(1, tag)
+            .map(str::to_string)
+            .unwrap_or_else(|| tag.to_string());
+        let p = match patches.iter().position(|x| *x == name) {
+            Some(p) => p,
+            None => {
+                patches.push(name);
+                patches.len() - 1
+            }
+        };
+        entity_patch.insert(l.entity, p);
+        boundary.push((l.nodes[0], l.nodes[1], p));
+    }
+    let missing: Vec<&String> = patches.iter().filter(|p| !bcs.contains_key(*p)).collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{file}: physical lines {missing:?} have no condition: add [boundary.NAME] tables for them"
+        ));
+    }
+    let extra: Vec<&String> = bcs.keys().filter(|k| !patches.contains(k)).collect();
+    if !extra.is_empty() {
+        return Err(format!(
+            "{file}: the case gives conditions for {extra:?}, but the mesh's physical lines are {patches:?}"
+        ));
+    }
+    if unnamed > 0 {
+        return Err(format!(
+            "{file}: {unnamed} boundary line elements belong to no physical group: name every boundary \
+             curve with Physical Curve(\"NAME\") in the .geo file"
+        ));
+    }
+    let mut periodic = Vec::new();
+    for link in g.periodic.iter().filter(|l| l.dim == 1) {
+        let (Some(&p), Some(&q)) = (
+            entity_patch.get(&link.entity),
+            entity_patch.get(&link.master_entity),
+        ) else {
+            continue;
+        };
+        let Some(&(s, m)) = link.nodes.first() else {
+            continue;
+        };
+        let shift = [g.nodes[s][0] - g.nodes[m][0], g.nodes[s][1] - g.nodes[m][1]];
+        for x in [p, q] {
+            if bcs.get(&patches[x]).map(|b| b.kind) != Some(BcKind::Periodic) {
+                return Err(format!(
+                    "{file}: curves of {} are periodic in the mesh: set [boundary.{}] kind = \"periodic\"",
+                    patches[x], patches[x]
+                ));
+            }
+        }
+        if !periodic.iter().any(|&(a, b, _)| (a, b) == (p, q)) {
+            periodic.push((p, q, shift));
+        }
+    }
+    for (name, b) in bcs {
+        if b.kind == BcKind::Periodic
+            && !periodic
+                .iter()
+                .any(|&(a, c, _)| patches[a] == *name || patches[c] == *name)
+        {
+            return Err(format!(
+                "{file}: [boundary.{name}] is periodic but the mesh has no periodic link for it \
+                 (Periodic Curve in the .geo file)"
+            ));
+        }
+    }
+    TriMesh::new(
+        g.nodes.clone(),
+        g.triangles.clone(),
+        patches,
+        &boundary,
+        &periodic,
+    )
+    .map_err(|e| format!("{file}: {e}"))
 }

@@ -188,7 +188,7 @@ impl StructuredOperator {
         } else {
             Padded::window(mesh, (i0 - r, i1 + r + 1), (j0 - r, j1 + r + 1))
         };
-        let bc = BoundarySet::new(&case.mesh.boundary, &gas, mesh, pad);
+        let bc = BoundarySet::new(case.mesh.sides(), &gas, mesh, pad);
         let periodic = bc.periodic();
         let n = pad.len();
         let slot_cell: Vec<usize> = (0..n)

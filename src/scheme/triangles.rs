@@ -114,19 +114,11 @@ impl TriOperator {
     /// The operator for the `owned` cells (global ids, increasing) reading the `halo` cells (increasing,
     /// every cell within two face steps of an owned cell that another rank owns).
     pub fn new(case: &Case, gas: Gas, mesh: &TriMesh, owned: &[usize], halo: &[usize]) -> Self {
-        let b = &case.mesh.boundary;
+        let map = case.boundary_map();
         let bcs: Vec<Bc> = mesh
             .patches
             .iter()
-            .map(|p| {
-                let bd = match p.as_str() {
-                    "left" => &b.left,
-                    "right" => &b.right,
-                    "bottom" => &b.bottom,
-                    _ => &b.top,
-                };
-                resolve(bd, p, &gas)
-            })
+            .map(|p| resolve(&map[p], p, &gas))
             .collect();
         let n_own = owned.len();
         let global: Vec<usize> = owned.iter().chain(halo).copied().collect();

@@ -995,7 +995,7 @@ fn config(cases: u32) -> Config {
 }
 
 proptest! {
-    #![proptest_config(config(700))]
+    #![proptest_config(config(30000))]
     #[test]
     fn corrupted_ascii_41_never_panics(
         periodic in any::<bool>(),
@@ -1008,7 +1008,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(500))]
+    #![proptest_config(config(30000))]
     #[test]
     fn corrupted_ascii_22_never_panics(
         periodic in any::<bool>(),
@@ -1021,7 +1021,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(700))]
+    #![proptest_config(config(30000))]
     #[test]
     fn corrupted_binary_41_never_panics(
         periodic in any::<bool>(),
@@ -1034,7 +1034,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(200))]
+    #![proptest_config(config(30000))]
     #[test]
     fn random_bytes_after_a_valid_header_never_panic(
         binary in any::<bool>(),
@@ -1071,4 +1071,113 @@ fn every_truncation_of_the_fixtures_is_an_error() {
             }
         }
     }
+}
+
+/// `TINY_41` in binary with a `size_t` of `width` bytes, plus a periodic link without affine values.
+fn tiny_binary(width: usize) -> Vec<u8> {
+    let mut out = format!("$MeshFormat\n4.1 1 {width}\n").into_bytes();
+    let int = |out: &mut Vec<u8>, v: i32| out.extend_from_slice(&v.to_le_bytes());
+    let size = |out: &mut Vec<u8>, v: u64| out.extend_from_slice(&v.to_le_bytes()[..width]);
+    let float = |out: &mut Vec<u8>, v: f64| out.extend_from_slice(&v.to_le_bytes());
+    int(&mut out, 1);
+    out.extend_from_slice(
+        b"\n$EndMeshFormat\n$PhysicalNames\n1\n1 7 \"wall\"\n$EndPhysicalNames\n",
+    );
+    out.extend_from_slice(b"$Entities\n");
+    for n in [0, 1, 0, 0] {
+        size(&mut out, n);
+    }
+    // Curve 5 with physical tag 7 and no bounding points.
+    int(&mut out, 5);
+    for _ in 0..6 {
+        float(&mut out, 0.0);
+    }
+    size(&mut out, 1);
+    int(&mut out, 7);
+    size(&mut out, 0);
+    out.extend_from_slice(b"\n$EndEntities\n$Nodes\n");
+    for v in [1, 3, 1, 3] {
+        size(&mut out, v);
+    }
+    // One parametric block on a surface: x y z u v per node.
+    for v in [2, 1, 1] {
+        int(&mut out, v);
+    }
+    size(&mut out, 3);
+    for tag in 1..=3 {
+        size(&mut out, tag);
+    }
+    for p in [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]] {
+        for v in [p[0], p[1], 0.0, 0.5, 0.5] {
+            float(&mut out, v);
+        }
+    }
+    out.extend_from_slice(b"\n$EndNodes\n$Elements\n");
+    for v in [2, 2, 1, 2] {
+        size(&mut out, v);
+    }
+    for (dim, entity, kind, nodes) in [(1, 5, 1, vec![1, 2]), (2, 1, 2, vec![1, 2, 3])] {
+        for v in [dim, entity, kind] {
+            int(&mut out, v);
+        }
+        size(&mut out, 1);
+        size(&mut out, kind as u64);
+        for n in nodes {
+            size(&mut out, n);
+        }
+    }
+    out.extend_from_slice(b"\n$EndElements\n$Periodic\n");
+    size(&mut out, 1);
+    for v in [0, 2, 1] {
+        int(&mut out, v);
+    }
+    size(&mut out, 0);
+    size(&mut out, 1);
+    size(&mut out, 3);
+    size(&mut out, 2);
+    out.extend_from_slice(b"\n$EndPeriodic\n");
+    out
+}
+
+#[test]
+fn optional_features_are_read() {
+    // Binary with 8- and 4-byte size_t, parametric nodes, a periodic link without affine values.
+    for width in [8, 4] {
+        let m = parse_ok(&tiny_binary(width), "tiny_bin.msh");
+        assert_consistent(&m);
+        assert_eq!(m.nodes, [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]);
+        assert_eq!(m.triangles, [[0, 1, 2]]);
+        assert_eq!(m.lines[0].physical, Some(7));
+        assert_eq!(m.physical_name(1, 7), Some("wall"));
+        assert_eq!(
+            m.periodic,
+            [PeriodicLink {
+                dim: 0,
+                entity: 2,
+                master_entity: 1,
+                affine: None,
+                nodes: vec![(2, 1)]
+            }]
+        );
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    }
+    // Windows line ends.
+    for text in [TINY_41, TINY_22] {
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(parse_ok(crlf.as_bytes(), "crlf.msh").triangles, [[0, 1, 2]]);
+    }
+    // 2.2 periodic link without an `Affine` line; a 2.2 element without tags.
+    let text = TINY_22.replace("1 1 2 7 5 1 2", "1 1 0 1 2")
+        + "$Periodic\n1\n0 2 1\n1\n3 2\n$EndPeriodic\n";
+    let m = parse_ok(text.as_bytes(), "p22.msh");
+    assert_eq!(m.periodic[0].affine, None);
+    assert_eq!(m.periodic[0].nodes, [(2, 1)]);
+    assert_eq!(
+        m.lines,
+        [BoundaryLine {
+            nodes: [0, 1],
+            physical: None,
+            entity: 0
+        }]
+    );
 }

@@ -136,9 +136,9 @@ impl CellRecon {
         let b = smoothness_matrix(&frame, &own, [1.0, 1.0, 1.0]);
         let mut beta = [0.0; N_BETA];
         let mut idx = 0;
-        for i in 1..N_P3 {
-            for j in i..N_P3 {
-                beta[idx] = if i == j { b[i][j] } else { 2.0 * b[i][j] };
+        for (i, row) in b.iter().enumerate().skip(1) {
+            for (j, &bij) in row.iter().enumerate().skip(i) {
+                beta[idx] = if i == j { bij } else { 2.0 * bij };
                 idx += 1;
             }
         }

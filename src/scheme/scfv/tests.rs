@@ -369,13 +369,13 @@ fn boundary_fallback_degrees() {
     for trial in 0..100 {
         let st = random_stencil(&mut rng, [1.0, 10.0][trial % 2]);
         let x0 = centroid(&st.own);
-        for n in 0..=3 {
+        for (n, cond) in conds.iter_mut().enumerate() {
             let sub = Stencil {
                 own: st.own,
                 nbs: st.nbs[..n].to_vec(),
             };
             let r = reconstruction_matrix(sub.own, &sub.nbs).unwrap();
-            conds[n] = conds[n].min(r.conditioning);
+            *cond = cond.min(r.conditioning);
             let (kind, exact) = match n {
                 0 => (FitKind::MinCurvatureP2, 1),
                 1 => (FitKind::LeastSquaresP2, 2),
@@ -516,8 +516,8 @@ fn limiter_step_across_an_edge() {
                 "trial {trial}: limited overshoot {ol}, weights {w:?}"
             );
             let avg = cr.subcell_averages(&cl);
-            for s in 0..4 {
-                assert!((avg[s] - a).abs() < 1e-12 * (1.0 + a.abs()));
+            for s in avg {
+                assert!((s - a).abs() < 1e-12 * (1.0 + a.abs()));
             }
         }
     }
