@@ -152,3 +152,59 @@ fn triangles_are_bitwise_identical_across_ranks_and_restarts() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A case on a Gmsh mesh (`tests/data/gmsh/`): conditions by physical name, periodic links; clear errors
+/// for a physical line without a condition, a condition for a line that does not exist, and periodic
+/// conditions on curves the mesh does not link.
+#[test]
+fn gmsh_meshes_map_physical_lines_to_conditions() {
+    let dir = tempdir("gmsh-case");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/gmsh");
+    let case = |file: &str, boundary: &str| {
+        format!(
+            "[mesh]\nkind = \"gmsh\"\nfile = \"{}\"\n{boundary}\n[initial]\nkind = \"isentropic_vortex\"\n\
+             state = [1.0, 1.0, 1.0, 1.0]\nstrength = 1.0\ncenter = [0.5, 0.5]\n[scheme]\nkind = \"second_order\"\n\
+             [time]\nend = 0.05\n",
+            data.join(file).display()
+        )
+    };
+    let periodic = "[boundary]\nleft = { kind = \"periodic\" }\nright = { kind = \"periodic\" }\n\
+                    bottom = { kind = \"periodic\" }\ntop = { kind = \"periodic\" }";
+    let walls = "[boundary]\nleft = { kind = \"slip_wall\" }\nright = { kind = \"transmissive\" }\n\
+                 bottom = { kind = \"slip_wall\" }\ntop = { kind = \"inflow\", state = [1.0, 1.0, 1.0, 1.0] }";
+    let run = |name: &str, text: String| {
+        let p = dir.join(format!("{name}.toml"));
+        std::fs::write(&p, text).unwrap();
+        let out = gasket(&[
+            "run",
+            p.to_str().unwrap(),
+            "-q",
+            "-o",
+            dir.join(name).to_str().unwrap(),
+        ]);
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    for file in ["periodic_41.msh", "periodic_41_bin.msh", "periodic_22.msh"] {
+        let (ok, err) = run("p", case(file, periodic));
+        assert!(ok, "{file}: {err}");
+        let s: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("p/summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert!(s["conservation"]["relative"][0].as_f64().unwrap() < 1e-13);
+    }
+    let (ok, err) = run("w", case("square_41.msh", walls));
+    assert!(ok, "{err}");
+    let missing = "[boundary]\nleft = { kind = \"slip_wall\" }\nright = { kind = \"slip_wall\" }\n\
+                   bottom = { kind = \"slip_wall\" }";
+    let (ok, err) = run("m", case("square_41.msh", missing));
+    assert!(!ok && err.contains("\"top\"") && err.contains("no condition"), "{err}");
+    let extra = format!("{walls}\nwall = {{ kind = \"slip_wall\" }}");
+    let (ok, err) = run("e", case("square_41.msh", &extra));
+    assert!(!ok && err.contains("\"wall\""), "{err}");
+    let (ok, err) = run("q", case("square_41.msh", periodic));
+    assert!(!ok && err.contains("no periodic link"), "{err}");
+    let (ok, err) = run("n", case("nope.msh", walls));
+    assert!(!ok && err.contains("nope.msh"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -995,7 +995,7 @@ fn config(cases: u32) -> Config {
 }
 
 proptest! {
-    #![proptest_config(config(30000))]
+    #![proptest_config(config(700))]
     #[test]
     fn corrupted_ascii_41_never_panics(
         periodic in any::<bool>(),
@@ -1008,7 +1008,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(30000))]
+    #![proptest_config(config(500))]
     #[test]
     fn corrupted_ascii_22_never_panics(
         periodic in any::<bool>(),
@@ -1021,7 +1021,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(30000))]
+    #![proptest_config(config(700))]
     #[test]
     fn corrupted_binary_41_never_panics(
         periodic in any::<bool>(),
@@ -1034,7 +1034,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(30000))]
+    #![proptest_config(config(200))]
     #[test]
     fn random_bytes_after_a_valid_header_never_panic(
         binary in any::<bool>(),
