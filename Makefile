@@ -22,7 +22,7 @@ export OMPI_MCA_rmaps_base_oversubscribe := 1
 # Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: all deps build run test bench lint fmt cases scaling clean
+.PHONY: all deps build run test bench lint fmt cases meshes scaling clean
 
 all: build
 
@@ -72,8 +72,19 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
+# Gmsh meshes of the cases that use them (jobs/meshes/*.geo -> *.msh); installs Debian's gmsh if missing.
+MESHES := $(patsubst %.geo,%.msh,$(wildcard jobs/meshes/*.geo))
+meshes: $(MESHES)
+jobs/meshes/%.msh: jobs/meshes/%.geo
+	@command -v gmsh >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq --no-install-recommends gmsh; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq --no-install-recommends gmsh; \
+	  else echo "error: gmsh is missing: sudo apt-get install gmsh"; exit 1; fi; }
+	gmsh -2 $< -format msh41 -o $@ > $@.log 2>&1 || { cat $@.log; exit 1; }
+	@rm -f $@.log
+
 # Every shipped case at the paper's resolution (long: tens of minutes), with PNG plots for the README.
-cases: build
+cases: build meshes
 	jobs/run_cases.sh
 
 # Small strong + weak scaling study on this machine (a few minutes): output/scaling/quick-<time>/ with
