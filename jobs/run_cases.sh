@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/gasket
 [ -x "$bin" ] || cargo build --release
+make -s meshes
 mkdir -p docs/img
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(sod lax shu_osher blast_wave riemann2d_a riemann2d_b double_mach)
+[ ${#cases[@]} -gt 0 ] || cases=(sod lax shu_osher blast_wave riemann2d_a riemann2d_b double_mach sod_tri double_mach_tri forward_step_tri shock_vortex_tri)
 for c in "${cases[@]}"; do
   echo "== $c"
   "$bin" run "jobs/cases/$c.toml" --output "output/$c"

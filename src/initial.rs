@@ -111,6 +111,7 @@ impl<'a> InitialCondition<'a> {
                     DOUBLE_MACH_PRE
                 }
             }
+            InitialKind::ShockVortex => shock_vortex(self.gas.gamma, x, y),
         }
     }
 
@@ -234,6 +235,31 @@ impl<'a> InitialCondition<'a> {
             InitialKind::Uniform | InitialKind::DensitySine | InitialKind::IsentropicVortex
         )
     }
+}
+
+/// Shock–vortex interaction (method note §f.1 test 8): a stationary Mach 1.1 shock at x = 0.5 with the
+/// upstream state (Ma², √γ, 0, 1) (Mach Ma), the downstream state from the Rankine–Hugoniot relations, and an
+/// isentropic vortex (κ = 0.3, μ = 0.204, r_c = 0.05) centred at (0.25, 0.5) upstream.
+pub fn shock_vortex(gamma: f64, x: f64, y: f64) -> [f64; 4] {
+    const MA: f64 = 1.1;
+    let (rho1, u1, p1) = (MA * MA, gamma.sqrt(), 1.0);
+    if x >= 0.5 {
+        let m2 = MA * MA;
+        let rho2 = rho1 * (gamma + 1.0) * m2 / ((gamma - 1.0) * m2 + 2.0);
+        let p2 = p1 * (1.0 + 2.0 * gamma / (gamma + 1.0) * (m2 - 1.0));
+        return [rho2, u1 * rho1 / rho2, 0.0, p2];
+    }
+    let (kappa, mu, rc) = (0.3, 0.204, 0.05);
+    let (dx, dy) = (x - 0.25, y - 0.5);
+    let eta = (dx * dx + dy * dy).sqrt() / rc;
+    let theta = dy.atan2(dx);
+    let e = (mu * (1.0 - eta * eta)).exp();
+    let (du, dv) = (kappa * eta * e * theta.sin(), -kappa * eta * e * theta.cos());
+    let t_inf = p1 / rho1;
+    let dt = -(gamma - 1.0) * kappa * kappa / (4.0 * mu * gamma) * e * e;
+    let temp = t_inf + dt;
+    let rho = rho1 * (temp / t_inf).powf(1.0 / (gamma - 1.0));
+    [rho, u1 + du, dv, rho * temp]
 }
 
 /// Post-shock state of the double Mach reflection (ρ, U, V, p).

@@ -223,6 +223,8 @@ pub enum InitialKind {
     ShuOsher,
     /// Double Mach reflection: Mach 10 shock at 60° through (1/6, 0) (method note §f.1 test 9).
     DoubleMach,
+    /// Shock–vortex interaction: Mach 1.1 stationary shock at x = 0.5 and a vortex upstream (§f.1 test 8).
+    ShockVortex,
 }
 
 /// `[initial]`: the initial condition. Which keys are needed depends on `kind` (see the README).
@@ -945,7 +947,7 @@ impl Case {
             InitialKind::IsentropicVortex => {
                 check_state("initial.state", need(&i.state, "initial.state", &kind)?)?;
             }
-            InitialKind::ShuOsher | InitialKind::DoubleMach => {}
+            InitialKind::ShuOsher | InitialKind::DoubleMach | InitialKind::ShockVortex => {}
         }
         let s = &self.scheme;
         if !(s.gauss_points == 2 || s.gauss_points == 3) {
