@@ -254,7 +254,10 @@ pub fn shock_vortex(gamma: f64, x: f64, y: f64) -> [f64; 4] {
     let eta = (dx * dx + dy * dy).sqrt() / rc;
     let theta = dy.atan2(dx);
     let e = (mu * (1.0 - eta * eta)).exp();
-    let (du, dv) = (kappa * eta * e * theta.sin(), -kappa * eta * e * theta.cos());
+    let (du, dv) = (
+        kappa * eta * e * theta.sin(),
+        -kappa * eta * e * theta.cos(),
+    );
     let t_inf = p1 / rho1;
     let dt = -(gamma - 1.0) * kappa * kappa / (4.0 * mu * gamma) * e * e;
     let temp = t_inf + dt;

@@ -171,7 +171,13 @@ fn outputs_carry_their_inputs_and_plot() {
 fn every_shipped_case_runs_coarsened_without_blowing_up() {
     // Coarsened versions of the paper's shock cases: they must reach their end times with positive density
     // and pressure (the solver stops with an error naming the cell otherwise).
-    let runs: [(&str, &[&str]); 7] = [
+    let coarse_step = format!(
+        "mesh.file=\"{}\"",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/gmsh/forward_step_coarse.msh")
+            .display()
+    );
+    let runs: [(&str, &[&str]); 11] = [
         ("lax", &["mesh.nx=100"]),
         ("shu_osher", &["mesh.nx=200"]),
         ("blast_wave", &["mesh.nx=200"]),
@@ -179,6 +185,13 @@ fn every_shipped_case_runs_coarsened_without_blowing_up() {
         ("riemann2d_b", &["mesh.nx=64", "mesh.ny=64"]),
         ("double_mach", &["mesh.nx=120", "mesh.ny=40"]),
         ("sod", &["time.cfl=0.7"]),
+        ("sod_tri", &["mesh.nx=50", "mesh.ny=2", "mesh.y=[0.0,0.04]"]),
+        ("double_mach_tri", &["mesh.nx=60", "mesh.ny=20"]),
+        (
+            "shock_vortex_tri",
+            &["mesh.nx=50", "mesh.ny=25", "time.end=0.4"],
+        ),
+        ("forward_step_tri", &[&coarse_step, "time.end=1.0"]),
     ];
     for (name, sets) in runs {
         let dir = tempdir(&format!("case-{name}"));

@@ -182,15 +182,17 @@ fn gmsh_meshes_map_physical_lines_to_conditions() {
             "-o",
             dir.join(name).to_str().unwrap(),
         ]);
-        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     };
     for file in ["periodic_41.msh", "periodic_41_bin.msh", "periodic_22.msh"] {
         let (ok, err) = run("p", case(file, periodic));
         assert!(ok, "{file}: {err}");
-        let s: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join("p/summary.json")).unwrap(),
-        )
-        .unwrap();
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("p/summary.json")).unwrap())
+                .unwrap();
         assert!(s["conservation"]["relative"][0].as_f64().unwrap() < 1e-13);
     }
     let (ok, err) = run("w", case("square_41.msh", walls));
@@ -198,7 +200,10 @@ fn gmsh_meshes_map_physical_lines_to_conditions() {
     let missing = "[boundary]\nleft = { kind = \"slip_wall\" }\nright = { kind = \"slip_wall\" }\n\
                    bottom = { kind = \"slip_wall\" }";
     let (ok, err) = run("m", case("square_41.msh", missing));
-    assert!(!ok && err.contains("\"top\"") && err.contains("no condition"), "{err}");
+    assert!(
+        !ok && err.contains("\"top\"") && err.contains("no condition"),
+        "{err}"
+    );
     let extra = format!("{walls}\nwall = {{ kind = \"slip_wall\" }}");
     let (ok, err) = run("e", case("square_41.msh", &extra));
     assert!(!ok && err.contains("\"wall\""), "{err}");

@@ -752,7 +752,7 @@ impl Case {
                 "expected nx >= 3 (the WENO5 stencil spans 5 cells)",
             ));
         }
-        if m.ny == 2 {
+        if m.ny == 2 && m.kind == MeshKind::Rectangle {
             return Err(invalid("mesh.ny", "expected ny = 1 (a strip) or ny >= 3"));
         }
         if (m.nx as u128) * (m.ny as u128) > 1u128 << 34 {
