@@ -4,6 +4,7 @@ pub mod boundary;
 pub mod characteristic;
 pub mod scfv;
 pub mod structured;
+pub mod subcell;
 pub mod triangles;
 pub mod weno;
 

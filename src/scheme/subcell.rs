@@ -1,0 +1,1 @@
+//! The fourth-order subcell finite-volume GKS (SCFV-GKS) operator on triangles: placeholder, being written.
