@@ -182,6 +182,7 @@ fn write_global(
         &meta(seed, comm.size() as i64, CASE_TOML),
         Some(&RestartOut {
             conserved: &conserved,
+            states_per_cell: 1,
             attrs_f64: &attrs_f64,
             attrs_str: &attrs_str,
         }),

@@ -651,6 +651,7 @@ fn write_state(
             ];
             Some(io::RestartOut {
                 conserved: &states,
+                states_per_cell: 1,
                 attrs_f64: &attrs_f64,
                 attrs_str: &attrs_str,
             })

@@ -101,9 +101,12 @@ impl std::fmt::Debug for Dist<'_> {
 /// Restart state of the owned cells, written to the `/restart` group of a snapshot.
 #[derive(Debug, Clone, Copy)]
 pub struct RestartOut<'a> {
-    /// Conserved variables `(ρ, ρu, ρv, E)` of the owned cells, in `Dist::owned` order; stored
-    /// bit-exactly (lossless filters only).
+    /// Conserved variables `(ρ, ρu, ρv, E)` of the owned cells, in `Dist::owned` order,
+    /// `states_per_cell` consecutive states per cell (the subcells of a subcell scheme); stored
+    /// bit-exactly (lossless filters only) as `/restart/conserved` `[Nc, 4·states_per_cell]`.
     pub conserved: &'a [[f64; 4]],
+    /// States per cell in `conserved` (1, or 4 for the subcells of SCFV).
+    pub states_per_cell: usize,
     /// f64 attributes of the `/restart` group (any length, stored as 1-D arrays). The same on every rank.
     pub attrs_f64: &'a [(&'a str, Vec<f64>)],
     /// UTF-8 string attributes of the `/restart` group. The same on every rank.
@@ -117,8 +120,10 @@ pub struct RestartIn {
     pub time: f64,
     /// Time-step number (root attribute `step`).
     pub step: u64,
-    /// Conserved variables of the owned cells, in `owned` order.
+    /// Conserved variables of the owned cells, in `owned` order, `states_per_cell` per cell.
     pub conserved: Vec<[f64; 4]>,
+    /// States per cell in the file (`/restart/conserved` has `4·states_per_cell` columns).
+    pub states_per_cell: usize,
     /// Numeric attributes of the `/restart` group (integers converted to f64; scalars have length 1).
     pub attrs_f64: BTreeMap<String, Vec<f64>>,
     /// String attributes of the `/restart` group.
@@ -189,7 +194,10 @@ pub fn write_snapshot(
         density: plan.owned_to_block(comm, fields.density, 1),
         velocity: plan.owned_to_block(comm, fields.velocity.as_flattened(), 2),
         pressure: plan.owned_to_block(comm, fields.pressure, 1),
-        conserved: restart.map(|r| plan.owned_to_block(comm, r.conserved.as_flattened(), 4)),
+        conserved: restart.map(|r| {
+            plan.owned_to_block(comm, r.conserved.as_flattened(), 4 * r.states_per_cell)
+        }),
+        states_per_cell: restart.map_or(1, |r| r.states_per_cell),
     };
     let file_name = path
         .file_name()
@@ -325,7 +333,11 @@ fn check_output(
         ("pressure", fields.pressure.len(), n),
     ];
     if let Some(r) = restart {
-        lengths.push(("restart conserved", r.conserved.len(), n));
+        lengths.push((
+            "restart conserved",
+            r.conserved.len(),
+            n * r.states_per_cell.max(1),
+        ));
     }
     for (name, len, want) in lengths {
         if len != want {
@@ -623,6 +635,8 @@ struct Blocks {
     velocity: Vec<f64>,
     pressure: Vec<f64>,
     conserved: Option<Vec<f64>>,
+    /// States per cell in `conserved`.
+    states_per_cell: usize,
 }
 
 /// Writes the groups and the numeric datasets (collective).
@@ -661,7 +675,13 @@ fn write_contents(
 
     if let Some(conserved) = &blocks.conserved {
         let g = file.create_group("restart")?;
-        write_rows(&g, "conserved", &[nc, 4], rows, conserved)?;
+        write_rows(
+            &g,
+            "conserved",
+            &[nc, 4 * blocks.states_per_cell],
+            rows,
+            conserved,
+        )?;
     }
     Ok(())
 }
@@ -885,11 +905,12 @@ fn read_restart_contents(
         .dataset("conserved")
         .map_err(|e| format!("cannot open /restart/conserved: {e}"))?;
     let shape = ds.shape();
-    if shape.len() != 2 || shape[1] != 4 {
+    if shape.len() != 2 || shape[1] == 0 || shape[1] % 4 != 0 {
         return Err(format!(
-            "/restart/conserved has shape {shape:?}, expected [Nc, 4]"
+            "/restart/conserved has shape {shape:?}, expected [Nc, 4·k]"
         ));
     }
+    let spc = shape[1] / 4;
     if shape[0] != n_cells {
         return Err(format!(
             "the restart file has {} cells, the case mesh has {n_cells}",
@@ -900,7 +921,7 @@ fn read_restart_contents(
         .map_err(|e| format!("cannot read /restart/conserved: {e}"))?;
     drop(ds);
     let conserved = plan
-        .block_to_owned(comm, &block, 4)
+        .block_to_owned(comm, &block, 4 * spc)
         .chunks_exact(4)
         .map(|c| [c[0], c[1], c[2], c[3]])
         .collect();
@@ -945,6 +966,7 @@ fn read_restart_contents(
     let step = super::hdf5::read_step(file)?;
     let case_toml = super::hdf5::read_string_dataset(file, "input/case_toml")?;
     Ok(RestartIn {
+        states_per_cell: spc,
         time,
         step,
         conserved,
