@@ -246,8 +246,10 @@ fn partition_cmd(
     let t0 = std::time::Instant::now();
     let p = metis_parts(&mesh, parts)?;
     let secs = t0.elapsed().as_secs_f64();
-    let g =
-        gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs(periodicity(&lc)))?;
+    let g = gasket_partition::DualGraph::from_pairs(
+        mesh.n_output_cells(),
+        mesh.face_pairs(periodicity(&lc)),
+    )?;
     let rep = gasket_partition::report(&g, &p, None)?;
     gasket::io::write_partition(
         &out,
@@ -265,7 +267,7 @@ fn partition_cmd(
     println!(
         "partitioned {} cells into {parts} parts in {secs:.2} s: edge cut {} faces (periodic faces \
          counted), parts of {min}..{max} cells, imbalance {:.4}",
-        mesh.n_cells(),
+        mesh.n_output_cells(),
         rep.edge_cut,
         rep.imbalance
     );

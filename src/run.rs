@@ -13,6 +13,7 @@ use crate::error::RunError;
 use crate::io::{self, FieldsOut, MeshOut, Meta};
 use crate::mesh::{Grid, StructuredMesh};
 use crate::parallel::Comm;
+use crate::physics::State;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
 
 /// How a run is launched (everything that is not in the case file).
@@ -169,14 +170,15 @@ pub struct Summary {
 /// Splits the mesh over `comm.size()` ranks: the stored partition the case names, or METIS on the dual
 /// graph (computed on rank 0 and broadcast). The graph handed to METIS leaves out periodic faces so each
 /// part stays compact in index space (the window a rank stores is its bounding box); the edge cut reported
-/// counts them.
+/// counts them. Subcell schemes are partitioned by triangle (the four subcells of a triangle stay together);
+/// the parts returned are per solver cell.
 pub fn partition_mesh(
     lc: &LoadedCase,
     mesh: &Grid,
     periodic: [bool; 2],
     comm: &Comm,
 ) -> Result<(Vec<i32>, String, usize, f64), RunError> {
-    let n = mesh.n_cells();
+    let n = mesh.n_output_cells();
     let size = comm.size();
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
     let full =
@@ -219,6 +221,11 @@ pub fn partition_mesh(
         (parts, "metis".to_string())
     };
     let rep = gasket_partition::report(&full, &parts, None).map_err(perr)?;
+    let upc = mesh.units_per_cell();
+    let parts = parts
+        .iter()
+        .flat_map(|&p| std::iter::repeat(p).take(upc))
+        .collect();
     Ok((parts, source, rep.edge_cut, rep.imbalance))
 }
 
@@ -253,9 +260,11 @@ pub fn grid_of(lc: &LoadedCase) -> Result<Grid, RunError> {
 /// METIS k-way parts of a structured mesh (dual graph without periodic faces).
 pub fn metis_parts(mesh: &Grid, n_parts: usize) -> Result<Vec<i32>, RunError> {
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
-    let g =
-        gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs([false, false]))
-            .map_err(perr)?;
+    let g = gasket_partition::DualGraph::from_pairs(
+        mesh.n_output_cells(),
+        mesh.face_pairs([false, false]),
+    )
+    .map_err(perr)?;
     gasket_partition::partition(&g, n_parts, None).map_err(perr)
 }
 
@@ -619,19 +628,35 @@ fn write_state(
     let dom = s.domain();
     let states = s.owned_states();
     let gas = s.gas();
-    let n = states.len();
+    let mesh = s.grid();
+    // Output cells: the owned cells, or the owned triangles of a subcell scheme with the mean of their four
+    // (equal-area) subcells, summed in subcell order.
+    let upc = mesh.units_per_cell();
+    let owned: Vec<usize> = dom.owned.iter().step_by(upc).map(|&u| u / upc).collect();
+    let means: Vec<State> = states
+        .chunks(upc)
+        .map(|c| {
+            let mut m = [0.0; 4];
+            for s in c {
+                for q in 0..4 {
+                    m[q] += s[q];
+                }
+            }
+            m.map(|x| x / upc as f64)
+        })
+        .collect();
+    let n = owned.len();
     let mut rho = Vec::with_capacity(n);
     let mut vel = Vec::with_capacity(n);
     let mut pre = Vec::with_capacity(n);
-    for st in &states {
+    for st in &means {
         let [r, u, v, p] = gas.primitive(st);
         rho.push(r);
         vel.push([u, v]);
         pre.push(p);
     }
-    let mesh = s.grid();
     let vertices = mesh.vertices();
-    let conn = mesh.connectivity(&dom.owned);
+    let conn = mesh.connectivity(&owned);
     let partition = vec![s.comm().rank() as i32; n];
     let scheme = scheme_name(lc);
     let version = crate::version();
@@ -651,7 +676,7 @@ fn write_state(
             ];
             Some(io::RestartOut {
                 conserved: &states,
-                states_per_cell: 1,
+                states_per_cell: upc,
                 attrs_f64: &attrs_f64,
                 attrs_str: &attrs_str,
             })
@@ -662,8 +687,8 @@ fn write_state(
         path,
         &io::Dist {
             comm: s.comm().raw(),
-            n_cells: mesh.n_cells(),
-            owned: &dom.owned,
+            n_cells: mesh.n_output_cells(),
+            owned: &owned,
         },
         &MeshOut {
             vertices: &vertices,
@@ -698,7 +723,21 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
         path: path.to_path_buf(),
         message: m,
     };
-    let r = io::read_restart(path, s.comm().raw(), s.grid().n_cells(), &s.domain().owned)?;
+    let upc = s.grid().units_per_cell();
+    let owned: Vec<usize> = s
+        .domain()
+        .owned
+        .iter()
+        .step_by(upc)
+        .map(|&u| u / upc)
+        .collect();
+    let r = io::read_restart(path, s.comm().raw(), s.grid().n_output_cells(), &owned)?;
+    if r.states_per_cell != upc {
+        return Err(err(format!(
+            "the file holds {} states per cell, this scheme {upc}",
+            r.states_per_cell
+        )));
+    }
     let key = mesh_key(s.grid());
     match r.attrs_str.get("mesh_key") {
         Some(k) if *k == key => {}

@@ -27,6 +27,19 @@ const MAX_RETRIES: usize = 3;
 /// Scheme description used in outputs, e.g. `weno5-gks/s2o4/characteristic/js/3gp`.
 pub fn scheme_name(lc: &LoadedCase) -> String {
     let c = &lc.case;
+    if c.scheme.kind == crate::case::SchemeKind::Scfv {
+        let t = match c.time.scheme {
+            TimeScheme::S2o4 => "s2o4",
+            TimeScheme::SingleStage => "single-stage",
+            TimeScheme::Euler => "euler",
+        };
+        let lim = if c.scheme.limiter {
+            "weno-limited"
+        } else {
+            "unlimited"
+        };
+        return format!("scfv-p3-gks/{t}/{lim}/2gp");
+    }
     if c.scheme.kind == crate::case::SchemeKind::SecondOrder {
         let t = match c.time.scheme {
             TimeScheme::S2o4 => "s2o4",
@@ -133,7 +146,7 @@ impl Solver {
             )));
         }
         let halo = HaloPlan::new(&comm, &dom);
-        let op = Operator::new(case, gas, &grid, &dom.owned, &dom.halo);
+        let op = Operator::new(case, gas, &grid, &dom.owned, &dom.halo).map_err(RunError::Mesh)?;
         let mut w = op.new_state();
         let ic = InitialCondition::new(&case.initial, gas, &rect);
         let init: Vec<State> = dom
@@ -247,7 +260,7 @@ impl Solver {
                 }
                 Some(t.map(|x| x * m.cell_measure()))
             }
-            Grid::Triangles(_) => {
+            Grid::Triangles(_) | Grid::Subcells(_) => {
                 for (c, s) in all.iter().enumerate() {
                     let a = self.grid.measure(c);
                     for k in 0..4 {
@@ -471,7 +484,7 @@ impl Solver {
                 }
                 (l1 * m.cell_measure(), l2 * m.cell_measure())
             }
-            Grid::Triangles(_) => {
+            Grid::Triangles(_) | Grid::Subcells(_) => {
                 for (c, x) in e.iter().enumerate() {
                     let a = self.grid.measure(c);
                     l1 += x.abs() * a;

@@ -285,6 +285,8 @@ pub enum SchemeKind {
     Weno5,
     /// Second-order least-squares reconstruction with a limiter on triangles.
     SecondOrder,
+    /// Fourth-order compact subcell finite volumes on triangles (SCFV-GKS).
+    Scfv,
 }
 
 /// WENO weight variants.
@@ -718,10 +720,10 @@ impl Case {
                     "expected ny >= 2 for a triangle mesh (no 1D strips)",
                 ));
             }
-            if self.scheme.kind != SchemeKind::SecondOrder {
+            if !matches!(self.scheme.kind, SchemeKind::SecondOrder | SchemeKind::Scfv) {
                 return Err(invalid(
                     "scheme.kind",
-                    "a triangle mesh needs a triangle scheme: \"second_order\"",
+                    "a triangle mesh needs a triangle scheme: \"scfv\" or \"second_order\"",
                 ));
             }
             if let Some(j) = m.jitter {
@@ -839,10 +841,10 @@ impl Case {
                 "nx, ny, diagonal, jitter and seed are keys of generated meshes, not of kind = \"gmsh\"",
             ));
         }
-        if self.scheme.kind != SchemeKind::SecondOrder {
+        if !matches!(self.scheme.kind, SchemeKind::SecondOrder | SchemeKind::Scfv) {
             return Err(invalid(
                 "scheme.kind",
-                "a triangle mesh needs a triangle scheme: \"second_order\"",
+                "a triangle mesh needs a triangle scheme: \"scfv\" or \"second_order\"",
             ));
         }
         if self.boundary.is_empty() {

@@ -194,9 +194,8 @@ pub fn write_snapshot(
         density: plan.owned_to_block(comm, fields.density, 1),
         velocity: plan.owned_to_block(comm, fields.velocity.as_flattened(), 2),
         pressure: plan.owned_to_block(comm, fields.pressure, 1),
-        conserved: restart.map(|r| {
-            plan.owned_to_block(comm, r.conserved.as_flattened(), 4 * r.states_per_cell)
-        }),
+        conserved: restart
+            .map(|r| plan.owned_to_block(comm, r.conserved.as_flattened(), 4 * r.states_per_cell)),
         states_per_cell: restart.map_or(1, |r| r.states_per_cell),
     };
     let file_name = path

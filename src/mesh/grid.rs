@@ -16,11 +16,24 @@ pub enum Grid {
     Structured(StructuredMesh),
     /// Triangles.
     Triangles(TriMesh),
+    /// Triangles each split into four subcells by the edge midpoints (SCFV): the cells of the solver are
+    /// the subcells, `4·c + s` for subcell `s` of triangle `c`; output is on the triangles.
+    Subcells(TriMesh),
 }
 
 impl Grid {
     /// The mesh a case describes; `base` is the directory of the case file (relative Gmsh paths start there).
     pub fn from_case(case: &Case, base: &Path) -> Result<Self, String> {
+        let g = Self::triangles_or_rectangle(case, base)?;
+        Ok(match g {
+            Grid::Triangles(t) if case.scheme.kind == crate::case::SchemeKind::Scfv => {
+                Grid::Subcells(t)
+            }
+            g => g,
+        })
+    }
+
+    fn triangles_or_rectangle(case: &Case, base: &Path) -> Result<Self, String> {
         let m = &case.mesh;
         match m.kind {
             MeshKind::Gmsh => {
@@ -58,11 +71,33 @@ impl Grid {
         }
     }
 
-    /// Number of cells.
+    /// Number of cells of the solver (subcells for SCFV).
     pub fn n_cells(&self) -> usize {
         match self {
             Grid::Structured(m) => m.n_cells(),
             Grid::Triangles(m) => m.n_cells(),
+            Grid::Subcells(m) => 4 * m.n_cells(),
+        }
+    }
+
+    /// Solver cells per output cell (4 subcells per triangle for SCFV, else 1).
+    pub fn units_per_cell(&self) -> usize {
+        match self {
+            Grid::Subcells(_) => 4,
+            _ => 1,
+        }
+    }
+
+    /// Number of output cells (triangles or quadrilaterals).
+    pub fn n_output_cells(&self) -> usize {
+        self.n_cells() / self.units_per_cell()
+    }
+
+    /// The triangle mesh, if any.
+    pub fn triangles(&self) -> Option<&TriMesh> {
+        match self {
+            Grid::Triangles(m) | Grid::Subcells(m) => Some(m),
+            Grid::Structured(_) => None,
         }
     }
 
@@ -71,6 +106,8 @@ impl Grid {
         match self {
             Grid::Structured(m) => m.cell_measure(),
             Grid::Triangles(m) => m.area[c],
+            // The midpoint split gives four subcells of a quarter of the area each.
+            Grid::Subcells(m) => 0.25 * m.area[c / 4],
         }
     }
 
@@ -78,7 +115,7 @@ impl Grid {
     pub fn vertices(&self) -> Vec<[f64; 2]> {
         match self {
             Grid::Structured(m) => m.vertices(),
-            Grid::Triangles(m) => m.vertices.clone(),
+            Grid::Triangles(m) | Grid::Subcells(m) => m.vertices.clone(),
         }
     }
 
@@ -86,11 +123,11 @@ impl Grid {
     pub fn nodes_per_cell(&self) -> usize {
         match self {
             Grid::Structured(_) => 4,
-            Grid::Triangles(_) => 3,
+            Grid::Triangles(_) | Grid::Subcells(_) => 3,
         }
     }
 
-    /// Vertex ids of the given cells, flat, counter-clockwise.
+    /// Vertex ids of the given output cells, flat, counter-clockwise.
     pub fn connectivity(&self, cells: &[usize]) -> Vec<i64> {
         match self {
             Grid::Structured(m) => {
@@ -103,7 +140,7 @@ impl Grid {
                 }
                 out
             }
-            Grid::Triangles(m) => cells
+            Grid::Triangles(m) | Grid::Subcells(m) => cells
                 .iter()
                 .flat_map(|&c| m.cells[c].map(|v| v as i64))
                 .collect(),
@@ -122,6 +159,11 @@ impl Grid {
         match self {
             Grid::Structured(m) => m.stencil(c, reach.0, reach.1, periodic),
             Grid::Triangles(m) => m.stencil(c, hops),
+            Grid::Subcells(m) => m
+                .stencil(c / 4, hops)
+                .into_iter()
+                .flat_map(|t| (0..4).map(move |s| 4 * t + s))
+                .collect(),
         }
     }
 
@@ -151,6 +193,15 @@ impl Grid {
                     out.extend(m.stencil(c, r));
                 }
             }
+            Grid::Subcells(m) => {
+                for &c in cells {
+                    out.extend(
+                        m.stencil(c / 4, r)
+                            .into_iter()
+                            .flat_map(|t| (0..4).map(move |s| 4 * t + s)),
+                    );
+                }
+            }
         }
         out
     }
@@ -160,6 +211,8 @@ impl Grid {
         match self {
             Grid::Structured(m) => m.face_pairs(periodic),
             Grid::Triangles(m) => m.face_pairs(periodic[0] || periodic[1]),
+            // Partitioned by triangle (see `run::partition_mesh`): the pairs of the triangles.
+            Grid::Subcells(m) => m.face_pairs(periodic[0] || periodic[1]),
         }
     }
 
@@ -168,7 +221,7 @@ impl Grid {
     pub fn extent(&self) -> StructuredMesh {
         match self {
             Grid::Structured(m) => m.clone(),
-            Grid::Triangles(m) => {
+            Grid::Triangles(m) | Grid::Subcells(m) => {
                 let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
                 for v in &m.vertices {
                     for k in 0..2 {
@@ -193,7 +246,7 @@ impl Grid {
                 "rectangle {}x{} origin [{:e}, {:e}] spacing [{:e}, {:e}]",
                 m.nx, m.ny, m.origin[0], m.origin[1], m.spacing[0], m.spacing[1]
             ),
-            Grid::Triangles(m) => {
+            Grid::Triangles(m) | Grid::Subcells(m) => {
                 // FNV-1a over the coordinates and connectivity.
                 let mut h: u64 = 0xcbf2_9ce4_8422_2325;
                 let mut eat = |x: u64| {
@@ -229,6 +282,12 @@ impl Grid {
                 "triangle at x = {:.6}, y = {:.6}",
                 m.centroid[c][0], m.centroid[c][1]
             ),
+            Grid::Subcells(m) => format!(
+                "subcell {} of the triangle at x = {:.6}, y = {:.6}",
+                c % 4,
+                m.centroid[c / 4][0],
+                m.centroid[c / 4][1]
+            ),
         }
     }
 
@@ -237,6 +296,10 @@ impl Grid {
         match self {
             Grid::Structured(m) => ic.cell_average(m, c % m.nx, c / m.nx, t),
             Grid::Triangles(m) => ic.triangle_average(m.cells[c].map(|v| m.vertices[v]), t),
+            Grid::Subcells(m) => {
+                let tri = m.cells[c / 4].map(|v| m.vertices[v]);
+                ic.triangle_average(crate::scheme::scfv::geometry::subcells(&tri)[c % 4], t)
+            }
         }
     }
 }
