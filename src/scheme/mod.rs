@@ -23,6 +23,8 @@ pub enum Operator {
     Structured(StructuredOperator),
     /// Second-order least squares on triangles.
     Triangles(TriOperator),
+    /// Fourth-order subcell finite volumes on triangles (solver cells are subcells).
+    Subcells(subcell::ScfvOperator),
 }
 
 impl Operator {
@@ -42,7 +44,17 @@ impl Operator {
             Grid::Triangles(m) => Ok(Operator::Triangles(TriOperator::new(
                 case, gas, m, owned, halo,
             ))),
-            Grid::Subcells(_) => Err("the SCFV operator is not wired in yet".into()),
+            Grid::Subcells(m) => {
+                // The operator works on triangles: the owned and halo subcells come in groups of four.
+                let main = |u: &[usize]| u.iter().step_by(4).map(|&x| x / 4).collect::<Vec<_>>();
+                Ok(Operator::Subcells(subcell::ScfvOperator::new(
+                    case,
+                    gas,
+                    m,
+                    &main(owned),
+                    &main(halo),
+                )?))
+            }
         }
     }
 
@@ -59,6 +71,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.new_state(),
             Operator::Triangles(o) => o.new_state(),
+            Operator::Subcells(o) => o.new_state(),
         }
     }
 
@@ -67,6 +80,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.owned_slots(),
             Operator::Triangles(o) => o.owned_slots(),
+            Operator::Subcells(o) => o.owned_slots(),
         }
     }
 
@@ -75,6 +89,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.put_halo(w, h, s),
             Operator::Triangles(o) => o.put_halo(w, h, s),
+            Operator::Subcells(o) => o.put_halo(w, h, s),
         }
     }
 
@@ -88,8 +103,10 @@ impl Operator {
     /// The time of the stage about to be computed (boundary values on triangles are taken at it, in both
     /// phases). Call before [`Operator::interior_phase`].
     pub fn set_time(&mut self, t: f64) {
-        if let Operator::Triangles(o) = self {
-            o.set_time(t);
+        match self {
+            Operator::Triangles(o) => o.set_time(t),
+            Operator::Subcells(o) => o.set_time(t),
+            Operator::Structured(_) => {}
         }
     }
 
@@ -105,6 +122,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.interior_phase(w, dt),
             Operator::Triangles(o) => o.interior_phase(w, dt),
+            Operator::Subcells(o) => o.interior_phase(w, dt),
         }
     }
 
@@ -113,6 +131,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.boundary_phase(w, dt, res),
             Operator::Triangles(o) => o.boundary_phase(w, dt, res),
+            Operator::Subcells(o) => o.boundary_phase(w, dt, res),
         }
     }
 
@@ -121,6 +140,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.max_speed(w),
             Operator::Triangles(o) => o.max_rate(w),
+            Operator::Subcells(o) => o.max_rate(w),
         }
     }
 
@@ -129,6 +149,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => cfl * o.min_spacing() / rate,
             Operator::Triangles(_) => cfl / rate,
+            Operator::Subcells(_) => cfl / rate,
         }
     }
 
@@ -137,6 +158,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.set_low_order(cells),
             Operator::Triangles(o) => o.set_low_order(cells),
+            Operator::Subcells(o) => o.set_low_order(cells),
         }
     }
 
@@ -145,6 +167,7 @@ impl Operator {
         match self {
             Operator::Structured(o) => o.clear_low_order(),
             Operator::Triangles(o) => o.clear_low_order(),
+            Operator::Subcells(o) => o.clear_low_order(),
         }
     }
 }
