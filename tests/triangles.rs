@@ -102,12 +102,12 @@ fn vortex_on_triangles_converges_at_second_order() {
 #[test]
 fn triangles_are_bitwise_identical_across_ranks_and_restarts() {
     let dir = tempdir("tri-ident");
-    let arg = |nx: &'static str, extra: &'static str| -> [&'static str; 8] {
+    let arg = |nx: &'static str, ny: &'static str, extra: &'static str| -> [&'static str; 8] {
         [
             "--set",
             nx,
             "--set",
-            nx,
+            ny,
             "--set",
             "time.max_steps=8",
             "--set",
