@@ -178,6 +178,10 @@ pub enum BcKind {
     SlipWall,
     /// Fixed state (supersonic inflow); needs `state`.
     Inflow,
+    /// Far field from a fixed state (`state`): the ghost state is the far-field state and the kinetic flux
+    /// splits the waves, so incoming information comes from the state and outgoing from the interior (a
+    /// non-reflecting far field for subsonic and supersonic boundaries alike).
+    FarField,
     /// Double-Mach-reflection boundary: bottom = post-shock inflow for x < 1/6, slip wall beyond; top = the
     /// exact moving shock. Needs `initial.kind = "double_mach"`.
     DoubleMach,
@@ -778,9 +782,12 @@ impl Case {
         for (side, bc) in sides {
             let key = format!("mesh.boundary.{side}");
             match bc.kind {
-                BcKind::Inflow => {
+                BcKind::Inflow | BcKind::FarField => {
                     let s = bc.state.as_ref().ok_or_else(|| {
-                        invalid(&format!("{key}.state"), "required by kind = \"inflow\"")
+                        invalid(
+                            &format!("{key}.state"),
+                            "required by kind = \"inflow\" and \"far_field\"",
+                        )
                     })?;
                     check_state(&format!("{key}.state"), s)?;
                 }
@@ -856,9 +863,12 @@ impl Case {
         for (name, bc) in &self.boundary {
             let key = format!("boundary.{name}");
             match bc.kind {
-                BcKind::Inflow => {
+                BcKind::Inflow | BcKind::FarField => {
                     let st = bc.state.as_ref().ok_or_else(|| {
-                        invalid(&format!("{key}.state"), "required by kind = \"inflow\"")
+                        invalid(
+                            &format!("{key}.state"),
+                            "required by kind = \"inflow\" and \"far_field\"",
+                        )
                     })?;
                     check_state(&format!("{key}.state"), st)?;
                 }

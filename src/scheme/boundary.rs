@@ -109,7 +109,9 @@ impl Side {
             BcKind::Periodic => Side::Periodic,
             BcKind::Transmissive => Side::Transmissive,
             BcKind::SlipWall => Side::SlipWall,
-            BcKind::Inflow => Side::Inflow(gas.conservative(b.state.expect("validated"))),
+            BcKind::Inflow | BcKind::FarField => {
+                Side::Inflow(gas.conservative(b.state.expect("validated")))
+            }
             BcKind::DoubleMach => Side::DoubleMach,
         }
     }

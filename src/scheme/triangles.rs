@@ -98,7 +98,9 @@ fn resolve(b: &Boundary, name: &str, gas: &Gas) -> Bc {
     match b.kind {
         BcKind::Transmissive | BcKind::Periodic => Bc::Transmissive,
         BcKind::SlipWall => Bc::SlipWall,
-        BcKind::Inflow => Bc::Inflow(gas.conservative(b.state.expect("validated"))),
+        BcKind::Inflow | BcKind::FarField => {
+            Bc::Inflow(gas.conservative(b.state.expect("validated")))
+        }
         BcKind::DoubleMach => Bc::DoubleMach {
             bottom: name == "bottom",
         },
