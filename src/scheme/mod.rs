@@ -5,6 +5,7 @@ pub mod characteristic;
 pub mod scfv;
 pub mod structured;
 pub mod subcell;
+mod tri_bc;
 pub mod triangles;
 pub mod weno;
 

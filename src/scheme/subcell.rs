@@ -35,24 +35,11 @@ use super::scfv::{
     basis_gradients, basis_values, segment_gauss, subfaces, CellRecon, FaceSide, LimiterParams,
     LocalFrame, Point, Triangle, MAX_DATA, MIDDLE, N_P3, N_SUBCELLS, N_SUBFACES,
 };
+use super::tri_bc::Bc;
 use super::Residual;
-use crate::case::{BcKind, Boundary, Case};
-use crate::initial::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
+use crate::case::Case;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
-
-/// A boundary condition on a triangle mesh (as in the second-order operator).
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Bc {
-    Transmissive,
-    SlipWall,
-    Inflow(State),
-    /// Double Mach reflection: `bottom == true` post-shock inflow for x < 1/6 and a slip wall beyond; top:
-    /// the exact moving shock.
-    DoubleMach {
-        bottom: bool,
-    },
-}
 
 /// What a subcell face separates.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -116,24 +103,6 @@ pub struct ScfvOperator {
     low_order: Vec<bool>,
     any_low_order: bool,
     time: f64,
-}
-
-fn resolve(b: &Boundary, name: &str, gas: &Gas) -> Bc {
-    match b.kind {
-        BcKind::Transmissive | BcKind::Periodic => Bc::Transmissive,
-        BcKind::SlipWall => Bc::SlipWall,
-        BcKind::Inflow | BcKind::FarField => {
-            Bc::Inflow(gas.conservative(b.state.expect("validated")))
-        }
-        BcKind::DoubleMach => Bc::DoubleMach {
-            bottom: name == "bottom",
-        },
-    }
-}
-
-/// Mirror of a state (or derivative in the local frame) about a wall: the normal momentum changes sign.
-fn mirror_local(w: &State) -> State {
-    [w[0], -w[1], w[2], w[3]]
 }
 
 /// Value and physical gradient `(∂ₓ, ∂ᵧ)` of the 4-component polynomial `c` (in `frame`) at `x`.
@@ -205,7 +174,7 @@ impl ScfvOperator {
             .iter()
             .map(|p| {
                 map.get(p)
-                    .map(|b| resolve(b, p, &gas))
+                    .map(|b| Bc::new(b, p, &gas))
                     .ok_or_else(|| format!("no boundary condition for patch `{p}`"))
             })
             .collect::<Result<_, _>>()?;
@@ -530,31 +499,6 @@ impl ScfvOperator {
         bytes / self.n_own.max(1)
     }
 
-    /// The ghost state across a boundary at point `x` (outward normal `n`) for the interior state `w`
-    /// (global frame).
-    fn ghost(&self, bc: Bc, w: &State, n: [f64; 2], x: [f64; 2]) -> State {
-        match bc {
-            Bc::Transmissive => *w,
-            Bc::SlipWall => from_local(&mirror_local(&to_local(w, n)), n),
-            Bc::Inflow(s) => s,
-            Bc::DoubleMach { bottom: true } => {
-                if x[0] < 1.0 / 6.0 {
-                    self.gas.conservative(DOUBLE_MACH_POST)
-                } else {
-                    from_local(&mirror_local(&to_local(w, n)), n)
-                }
-            }
-            Bc::DoubleMach { bottom: false } => {
-                let s = if x[0] < double_mach_shock_x(x[1], self.time) {
-                    DOUBLE_MACH_POST
-                } else {
-                    DOUBLE_MACH_PRE
-                };
-                self.gas.conservative(s)
-            }
-        }
-    }
-
     /// The polynomial coefficients of reconstruction slot `i`.
     fn reconstruct(&self, w: &[State], i: usize) -> [[f64; N_P3]; 4] {
         let r = &self.recon[i];
@@ -615,27 +559,7 @@ impl ScfvOperator {
                     let right = if low { None } else { self.point(f.rrec, y, n) };
                     right.unwrap_or((w[f.right], zero, zero))
                 }
-                Kind::Boundary(bc) => {
-                    // Ghost state at the point, with derivatives mirrored like the state (local frame).
-                    let g = self.ghost(bc, &wl, n, x);
-                    let mirrored = match bc {
-                        Bc::SlipWall => true,
-                        Bc::DoubleMach { bottom: true } => x[0] >= 1.0 / 6.0,
-                        _ => false,
-                    };
-                    match bc {
-                        Bc::Transmissive => (wl, nl, tl),
-                        _ if !mirrored => (g, zero, zero),
-                        _ => {
-                            // Mirror: in the local frame, scalars and the tangential momentum have their
-                            // normal derivative reversed, the normal momentum its tangential one.
-                            let (ln, lt) = (to_local(&nl, n), to_local(&tl, n));
-                            let gn = [-ln[0], ln[1], -ln[2], -ln[3]];
-                            let gt = [lt[0], -lt[1], lt[2], lt[3]];
-                            (g, from_local(&gn, n), from_local(&gt, n))
-                        }
-                    }
-                }
+                Kind::Boundary(bc) => bc.ghost_point(&self.gas, (wl, nl, tl), n, x, self.time),
             };
             let fp = FacePoint {
                 wl: to_local(&wl, n),

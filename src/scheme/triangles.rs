@@ -11,9 +11,9 @@
 
 use rayon::prelude::*;
 
+use super::tri_bc::Bc;
 use super::Residual;
-use crate::case::{BcKind, Boundary, Case};
-use crate::initial::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
+use crate::case::Case;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
 
@@ -22,19 +22,6 @@ const GAUSS: [(f64, f64); 2] = [
     (0.5 - 0.288_675_134_594_812_9, 0.5),
     (0.5 + 0.288_675_134_594_812_9, 0.5),
 ];
-
-/// A boundary condition on a triangle mesh.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Bc {
-    Transmissive,
-    SlipWall,
-    Inflow(State),
-    /// Double Mach reflection: `bottom == true` post-shock inflow for x < 1/6 and a slip wall beyond; top:
-    /// the exact moving shock.
-    DoubleMach {
-        bottom: bool,
-    },
-}
 
 /// What the gradient of a cell reads across one edge.
 #[derive(Debug, Clone, Copy)]
@@ -94,24 +81,6 @@ pub struct TriOperator {
     time: f64,
 }
 
-fn resolve(b: &Boundary, name: &str, gas: &Gas) -> Bc {
-    match b.kind {
-        BcKind::Transmissive | BcKind::Periodic => Bc::Transmissive,
-        BcKind::SlipWall => Bc::SlipWall,
-        BcKind::Inflow | BcKind::FarField => {
-            Bc::Inflow(gas.conservative(b.state.expect("validated")))
-        }
-        BcKind::DoubleMach => Bc::DoubleMach {
-            bottom: name == "bottom",
-        },
-    }
-}
-
-/// Mirror of a state (or derivative in the local frame) about a wall: the normal momentum changes sign.
-fn mirror_local(w: &State) -> State {
-    [w[0], -w[1], w[2], w[3]]
-}
-
 impl TriOperator {
     /// The operator for the `owned` cells (global ids, increasing) reading the `halo` cells (increasing,
     /// every cell within two face steps of an owned cell that another rank owns).
@@ -120,7 +89,7 @@ impl TriOperator {
         let bcs: Vec<Bc> = mesh
             .patches
             .iter()
-            .map(|p| resolve(&map[p], p, &gas))
+            .map(|p| Bc::new(&map[p], p, &gas))
             .collect();
         let n_own = owned.len();
         let global: Vec<usize> = owned.iter().chain(halo).copied().collect();
@@ -409,31 +378,6 @@ impl TriOperator {
         self.area[k]
     }
 
-    /// The ghost state across a boundary at point `x` (outward normal `n`) for the interior state `w`
-    /// (global frame).
-    fn ghost(&self, bc: Bc, w: &State, n: [f64; 2], x: [f64; 2]) -> State {
-        match bc {
-            Bc::Transmissive => *w,
-            Bc::SlipWall => from_local(&mirror_local(&to_local(w, n)), n),
-            Bc::Inflow(s) => s,
-            Bc::DoubleMach { bottom: true } => {
-                if x[0] < 1.0 / 6.0 {
-                    self.gas.conservative(DOUBLE_MACH_POST)
-                } else {
-                    from_local(&mirror_local(&to_local(w, n)), n)
-                }
-            }
-            Bc::DoubleMach { bottom: false } => {
-                let s = if x[0] < double_mach_shock_x(x[1], self.time) {
-                    DOUBLE_MACH_POST
-                } else {
-                    DOUBLE_MACH_PRE
-                };
-                self.gas.conservative(s)
-            }
-        }
-    }
-
     /// The limited least-squares gradient of local cell `l`.
     fn gradient(&self, w: &[State], l: usize) -> [State; 2] {
         let wc = w[l];
@@ -443,7 +387,7 @@ impl TriOperator {
         for k in 0..3 {
             let wn = match self.nb[l][k] {
                 Nb::Cell(m, _) => w[m],
-                Nb::Ghost(bc, n, mid, _) => self.ghost(bc, &wc, n, mid),
+                Nb::Ghost(bc, n, mid, _) => bc.ghost(&self.gas, &wc, n, mid, self.time),
             };
             let [gx, gy] = self.lsq[l][k];
             for q in 0..4 {
@@ -505,27 +449,7 @@ impl TriOperator {
             let (wl, nl, tl) = side(f.left, f.rl[p]);
             let (wr, nr, tr) = match (f.right, f.bc) {
                 (Some(r), _) => side(r, f.rr[p]),
-                (None, Some(bc)) => {
-                    // Ghost state at the point, with derivatives mirrored like the state (local frame).
-                    let g = self.ghost(bc, &wl, n, f.x[p]);
-                    let mirrored = match bc {
-                        Bc::SlipWall => true,
-                        Bc::DoubleMach { bottom: true } => f.x[p][0] >= 1.0 / 6.0,
-                        _ => false,
-                    };
-                    match bc {
-                        Bc::Transmissive => (wl, nl, tl),
-                        _ if !mirrored => (g, [0.0; 4], [0.0; 4]),
-                        _ => {
-                            // Mirror: in the local frame, scalars and the tangential momentum have their
-                            // normal derivative reversed, the normal momentum its tangential one.
-                            let (ln, lt) = (to_local(&nl, n), to_local(&tl, n));
-                            let gn = [-ln[0], ln[1], -ln[2], -ln[3]];
-                            let gt = [lt[0], -lt[1], lt[2], lt[3]];
-                            (g, from_local(&gn, n), from_local(&gt, n))
-                        }
-                    }
-                }
+                (None, Some(bc)) => bc.ghost_point(gas, (wl, nl, tl), n, f.x[p], self.time),
                 (None, None) => unreachable!("a face without a right side has a condition"),
             };
             let fp = FacePoint {

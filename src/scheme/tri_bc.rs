@@ -1,0 +1,99 @@
+//! Boundary conditions of the triangle schemes, applied at each flux point (method note §e): the ghost
+//! state and its derivatives across a boundary edge, from the interior state at the point.
+
+use crate::case::{BcKind, Boundary};
+use crate::initial::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
+use crate::physics::{from_local, to_local, Gas, State};
+
+/// A boundary condition on a triangle mesh.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Bc {
+    /// Zeroth-order extrapolation (also the fallback of `periodic` patches without a partner).
+    Transmissive,
+    /// Reflective wall.
+    SlipWall,
+    /// A fixed state (`inflow`, `far_field`).
+    Inflow(State),
+    /// Double Mach reflection: `bottom == true` post-shock inflow for x < 1/6 and a slip wall beyond; top:
+    /// the exact moving shock.
+    DoubleMach {
+        /// The bottom side (else the top).
+        bottom: bool,
+    },
+}
+
+impl Bc {
+    /// The condition of boundary patch `name`.
+    pub(crate) fn new(b: &Boundary, name: &str, gas: &Gas) -> Self {
+        match b.kind {
+            BcKind::Transmissive | BcKind::Periodic => Bc::Transmissive,
+            BcKind::SlipWall => Bc::SlipWall,
+            BcKind::Inflow | BcKind::FarField => {
+                Bc::Inflow(gas.conservative(b.state.expect("validated")))
+            }
+            BcKind::DoubleMach => Bc::DoubleMach {
+                bottom: name == "bottom",
+            },
+        }
+    }
+
+    /// True where the ghost is the mirror image of the interior at point `x`.
+    fn mirrors(self, x: [f64; 2]) -> bool {
+        match self {
+            Bc::SlipWall => true,
+            Bc::DoubleMach { bottom: true } => x[0] >= 1.0 / 6.0,
+            _ => false,
+        }
+    }
+
+    /// The ghost state across the boundary at point `x` (outward normal `n`, time `t`) for the interior
+    /// state `w` (global frame).
+    pub(crate) fn ghost(self, gas: &Gas, w: &State, n: [f64; 2], x: [f64; 2], t: f64) -> State {
+        match self {
+            Bc::Transmissive => *w,
+            Bc::Inflow(s) => s,
+            Bc::DoubleMach { bottom: true } if x[0] < 1.0 / 6.0 => {
+                gas.conservative(DOUBLE_MACH_POST)
+            }
+            Bc::DoubleMach { bottom: false } => {
+                let s = if x[0] < double_mach_shock_x(x[1], t) {
+                    DOUBLE_MACH_POST
+                } else {
+                    DOUBLE_MACH_PRE
+                };
+                gas.conservative(s)
+            }
+            _ => from_local(&mirror_local(&to_local(w, n)), n),
+        }
+    }
+
+    /// The ghost state with its normal and tangential derivatives at a flux point, from the interior's
+    /// `(w, ∂ₙw, ∂ₜw)`: copied (transmissive), mirrored (walls: in the local frame scalars and the tangential
+    /// momentum have their normal derivative reversed, the normal momentum its tangential one), or a fixed
+    /// state with zero derivatives.
+    pub(crate) fn ghost_point(
+        self,
+        gas: &Gas,
+        (w, dn, dt): (State, State, State),
+        n: [f64; 2],
+        x: [f64; 2],
+        t: f64,
+    ) -> (State, State, State) {
+        let g = self.ghost(gas, &w, n, x, t);
+        if self == Bc::Transmissive {
+            (w, dn, dt)
+        } else if !self.mirrors(x) {
+            (g, [0.0; 4], [0.0; 4])
+        } else {
+            let (ln, lt) = (to_local(&dn, n), to_local(&dt, n));
+            let gn = [-ln[0], ln[1], -ln[2], -ln[3]];
+            let gt = [lt[0], -lt[1], lt[2], lt[3]];
+            (g, from_local(&gn, n), from_local(&gt, n))
+        }
+    }
+}
+
+/// Mirror of a state (or derivative in the local frame) about a wall: the normal momentum changes sign.
+fn mirror_local(w: &State) -> State {
+    [w[0], -w[1], w[2], w[3]]
+}
