@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::case::{LoadedCase, TimeScheme, Variables, WenoVariant};
+use crate::case::{LoadedCase, SchemeKind, TimeScheme, Variables, WenoVariant};
 use crate::domain::LocalDomain;
 use crate::error::RunError;
 use crate::initial::InitialCondition;
@@ -27,47 +27,41 @@ const MAX_RETRIES: usize = 3;
 /// Scheme description used in outputs, e.g. `weno5-gks/s2o4/characteristic/js/3gp`.
 pub fn scheme_name(lc: &LoadedCase) -> String {
     let c = &lc.case;
-    if c.scheme.kind == crate::case::SchemeKind::Scfv {
-        let t = match c.time.scheme {
-            TimeScheme::S2o4 => "s2o4",
-            TimeScheme::SingleStage => "single-stage",
-            TimeScheme::Euler => "euler",
-        };
-        let lim = if c.scheme.limiter {
-            "weno-limited"
-        } else {
-            "unlimited"
-        };
-        return format!("scfv-p3-gks/{t}/{lim}/2gp");
-    }
-    if c.scheme.kind == crate::case::SchemeKind::SecondOrder {
-        let t = match c.time.scheme {
-            TimeScheme::S2o4 => "s2o4",
-            TimeScheme::SingleStage => "single-stage",
-            TimeScheme::Euler => "euler",
-        };
-        let lim = if c.scheme.limiter {
-            format!("venkatakrishnan(K={})", c.scheme.limiter_k)
-        } else {
-            "unlimited".into()
-        };
-        return format!("lsq2-gks/{t}/{lim}/2gp");
-    }
     let t = match c.time.scheme {
         TimeScheme::S2o4 => "s2o4",
         TimeScheme::SingleStage => "single-stage",
         TimeScheme::Euler => "euler",
     };
-    let v = match c.scheme.variables {
-        Variables::Conservative => "conservative",
-        Variables::Characteristic => "characteristic",
-    };
-    let wv = match c.scheme.weno {
-        WenoVariant::Js => "js",
-        WenoVariant::Z => "z",
-        WenoVariant::Linear => "linear",
-    };
-    format!("weno5-gks/{t}/{v}/{wv}/{}gp", c.scheme.gauss_points)
+    match c.scheme.kind {
+        SchemeKind::Scfv => {
+            let lim = if c.scheme.limiter {
+                "weno-limited"
+            } else {
+                "unlimited"
+            };
+            format!("scfv-p3-gks/{t}/{lim}/2gp")
+        }
+        SchemeKind::SecondOrder => {
+            let lim = if c.scheme.limiter {
+                format!("venkatakrishnan(K={})", c.scheme.limiter_k)
+            } else {
+                "unlimited".into()
+            };
+            format!("lsq2-gks/{t}/{lim}/2gp")
+        }
+        SchemeKind::Weno5 => {
+            let v = match c.scheme.variables {
+                Variables::Conservative => "conservative",
+                Variables::Characteristic => "characteristic",
+            };
+            let wv = match c.scheme.weno {
+                WenoVariant::Js => "js",
+                WenoVariant::Z => "z",
+                WenoVariant::Linear => "linear",
+            };
+            format!("weno5-gks/{t}/{v}/{wv}/{}gp", c.scheme.gauss_points)
+        }
+    }
 }
 
 /// Wall seconds of one rank, split by activity.
