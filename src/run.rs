@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::case::LoadedCase;
 use crate::error::RunError;
 use crate::io::{self, FieldsOut, MeshOut, Meta};
-use crate::mesh::{Grid, StructuredMesh};
+use crate::mesh::Grid;
 use crate::parallel::Comm;
 use crate::physics::State;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
@@ -229,26 +229,9 @@ pub fn partition_mesh(
     Ok((parts, source, rep.edge_cut, rep.imbalance))
 }
 
-/// Periodicity in x and y of a case's mesh (a strip is periodic in y); for a Gmsh mesh, whether any boundary
-/// is periodic (in both entries).
+/// Periodicity in x and y of a case's mesh (see [`crate::case::Case::periodicity`]).
 pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
-    if lc.case.mesh.kind == crate::case::MeshKind::Gmsh {
-        let any = lc
-            .case
-            .boundary
-            .values()
-            .any(|b| b.kind == crate::case::BcKind::Periodic);
-        return [any, any];
-    }
-    let mesh = StructuredMesh::from_section(&lc.case.mesh);
-    let gas = crate::physics::Gas::new(lc.case.gas.gamma).expect("validated");
-    crate::scheme::boundary::BoundarySet::new(
-        lc.case.mesh.sides(),
-        &gas,
-        &mesh,
-        crate::scheme::boundary::Padded::new(&mesh),
-    )
-    .periodic()
+    lc.case.periodicity()
 }
 
 /// The mesh of a loaded case (a relative Gmsh path starts in the case file's directory).

@@ -128,7 +128,7 @@ impl Solver {
         let case = &lc.case;
         let gas = Gas::new(case.gas.gamma).expect("validated");
         let rect = grid.extent();
-        let periodic = crate::run::periodicity(lc);
+        let periodic = case.periodicity();
         let (reach, hops) = Operator::reach(&grid);
         let dom = LocalDomain::new(parts, comm.rank(), comm.size(), |c| {
             grid.stencil(c, reach, hops, periodic)

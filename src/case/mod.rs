@@ -891,6 +891,22 @@ impl Case {
         Ok(())
     }
 
+    /// Periodicity in x and y (a strip is periodic in y); for a Gmsh mesh whether any boundary is periodic,
+    /// in both entries.
+    pub fn periodicity(&self) -> [bool; 2] {
+        let per = |b: &Boundary| b.kind == BcKind::Periodic;
+        match self.mesh.kind {
+            MeshKind::Gmsh => {
+                let any = self.boundary.values().any(per);
+                [any, any]
+            }
+            _ => {
+                let b = self.mesh.sides();
+                [per(&b.left), self.mesh.ny == 1 || per(&b.bottom)]
+            }
+        }
+    }
+
     /// Checks values that parse but make no sense; returns the dotted key and what was expected.
     pub fn validate(&self) -> Result<(), Invalid> {
         crate::physics::Gas::new(self.gas.gamma)
