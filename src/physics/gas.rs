@@ -69,6 +69,12 @@ impl Gas {
         (self.gamma * self.pressure(w) / w[0]).sqrt()
     }
 
+    /// The largest signal speed `|U| + c` of a conservative state (for the time-step limit).
+    #[inline]
+    pub fn signal_speed(&self, w: &State) -> f64 {
+        (w[1] * w[1] + w[2] * w[2]).sqrt() / w[0] + self.sound_speed(w)
+    }
+
     /// True when density and pressure are finite and positive.
     #[inline]
     pub fn admissible(&self, w: &State) -> bool {

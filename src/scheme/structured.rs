@@ -436,7 +436,7 @@ impl StructuredOperator {
             .par_iter()
             .map(|&k| {
                 let s = &w[k];
-                (s[1] * s[1] + s[2] * s[2]).sqrt() / s[0] + gas.sound_speed(s)
+                gas.signal_speed(s)
             })
             .reduce(|| 0.0, f64::max)
     }

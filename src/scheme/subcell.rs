@@ -477,8 +477,7 @@ impl ScfvOperator {
             .into_par_iter()
             .map(|u| {
                 let s = &w[u];
-                ((s[1] * s[1] + s[2] * s[2]).sqrt() / s[0] + gas.sound_speed(s))
-                    / self.sub_size[u / 4]
+                gas.signal_speed(s) / self.sub_size[u / 4]
             })
             .reduce(|| 0.0, f64::max)
     }

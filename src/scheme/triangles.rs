@@ -368,7 +368,7 @@ impl TriOperator {
             .into_par_iter()
             .map(|l| {
                 let s = &w[l];
-                ((s[1] * s[1] + s[2] * s[2]).sqrt() / s[0] + gas.sound_speed(s)) / self.size[l]
+                gas.signal_speed(s) / self.size[l]
             })
             .reduce(|| 0.0, f64::max)
     }
