@@ -13,6 +13,9 @@ use gasket::physics::Gas;
 use gasket::scheme::subcell::ScfvOperator;
 use gasket::scheme::{Residual, TriOperator};
 
+/// The residual `L(W)` of the owned cells for a local state.
+type ResidualFn = Box<dyn Fn(&[[f64; 4]]) -> Vec<[f64; 4]>>;
+
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     let nx: usize = a[1].parse().unwrap();
@@ -42,7 +45,7 @@ fn main() {
     let owned: Vec<usize> = (0..mesh.n_cells()).collect();
     let base = gas.conservative([1.0, 1.0, 0.5, 1.0]);
     let dt = 1e-3;
-    let residual: Box<dyn Fn(&[[f64; 4]]) -> Vec<[f64; 4]>> = if scheme == "scfv" {
+    let residual: ResidualFn = if scheme == "scfv" {
         let op =
             std::cell::RefCell::new(ScfvOperator::new(&lc.case, gas, &mesh, &owned, &[]).unwrap());
         let n = 4 * mesh.n_cells();
