@@ -243,12 +243,12 @@ fn write_array<T: H5Type>(
 }
 
 /// Converts text to an HDF5 variable-length UTF-8 string (fails on interior NUL bytes).
-fn to_vlu(s: &str) -> hdf5::Result<VarLenUnicode> {
+pub(crate) fn to_vlu(s: &str) -> hdf5::Result<VarLenUnicode> {
     VarLenUnicode::from_str(s).map_err(|e| hdf5::Error::from(format!("string {s:?}: {e}")))
 }
 
 /// Writes a scalar variable-length UTF-8 string dataset.
-fn write_string_dataset(group: &Group, name: &str, text: &str) -> hdf5::Result<()> {
+pub(crate) fn write_string_dataset(group: &Group, name: &str, text: &str) -> hdf5::Result<()> {
     let ds = group
         .new_dataset::<VarLenUnicode>()
         .shape(())
@@ -257,7 +257,7 @@ fn write_string_dataset(group: &Group, name: &str, text: &str) -> hdf5::Result<(
 }
 
 /// Writes a scalar attribute on `loc`.
-fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hdf5::Result<()> {
+pub(crate) fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hdf5::Result<()> {
     loc.new_attr::<T>()
         .shape(())
         .create(name)?

@@ -35,10 +35,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
-use std::str::FromStr;
 
 use hdf5::types::{TypeDescriptor, VarLenAscii, VarLenUnicode};
-use hdf5::{h5check, Dataset, Datatype, File, Group, H5Type, Location};
+use hdf5::{h5check, Dataset, Datatype, File, Group, H5Type};
 use hdf5_sys::h5::{herr_t, hsize_t};
 use hdf5_sys::h5d::{H5Dget_space, H5Dread, H5Dwrite};
 use hdf5_sys::h5i::hid_t;
@@ -57,6 +56,7 @@ use mpi::Count;
 
 use crate::error::RunError;
 
+use super::hdf5::{to_vlu, write_attr, write_string_dataset};
 use super::{
     ensure_parent_dir, output_error, tmp_path, write_atomic, xdmf, FieldsOut, MeshOut, Meta,
 };
@@ -863,28 +863,6 @@ impl Transfer {
             Ok(Transfer { mem, file, dxpl })
         })
     }
-}
-
-/// Converts text to an HDF5 variable-length UTF-8 string (fails on interior NUL bytes).
-fn to_vlu(s: &str) -> hdf5::Result<VarLenUnicode> {
-    VarLenUnicode::from_str(s).map_err(|e| hdf5::Error::from(format!("string {s:?}: {e}")))
-}
-
-/// Writes a scalar variable-length UTF-8 string dataset.
-fn write_string_dataset(group: &Group, name: &str, text: &str) -> hdf5::Result<()> {
-    let ds = group
-        .new_dataset::<VarLenUnicode>()
-        .shape(())
-        .create(name)?;
-    ds.write_scalar(&to_vlu(text)?)
-}
-
-/// Writes a scalar attribute on `loc`.
-fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hdf5::Result<()> {
-    loc.new_attr::<T>()
-        .shape(())
-        .create(name)?
-        .write_scalar(value)
 }
 
 /// Reads the restart group, the conserved variables of `owned`, `time`, `step` and the case text.
