@@ -16,6 +16,48 @@ use crate::case::Case;
 use crate::mesh::grid::Grid;
 use crate::physics::{Gas, State};
 
+/// Local cells whose faces fall back to the first-order flux (cell averages, zero slopes) while a step is
+/// retried after it left some cell inadmissible; shared by the three operators.
+#[derive(Debug, Clone)]
+pub(crate) struct LowOrder {
+    flags: Vec<bool>,
+    any: bool,
+}
+
+impl LowOrder {
+    /// No cell marked, for `n` local cells.
+    pub(crate) fn new(n: usize) -> Self {
+        LowOrder {
+            flags: vec![false; n],
+            any: false,
+        }
+    }
+
+    /// Marks every local cell `k` whose global id `global(k)` is in `cells` (increasing).
+    pub(crate) fn mark(&mut self, cells: &[usize], global: impl Fn(usize) -> Option<usize>) {
+        for k in 0..self.flags.len() {
+            if global(k).is_some_and(|g| cells.binary_search(&g).is_ok()) {
+                self.flags[k] = true;
+            }
+        }
+        self.any = self.flags.iter().any(|&b| b);
+    }
+
+    /// Unmarks every cell.
+    pub(crate) fn clear(&mut self) {
+        if self.any {
+            self.flags.iter_mut().for_each(|b| *b = false);
+            self.any = false;
+        }
+    }
+
+    /// True when the face between local cells `a` and `b` (`usize::MAX`: no cell) takes the first-order flux.
+    #[inline]
+    pub(crate) fn face(&self, a: usize, b: usize) -> bool {
+        self.any && (self.flags[a] || (b != usize::MAX && self.flags[b]))
+    }
+}
+
 /// The spatial operator of a run: WENO5-GKS on a structured window, or a triangle scheme.
 // One operator per run: the size difference of the variants does not matter.
 #[allow(clippy::large_enum_variant)]

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use super::boundary::{BoundarySet, Padded, GHOST};
 use super::characteristic::Eigen;
 use super::weno::Weno;
+use super::LowOrder;
 use crate::case::{Case, Variables};
 use crate::mesh::{wrap_index, StructuredMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
@@ -150,8 +151,7 @@ pub struct StructuredOperator {
     /// Window positions of each halo cell (given at construction, increasing global ids).
     halo_slots: Vec<Vec<usize>>,
     /// Window cells whose faces fall back to the first-order flux (a posteriori limiting), and whether any is.
-    low_order: Vec<bool>,
-    any_low_order: bool,
+    low_order: LowOrder,
 }
 
 /// A benign state for window cells that no stencil reads (never used, but kept finite and admissible).
@@ -294,8 +294,7 @@ impl StructuredOperator {
             slot_cell,
             self_images,
             halo_slots,
-            low_order: vec![false; n],
-            any_low_order: false,
+            low_order: LowOrder::new(n),
         }
     }
 
@@ -393,20 +392,15 @@ impl StructuredOperator {
     /// [`StructuredOperator::clear_low_order`]. Periodic images and halo copies are marked too, so both sides
     /// of a face (on any rank) agree and conservation holds.
     pub fn set_low_order(&mut self, cells: &[usize]) {
-        for (k, c) in self.slot_cell.iter().enumerate() {
-            if *c != usize::MAX && cells.binary_search(c).is_ok() {
-                self.low_order[k] = true;
-            }
-        }
-        self.any_low_order = self.low_order.iter().any(|&b| b);
+        let slot_cell = &self.slot_cell;
+        self.low_order.mark(cells, |k| {
+            (slot_cell[k] != usize::MAX).then_some(slot_cell[k])
+        });
     }
 
     /// Returns every face to the high-order flux.
     pub fn clear_low_order(&mut self) {
-        if self.any_low_order {
-            self.low_order.iter_mut().for_each(|b| *b = false);
-            self.any_low_order = false;
-        }
+        self.low_order.clear();
     }
 
     /// The window this operator works on.
@@ -517,7 +511,6 @@ impl StructuredOperator {
             d,
             plan: &self.plans[k],
             low_order: &self.low_order,
-            any_low: self.any_low_order,
         };
         let n_chunks = rayon::current_num_threads().clamp(1, lines);
         let per = lines.div_ceil(n_chunks);
@@ -635,8 +628,7 @@ struct Ctx<'a> {
     gauss: &'a [(f64, f64)],
     d: Dir,
     plan: &'a Plan,
-    low_order: &'a [bool],
-    any_low: bool,
+    low_order: &'a LowOrder,
 }
 
 /// Sweep lines around a face line: index `m` is line `f − reach + m`.
@@ -754,7 +746,7 @@ fn face_line(
         let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
         let mut acc0 = [0.0; 4];
         let mut accd = [0.0; 4];
-        let low = ctx.any_low && (ctx.low_order[d.w(line, f)] || ctx.low_order[d.w(line, f + 1)]);
+        let low = ctx.low_order.face(d.w(line, f), d.w(line, f + 1));
         if low {
             let z = [0.0; 4];
             let fp = FacePoint {

@@ -36,7 +36,7 @@ use super::scfv::{
     LocalFrame, Point, Triangle, MAX_DATA, MIDDLE, N_P3, N_SUBCELLS, N_SUBFACES,
 };
 use super::tri_bc::Bc;
-use super::Residual;
+use super::{LowOrder, Residual};
 use crate::case::Case;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
@@ -100,8 +100,7 @@ pub struct ScfvOperator {
     /// Per owned unit: its three faces (in `subfaces` order) and whether it is their left side.
     unit_faces: Vec<[(u32, bool); 3]>,
     /// Per local unit.
-    low_order: Vec<bool>,
-    any_low_order: bool,
+    low_order: LowOrder,
     time: f64,
 }
 
@@ -422,8 +421,7 @@ impl ScfvOperator {
             faces,
             n_face_inner,
             unit_faces,
-            low_order: vec![false; 4 * nl],
-            any_low_order: false,
+            low_order: LowOrder::new(4 * nl),
             time: 0.0,
         })
     }
@@ -451,22 +449,15 @@ impl ScfvOperator {
     /// Marks units (global unit ids `4·main + s`, increasing) whose faces use the first-order flux until
     /// cleared.
     pub fn set_low_order(&mut self, units: &[usize]) {
-        for (l, &g) in self.global.iter().enumerate() {
-            for s in 0..N_SUBCELLS {
-                if units.binary_search(&(4 * g + s)).is_ok() {
-                    self.low_order[4 * l + s] = true;
-                }
-            }
-        }
-        self.any_low_order = self.low_order.iter().any(|&b| b);
+        let global = &self.global;
+        self.low_order.mark(units, |k| {
+            Some(N_SUBCELLS * global[k / N_SUBCELLS] + k % N_SUBCELLS)
+        });
     }
 
     /// Returns every face to the fourth-order flux.
     pub fn clear_low_order(&mut self) {
-        if self.any_low_order {
-            self.low_order.iter_mut().for_each(|b| *b = false);
-            self.any_low_order = false;
-        }
+        self.low_order.clear();
     }
 
     /// The largest `(|U| + c)/h` over the owned units, `h` the smallest altitude of the subcell (the stable
@@ -541,8 +532,7 @@ impl ScfvOperator {
     fn face_flux(&self, w: &[State], f: &Face, dt: f64) -> (State, State) {
         let n = f.n;
         let zero = [0.0; 4];
-        let low = self.any_low_order
-            && (self.low_order[f.left] || (f.right != usize::MAX && self.low_order[f.right]));
+        let low = self.low_order.face(f.left, f.right);
         let mut acc0 = [0.0; 4];
         let mut accd = [0.0; 4];
         for &x in &f.x {

@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use super::tri_bc::Bc;
-use super::Residual;
+use super::{LowOrder, Residual};
 use crate::case::Case;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
@@ -76,8 +76,7 @@ pub struct TriOperator {
     cell_faces: Vec<[(usize, bool); 3]>,
     grad: Vec<[State; 2]>,
     fluxes: Vec<(State, State)>,
-    low_order: Vec<bool>,
-    any_low_order: bool,
+    low_order: LowOrder,
     time: f64,
 }
 
@@ -312,8 +311,7 @@ impl TriOperator {
             faces,
             cell_faces,
             grad: vec![[[0.0; 4]; 2]; nl],
-            low_order: vec![false; nl],
-            any_low_order: false,
+            low_order: LowOrder::new(nl),
             time: 0.0,
         }
     }
@@ -345,20 +343,13 @@ impl TriOperator {
 
     /// Marks cells (global ids) whose faces use the first-order flux until cleared.
     pub fn set_low_order(&mut self, cells: &[usize]) {
-        for (l, g) in self.global.iter().enumerate() {
-            if cells.binary_search(g).is_ok() {
-                self.low_order[l] = true;
-            }
-        }
-        self.any_low_order = self.low_order.iter().any(|&b| b);
+        let global = &self.global;
+        self.low_order.mark(cells, |l| Some(global[l]));
     }
 
     /// Returns every face to the second-order flux.
     pub fn clear_low_order(&mut self) {
-        if self.any_low_order {
-            self.low_order.iter_mut().for_each(|b| *b = false);
-            self.any_low_order = false;
-        }
+        self.low_order.clear();
     }
 
     /// The largest `(|U| + c)/h` over the owned cells (the stable step is `CFL / max`).
@@ -427,8 +418,7 @@ impl TriOperator {
         let n = f.n;
         let t = [-n[1], n[0]];
         let gas = &self.gas;
-        let low = self.any_low_order
-            && (self.low_order[f.left] || f.right.is_some_and(|r| self.low_order[r]));
+        let low = self.low_order.face(f.left, f.right.unwrap_or(usize::MAX));
         let side = |l: usize, r: [f64; 2]| -> (State, State, State) {
             let wc = w[l];
             if low {
