@@ -1,8 +1,11 @@
 //! Diagnostic: eigenvalues of the linearised spatial operator of a triangle scheme about a uniform flow,
 //! on a small periodic mesh. A stable semi-discretisation has no eigenvalue with a positive real part.
 //!
-//! `cargo run --release --example scfv_eigen -- NX JITTER SCHEME OUT.txt` writes the Jacobian (row-major,
-//! one row per line) for `numpy.linalg.eigvals`. SCHEME is `scfv` or `second_order`.
+//! `cargo run --release --example scfv_eigen -- NX JITTER SCHEME OUT.txt [TAU_C1 [SIDES]]` writes the
+//! Jacobian (row-major, one row per line) for `numpy.linalg.eigvals`. SCHEME is `scfv` or `second_order`;
+//! TAU_C1 is `flux.tau_c1` (default 0.1); SIDES is `periodic` (default) or a boundary kind with a state
+//! (`far_field`, `inflow`, with the uniform state) or `transmissive`, applied on all four sides, or `mixed` (far field on the inflow sides left and
+//! bottom, transmissive on the others; the mean flow is (1, 0.5)).
 
 use std::io::Write;
 use std::path::Path;
@@ -21,12 +24,29 @@ fn main() {
     let nx: usize = a[1].parse().unwrap();
     let jitter: f64 = a[2].parse().unwrap();
     let scheme = a[3].clone();
-    let tc: f64 = a.get(5).map_or(0.0, |s| s.parse().unwrap());
+    let tc: f64 = a.get(5).map_or(0.1, |s| s.parse().unwrap());
+    // Sides: periodic (default) or a far field from the uniform state.
+    let side = match a.get(6).map(String::as_str) {
+        None | Some("periodic") => "{ kind = \"periodic\" }".to_string(),
+        Some(k) if k == "transmissive" || k == "slip_wall" || k == "mixed" => {
+            format!("{{ kind = \"{k}\" }}")
+        }
+        Some(k) => format!("{{ kind = \"{k}\", state = [1.0, 1.0, 0.5, 1.0] }}"),
+    };
+    let periodic = side.contains("periodic");
+    // `mixed`: far field on the inflow sides (left, bottom), transmissive on the outflow sides.
+    let (inlet, outlet) = if a.get(6).map(String::as_str) == Some("mixed") {
+        (
+            "{ kind = \"far_field\", state = [1.0, 1.0, 0.5, 1.0] }".to_string(),
+            "{ kind = \"transmissive\" }".to_string(),
+        )
+    } else {
+        (side.clone(), side.clone())
+    };
     let text = format!(
         "[mesh]\nkind = \"triangles\"\nnx = {nx}\nny = {nx}\nx = [0.0, 1.0]\ny = [0.0, 1.0]\njitter = {jitter}\n\
-         [mesh.boundary]\nleft = {{ kind = \"periodic\" }}\nright = {{ kind = \"periodic\" }}\n\
-         bottom = {{ kind = \"periodic\" }}\ntop = {{ kind = \"periodic\" }}\n\
-         [initial]\nkind = \"uniform\"\nstate = [1.0, 1.0, 0.5, 1.0]\n[scheme]\nkind = \"second_order\"\nlimiter = false\n\
+         [mesh.boundary]\nleft = {inlet}\nright = {outlet}\nbottom = {inlet}\ntop = {outlet}\n\
+         [initial]\nkind = \"uniform\"\nstate = [1.0, 1.0, 0.5, 1.0]\n[scheme]\nkind = \"{scheme}\"\nlimiter = false\n\
          [flux]\ntau_c1 = {tc}\n[time]\nend = 1.0\n"
     );
     let lc = LoadedCase::from_text(&text, Path::new("eig.toml"), &[]).unwrap();
@@ -39,7 +59,7 @@ fn main() {
         Diagonal::Alternate,
         jitter,
         1,
-        [true, true],
+        [periodic, periodic],
     )
     .unwrap();
     let owned: Vec<usize> = (0..mesh.n_cells()).collect();

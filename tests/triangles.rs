@@ -62,9 +62,10 @@ fn sod_on_triangles_matches_the_exact_solution() {
     assert!(e200 < 0.75 * e100, "{e100} -> {e200}");
 }
 
-/// L1 density errors of the vortex on regular `n × n` squares split into triangles, with overrides `sets`;
-/// asserts conservation to round-off on the periodic domain in every run.
-fn vortex_l1(ns: [usize; 3], sets: &[&str]) -> Vec<f64> {
+/// L1 and L∞ density errors of the vortex on `n × n` squares split into triangles, interior vertices moved
+/// by up to `jitter` of the spacing, with overrides `sets`; asserts conservation to round-off on the
+/// periodic domain in every run.
+fn vortex_l1(ns: [usize; 3], jitter: f64, sets: &[&str]) -> Vec<[f64; 2]> {
     let mut errs = Vec::new();
     for n in ns {
         let dir = tempdir(&format!(
@@ -73,10 +74,12 @@ fn vortex_l1(ns: [usize; 3], sets: &[&str]) -> Vec<f64> {
         ));
         let sx = format!("mesh.nx={n}");
         let sy = format!("mesh.ny={n}");
-        let mut all = vec![sx.as_str(), sy.as_str(), "mesh.jitter=0.0"];
+        let sj = format!("mesh.jitter={jitter}");
+        let mut all = vec![sx.as_str(), sy.as_str(), sj.as_str()];
         all.extend_from_slice(sets);
         let s = run_case("isentropic_vortex_tri", &dir, &all, 2);
-        errs.push(s["density_errors"]["l1"].as_f64().unwrap());
+        let e = &s["density_errors"];
+        errs.push([e["l1"].as_f64().unwrap(), e["linf"].as_f64().unwrap()]);
         for k in 0..4 {
             let r = s["conservation"]["relative"][k].as_f64().unwrap();
             assert!(r < 1e-13, "conservation {k}: {r}");
@@ -91,7 +94,17 @@ fn vortex_l1(ns: [usize; 3], sets: &[&str]) -> Vec<f64> {
 /// energy are conserved to round-off on the periodic domain.
 #[test]
 fn vortex_on_triangles_converges_at_second_order() {
-    let errs = vortex_l1([20, 40, 80], &["scheme.limiter=false", "time.end=2.0"]);
+    let errs = vortex_l1(
+        [20, 40, 80],
+        0.0,
+        &[
+            "scheme.kind=\"second_order\"",
+            "flux.tau_c1=0.0",
+            "scheme.limiter=false",
+            "time.end=2.0",
+        ],
+    );
+    let errs: Vec<f64> = errs.iter().map(|e| e[0]).collect();
     let o1 = order(errs[0], errs[1], 2.0);
     let o2 = order(errs[1], errs[2], 2.0);
     eprintln!("vortex on triangles, L1: {errs:?}, orders {o1:.2} {o2:.2}");
@@ -122,12 +135,13 @@ fn triangles_are_bitwise_identical_across_ranks_and_restarts() {
         ),
         (
             "isentropic_vortex_tri",
-            arg("mesh.nx=20", "mesh.ny=20", "scheme.limiter=true"),
+            arg("mesh.nx=20", "mesh.ny=20", "scheme.kind=\"second_order\""),
         ),
-        // The fourth-order subcell scheme: four states per triangle in halos and restart files.
+        // The fourth-order subcell scheme (the case's own), limited: four states per triangle in halos
+        // and restart files.
         (
             "isentropic_vortex_tri",
-            arg("mesh.nx=14", "mesh.ny=14", "scheme.kind=\"scfv\""),
+            arg("mesh.nx=14", "mesh.ny=14", "scheme.limiter=true"),
         ),
     ] {
         let mut files = Vec::new();
@@ -222,24 +236,21 @@ fn gmsh_meshes_map_physical_lines_to_conditions() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// The fourth-order subcell scheme (SCFV-GKS) on regular triangles, vortex to t = 1, unlimited: a
-/// REGRESSION GUARD, not a verification of fourth order. The measured L1 orders are 3.38 and 3.40 (10² → 20²
-/// → 40² squares) where fourth order is the aim; the guard keeps them from falling below 3.2 and checks
-/// conservation to round-off.
+/// The fourth-order subcell scheme (SCFV-GKS), unlimited, on irregular triangles (interior vertices moved
+/// by up to 0.2 of the spacing), vortex to t = 2: the L1 and L∞ density errors fall at fourth order. The
+/// bound 3.6 allows for the pre-asymptotic range of these meshes (measured 3.86 and 3.74 from 40² to 80²;
+/// the case's t = 10 table in the README has 3.87 and 3.79). At t = 1 the L∞ order is only 3.1: the
+/// irregular mesh's third-order truncation error shows before the solution error settles to fourth order.
+/// Mass, momentum and energy are conserved to round-off.
 #[test]
-fn scfv_vortex_regression_guard() {
-    let errs = vortex_l1(
-        [10, 20, 40],
-        &[
-            "scheme.kind=\"scfv\"",
-            "scheme.limiter=false",
-            "time.end=1.0",
-        ],
-    );
-    let o1 = order(errs[0], errs[1], 2.0);
-    let o2 = order(errs[1], errs[2], 2.0);
-    eprintln!("SCFV vortex, L1: {errs:?}, orders {o1:.2} {o2:.2}");
-    assert!(o1 >= 3.2 && o2 >= 3.2, "orders {o1} {o2}");
+fn scfv_vortex_converges_at_fourth_order_on_irregular_triangles() {
+    let errs = vortex_l1([20, 40, 80], 0.2, &["time.end=2.0"]);
+    for (k, norm) in ["L1", "Linf"].iter().enumerate() {
+        let o1 = order(errs[0][k], errs[1][k], 2.0);
+        let o2 = order(errs[1][k], errs[2][k], 2.0);
+        eprintln!("SCFV vortex, jitter 0.2, {norm}: {errs:?}, orders {o1:.2} {o2:.2}");
+        assert!(o2 >= 3.6, "{norm} orders {o1} {o2}");
+    }
 }
 
 /// A far field from a fixed state (`far_field`, the mean flow) instead of periodic sides: the vortex core,

@@ -383,17 +383,19 @@ impl Default for SchemeSection {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FluxSection {
-    /// c1 (default 0.05).
-    #[serde(default = "default_c1")]
-    pub tau_c1: f64,
+    /// c1; when absent, 0.1 for the SCFV scheme and 0.05 otherwise ([`Case::tau_c1`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tau_c1: Option<f64>,
     /// c2 (default 1).
     #[serde(default = "default_c2")]
     pub tau_c2: f64,
 }
 
-fn default_c1() -> f64 {
-    0.05
-}
+/// The smallest `flux.tau_c1` the SCFV scheme accepts: below about 0.07 its linearised operator has
+/// eigenvalues with a positive real part on some meshes (measured with `examples/scfv_eigen.rs`; the
+/// README's SCFV section has the numbers).
+pub const SCFV_MIN_TAU_C1: f64 = 0.08;
+
 fn default_c2() -> f64 {
     1.0
 }
@@ -401,7 +403,7 @@ fn default_c2() -> f64 {
 impl Default for FluxSection {
     fn default() -> Self {
         FluxSection {
-            tau_c1: default_c1(),
+            tau_c1: None,
             tau_c2: default_c2(),
         }
     }
@@ -907,6 +909,15 @@ impl Case {
         }
     }
 
+    /// The constant part `c1` of the numerical collision time: `flux.tau_c1` if given, else 0.1 for the
+    /// SCFV scheme (which needs it for stability, see [`SCFV_MIN_TAU_C1`]) and 0.05 for the others.
+    pub fn tau_c1(&self) -> f64 {
+        self.flux.tau_c1.unwrap_or(match self.scheme.kind {
+            SchemeKind::Scfv => 0.1,
+            SchemeKind::Weno5 | SchemeKind::SecondOrder => 0.05,
+        })
+    }
+
     /// Checks values that parse but make no sense; returns the dotted key and what was expected.
     pub fn validate(&self) -> Result<(), Invalid> {
         crate::physics::Gas::new(self.gas.gamma)
@@ -983,7 +994,7 @@ impl Case {
         }
         positive("scheme.epsilon", s.epsilon)?;
         for (key, v) in [
-            ("flux.tau_c1", self.flux.tau_c1),
+            ("flux.tau_c1", self.tau_c1()),
             ("flux.tau_c2", self.flux.tau_c2),
         ] {
             if !(v.is_finite() && v >= 0.0) {
@@ -992,6 +1003,17 @@ impl Case {
                     format!("expected a finite number >= 0, got {v}"),
                 ));
             }
+        }
+        if s.kind == SchemeKind::Scfv && self.tau_c1() < SCFV_MIN_TAU_C1 {
+            return Err(invalid(
+                "flux.tau_c1",
+                format!(
+                    "the SCFV scheme needs flux.tau_c1 >= {SCFV_MIN_TAU_C1} (got {}): the faces inside each \
+                     triangle take their dissipation from the numerical collision time, and below this the \
+                     scheme has growing modes (README, \"SCFV-GKS\"); 0.1 is a good value for smooth flows",
+                    self.tau_c1()
+                ),
+            ));
         }
         positive("time.end", self.time.end)?;
         positive("time.cfl", self.time.cfl)?;

@@ -289,7 +289,7 @@ impl TriOperator {
         TriOperator {
             gas,
             flux: FluxParams {
-                tau_c1: case.flux.tau_c1,
+                tau_c1: case.tau_c1(),
                 tau_c2: case.flux.tau_c2,
                 viscosity: 0.0,
             },

@@ -1,11 +1,13 @@
 //! Per-cell precomputed reconstruction and WENO-type limiting ([`CellRecon`]).
 //!
-//! Candidates (all of them satisfy the 4 own-subcell constraints exactly, so every affine blend does too):
+//! Candidates (with the constrained fit, `ReconOptions::own_weight = None`, all of them match the 4 own
+//! subcell averages exactly, so every affine blend does too; with the default relaxed fit they match them
+//! in the least-squares sense and the scheme restores them per subcell):
 //!
 //! * `0` — the high-order fit of [`reconstruction_matrix`](super::reconstruction_matrix) (normally P3
-//!   constrained least squares over all face neighbours);
-//! * `1..=n` (only when candidate 0 is P3) — P2 constrained least squares using the own subcells and the
-//!   subcells of **one** neighbour `k` (2 free coefficients, 4 rows); exact for P2;
+//!   least squares over the own subcells and all face neighbours);
+//! * `1..=n` (only when candidate 0 is P3) — P2 least squares using the own subcells and the subcells of
+//!   **one** neighbour `k` (8 rows, 6 coefficients); exact for P2;
 //! * last — the minimum-curvature P2 through the own subcell averages only (exact for P1), for cells
 //!   whose every neighbour lies across a discontinuity.
 //!
@@ -13,7 +15,8 @@
 //! `1 − γ_high` equally; `β_k = c_kᵀ B c_k` ([`smoothness_matrix`]);
 //! `τ = Σ_{k≥1} |β_0 − β_k| / (n_c − 1)`; `α_k = γ_k (1 + (τ/(β_k + ε))²)`, `ω_k = α_k / Σ α`; result
 //! `p = (ω_0/γ_0)(p_0 − Σ_{k≥1} γ_k p_k) + Σ_{k≥1} ω_k p_k`. With `ω = γ` this is `p_0` exactly; the
-//! coefficients of the candidates in this affine combination sum to 1, so each own subcell average is kept.
+//! coefficients of the candidates in this affine combination sum to 1, so with the constrained fit each
+//! own subcell average is kept.
 //! `ε = ε_rel · max(max_i |data_i|², tiny)` makes the weights invariant under scaling of the data.
 
 use super::geometry::{subcells, Point, Triangle, N_SUBCELLS};

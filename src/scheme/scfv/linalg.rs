@@ -76,6 +76,18 @@ impl Mat {
         d
     }
 
+    /// This matrix with the rows of `other` (same number of columns) below it.
+    pub fn stack(&self, other: &Mat) -> Self {
+        assert_eq!(self.cols, other.cols, "stack: column counts differ");
+        let mut data = self.data.clone();
+        data.extend_from_slice(&other.data);
+        Self {
+            rows: self.rows + other.rows,
+            cols: self.cols,
+            data,
+        }
+    }
+
     /// The columns `c0..c1` as a new matrix.
     pub fn columns(&self, c0: usize, c1: usize) -> Self {
         let mut m = Self::zeros(self.rows, c1 - c0);

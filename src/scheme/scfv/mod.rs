@@ -22,23 +22,37 @@
 //! (7-point degree-5 rule).
 //!
 //! # Reconstruction ([`reconstruction_matrix`])
-//! Constrained least squares: the 4 own subcell averages are matched exactly, the 12 (with 3 neighbours)
-//! neighbour subcell averages in the weighted least-squares sense. Solved once per cell by null space
-//! (Householder QR of the constraints) + Jacobi SVD of the reduced problem (see [`recon`]) into a
-//! `10 × (4 + 4n)` matrix. Weights: `w = d⁻²`, `d` the distance from the main centroid to the neighbour
-//! subcell's centroid in local coordinates ([`Weighting::InverseDistance`]); on random stencils it gives
-//! ~12 % smaller mean and ~17 % smaller maximum face-value errors than uniform weights, and better
-//! conditioning (larger powers help a little more but approach interpolation of the nearest subcells).
-//! Fallbacks: P3 is used when the reduced weighted problem has `σ_min/σ_max ≥ 10⁻³`
-//! ([`ReconOptions::min_conditioning`]); with 3 neighbours and with 2 neighbours this held in every test
-//! (minimum ≈ 4·10⁻² and ≈ 9·10⁻³ over random and stretched stencils). Otherwise P2 constrained least squares (1 neighbour: 2 free
-//! coefficients, 4 rows), otherwise (no neighbours) the minimum-curvature P2 through the own subcell
-//! averages (exact for P1). [`Recon`] reports the fit used and the degree it reproduces.
+//! Weighted least squares of P3 over the 4 own subcell averages and the 12 (with 3 neighbours) neighbour
+//! subcell averages, solved once per cell (Jacobi-SVD pseudo-inverse, see [`recon`]) into a `10 × (4 + 4n)`
+//! matrix. Neighbour rows have weight `w = d⁻²`, `d` the distance from the main centroid to the neighbour
+//! subcell's centroid in local coordinates ([`Weighting::InverseDistance`]); own rows have weight 1
+//! ([`ReconOptions::own_weight`]). The own averages are therefore *not* matched exactly: the scheme adds
+//! to the polynomial, in each subcell, the constant that restores that subcell's average. For smooth data
+//! these constants are of the size of the fitting error, O(h⁴), so the states on the two sides of a face
+//! inside a main cell differ by O(h⁴), and the kinetic flux damps them like any other jump.
 //!
+//! Why not the constrained fit of the method note (own averages as exact constraints, one continuous
+//! polynomial per main cell; still available as `own_weight: None`)? With it the 3 faces inside a main
+//! cell see the same state on both sides, their flux is central, and the scheme has growing modes: the
+//! linearised operator about a uniform flow (`examples/scfv_eigen.rs`) has eigenvalues with real part up to
+//! 2.1 (regular) and 4.2 (jitter 0.2) on 10 × 10 periodic meshes, and the vortex error grows at one cell
+//! after t ≈ 1 on irregular meshes. The relaxed fit with own weight ≤ 1 and `flux.tau_c1` ≥ 0.07 has none
+//! (largest real part ≤ 10⁻⁷, i.e. zero, on regular and jittered meshes up to 16 × 16); own weights 2–10 or
+//! uniform neighbour weights or `tau_c1` ≤ 0.05 leave some. The relaxed fit is also more accurate: the
+//! vortex L1 error at t = 2 on regular 40² meshes is 5.3·10⁻⁴ against 2.6·10⁻³ constrained.
+//!
+//! Fallbacks: P3 is used when the weighted matrix has `σ_min/σ_max ≥ 10⁻⁴`
+//! ([`ReconOptions::min_conditioning`]; over random and stretched stencils the minimum is ≈ 8·10⁻³ with 3
+//! neighbours and ≈ 1.3·10⁻³ with 2). Otherwise P2 least squares, otherwise (no neighbours) the
+//! minimum-curvature P2 through the own subcell averages (exact for P1). [`Recon`] reports the fit used
+//! and the degree it reproduces. The scheme passes mirror images of the cell across boundary edges as
+//! neighbours (with the boundary condition applied to the data), so in practice every cell has 3.
+
 //! # Limiting ([`CellRecon`])
 //! WENO-ZQ-type blend of the P3 fit with P2 candidates built from the own subcells plus one neighbour
-//! each and the own-only minimum-curvature P2. All candidates match the own subcell averages, so the
-//! blend conserves every subcell average exactly; with the linear weights it returns the P3 fit. See
+//! each and the own-only minimum-curvature P2; with the linear weights it returns the P3 fit. With the
+//! constrained fit all candidates match the own subcell averages, so every blend does; with the relaxed
+//! fit the per-subcell constants restore them. See
 //! [`cell`] for the formulas. Apply it per component, or in characteristic variables, and/or share one
 //! set of weights between components via [`CellRecon::candidates`], [`CellRecon::nonlinear_weights`]
 //! and [`CellRecon::blend`]. A discontinuity that cuts the main cell itself cannot be represented

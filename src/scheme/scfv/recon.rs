@@ -42,13 +42,20 @@ pub struct ReconOptions {
     /// A degree is accepted only if `σ_min/σ_max` of its reduced, weighted least-squares matrix is at
     /// least this; otherwise the next lower fallback is tried.
     pub min_conditioning: f64,
+    /// `None`: the own subcell averages are constraints, matched exactly (the polynomial is then one
+    /// continuous function over the 4 subcells). `Some(w)`: they are ordinary least-squares rows of weight
+    /// `w` (on the scale of the neighbour weights), and the operator restores each subcell's average by a
+    /// constant per subcell, which leaves jumps of the size of the fitting error at the faces inside the
+    /// main cell (see the module docs of [`super`] for why this is the default).
+    pub own_weight: Option<f64>,
 }
 
 impl Default for ReconOptions {
     fn default() -> Self {
         Self {
             weighting: Weighting::InverseDistance { power: 2.0 },
-            min_conditioning: 1e-3,
+            min_conditioning: 1e-4,
+            own_weight: Some(1.0),
         }
     }
 }
@@ -195,6 +202,29 @@ pub(crate) fn constrained_ls(c: &Mat, a: &Mat, w: &[f64]) -> Result<(Mat, f64), 
     Ok((out, ratio))
 }
 
+/// Weighted least squares over all rows `a` (own subcells first) with weights `w`: the `nb × rows`
+/// matrix and `σ_min/σ_max` of the weighted matrix (0 when there are fewer rows than coefficients).
+fn weighted_ls(a: &Mat, w: &[f64]) -> (Mat, f64) {
+    let (m, nb) = (a.rows, a.cols);
+    if m < nb {
+        return (Mat::zeros(nb, m), 0.0);
+    }
+    let sw: Vec<f64> = w.iter().map(|x| x.sqrt()).collect();
+    let mut wa = a.clone();
+    for i in 0..m {
+        for j in 0..nb {
+            wa[(i, j)] *= sw[i];
+        }
+    }
+    let (mut pinv, ratio) = pseudo_inverse(&wa, 1e-13);
+    for i in 0..nb {
+        for j in 0..m {
+            pinv[(i, j)] *= sw[j];
+        }
+    }
+    (pinv, ratio)
+}
+
 /// The P2 polynomial through the 4 own subcell averages with the least second-derivative energy: the
 /// `6 × 4` matrix (exact for P1).
 pub(crate) fn min_curvature_p2(frame: &LocalFrame, own: &Triangle) -> Result<Mat, ScfvError> {
@@ -240,7 +270,14 @@ pub(crate) fn try_ls(
             w[4 * k + s] = wk[s];
         }
     }
-    let (mat, ratio) = constrained_ls(&c, &a, &w)?;
+    let (mat, ratio) = match opts.own_weight {
+        None => constrained_ls(&c, &a, &w)?,
+        Some(wo) => {
+            let mut own_w = [wo; N_SUBCELLS].to_vec();
+            own_w.extend_from_slice(&w);
+            weighted_ls(&c.stack(&a), &own_w)
+        }
+    };
     Ok(if ratio >= opts.min_conditioning {
         Some((mat, ratio))
     } else {

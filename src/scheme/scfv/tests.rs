@@ -336,6 +336,14 @@ fn reproduces_cubics() {
     );
 }
 
+/// The constrained fit (own subcell averages matched exactly).
+const CONSTRAINED: ReconOptions = ReconOptions {
+    weighting: Weighting::InverseDistance { power: 2.0 },
+    min_conditioning: 1e-3,
+    own_weight: None,
+};
+
+/// With the constrained fit every candidate, and so every blend, keeps the own subcell averages.
 #[test]
 fn conservation_of_own_subcell_averages() {
     let mut rng = Rng(4);
@@ -345,7 +353,7 @@ fn conservation_of_own_subcell_averages() {
         let st = random_stencil(&mut rng, [1.0, 10.0][trial % 2]);
         let n = trial % 4;
         let nbs = &st.nbs[..n];
-        let cr = CellRecon::new(st.own, nbs).unwrap();
+        let cr = CellRecon::new_with(st.own, nbs, &CONSTRAINED).unwrap();
         // Rough data: random values, sometimes with a jump.
         let data: Vec<f64> = (0..cr.n_data())
             .map(|i| rng.range(-1.0, 1.0) + if i % 5 == 0 { 10.0 } else { 0.0 })
@@ -570,8 +578,7 @@ fn limiter_step_elsewhere_diagnostics() {
         let pts = face_points(&st.own);
         let (cs, theta) = cr.scale_into_bounds(&cl, lo, hi, &pts);
         assert!(overshoot(&cr, &cs, &st.own, lo, hi) < 1e-11);
-        let mean = data[..4].iter().sum::<f64>() / 4.0;
-        assert!((cr.main_average(&cs) - mean).abs() < 1e-13);
+        assert!((cr.main_average(&cs) - cr.main_average(&cl)).abs() < 1e-13);
         if !own_cut {
             assert!(theta > 1.0 - 1e-6, "{theta}");
         }
@@ -596,17 +603,23 @@ fn limiter_step_elsewhere_diagnostics() {
 
 #[test]
 fn weighting_comparison_and_memory() {
-    // Error of the face values for a smooth function with uniform vs inverse-distance weights.
+    // Error of the face values for a smooth function with uniform vs inverse-distance weights, for the
+    // constrained and the relaxed (default) fit. Inverse distance wins for the constrained fit; for the
+    // relaxed fit uniform weights give ~10 % smaller face errors but growing modes in the scheme (README),
+    // so the comparison there is printed only.
     let f = |p: Point| (p[0]).sin() * (p[1]).cos() + 0.3 * (2.0 * p[0] + p[1]).sin();
     let mut rng = Rng(9);
+    let uniform = |o: ReconOptions| ReconOptions {
+        weighting: Weighting::Uniform,
+        ..o
+    };
     let opts = [
-        ReconOptions {
-            weighting: Weighting::Uniform,
-            ..ReconOptions::default()
-        },
+        uniform(CONSTRAINED),
+        CONSTRAINED,
+        uniform(ReconOptions::default()),
         ReconOptions::default(),
     ];
-    let mut sum = [0.0; 2];
+    let mut sum = [0.0; 4];
     for trial in 0..100 {
         let st = random_stencil(&mut rng, [1.0, 4.0][trial % 2]);
         let st = st.map(|p| [0.3 + 0.05 * p[0], 0.2 + 0.05 * p[1]]);
@@ -620,10 +633,11 @@ fn weighting_comparison_and_memory() {
                 .fold(0.0, f64::max);
         }
     }
+    let m = sum.map(|x| x / 100.0);
     println!(
-        "mean max face error: uniform {:.3e}, inverse-distance² (default) {:.3e}",
-        sum[0] / 100.0,
-        sum[1] / 100.0
+        "mean max face error: constrained: uniform {:.3e}, inverse-distance² {:.3e}; relaxed: uniform \
+         {:.3e}, inverse-distance² (default) {:.3e}",
+        m[0], m[1], m[2], m[3]
     );
     assert!(sum[1] < sum[0]);
     println!("CellRecon: {} bytes per cell", CellRecon::memory_bytes());
@@ -662,8 +676,22 @@ fn conditioning_independent_of_stretching() {
             c2 = c2.min(r2.conditioning);
         }
         line += &format!(" {aspect}: ({c3:.2e}, {c2:.2e})");
-        mins.push(c3);
+        mins.push((c3, c2));
     }
     println!("{line}");
-    assert!(mins.iter().all(|&c| c > 1e-2));
+    // Independent of the stretching (within a factor 2 over 100 random stencils each), and well above
+    // the threshold below which the fit falls back to P2.
+    let (lo, hi) = mins
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), &(c3, c2)| {
+            (a.min(c3.min(c2)), b.max(c3.max(c2)))
+        });
+    let ratio = |k: usize| {
+        mins.iter()
+            .map(|m| [m.0, m.1][k])
+            .fold(f64::INFINITY, f64::min)
+            / mins.iter().map(|m| [m.0, m.1][k]).fold(0.0, f64::max)
+    };
+    assert!(ratio(0) > 0.5 && ratio(1) > 0.5, "{lo} {hi}");
+    assert!(lo > 5.0 * ReconOptions::default().min_conditioning, "{lo}");
 }
