@@ -22,7 +22,7 @@ export OMPI_MCA_rmaps_base_oversubscribe := 1
 # Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: all deps build run test bench lint fmt cases meshes scaling clean
+.PHONY: all deps build run test bench lint fmt cases meshes scaling convergence clean
 
 all: build
 
@@ -91,6 +91,11 @@ cases: build meshes
 # study.csv, PNG plots and model.txt (modelled efficiency at 64 and 1024 ranks); output/scaling/latest links to it.
 scaling: build
 	$(PYTHON) jobs/scaling/scaling.py --quick
+
+# Vortex on irregular triangles to t = 10, SCFV-GKS and second order on 2 ranks (about 15 minutes on two
+# cores): output/convergence/ with convergence.csv, convergence.md and the error-versus-h/time plots.
+convergence: build
+	$(PYTHON) jobs/convergence/vortex_tri.py --out output/convergence
 
 clean:
 	$(CARGO) clean

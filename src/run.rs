@@ -135,6 +135,9 @@ pub struct Summary {
     pub steps_this_run: u64,
     /// Stages per step (2 for S2O4).
     pub stages_per_step: u32,
+    /// Steps of this run that were redone with first-order fluxes around cells that became inadmissible
+    /// (a posteriori limiting; many of them mean the case wants a smaller CFL number or the limiter).
+    pub retried_steps: u64,
     /// Final simulated time.
     pub final_time: f64,
     /// Checkpoint or final file this run started from.
@@ -422,15 +425,21 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
             let el = started.elapsed().as_secs_f64();
             let done = s.step - first_step;
             let eta = el / (s.time - t_begin) * (end - s.time);
+            let retried = if s.retried_steps > 0 {
+                format!("  ({} steps redone)", s.retried_steps)
+            } else {
+                String::new()
+            };
             println!(
-                "step {:>7}  t = {:.6e} / {:.4e}  dt = {:.3e}  {:5.1}%  {:.3e} cell-updates/s  ETA {}",
+                "step {:>7}  t = {:.6e} / {:.4e}  dt = {:.3e}  {:5.1}%  {:.3e} cell-updates/s  ETA {}{}",
                 s.step,
                 s.time,
                 end,
                 dt,
                 100.0 * s.time / end,
                 n as f64 * done as f64 / el,
-                fmt_eta(eta)
+                fmt_eta(eta),
+                retried
             );
         }
     }
@@ -466,6 +475,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
             steps: s.step,
             steps_this_run: steps_run,
             stages_per_step: stages,
+            retried_steps: s.retried_steps,
             final_time: s.time,
             restarted_from: opts.restart.as_ref().map(|p| p.display().to_string()),
             wall_seconds: wall,
@@ -556,6 +566,7 @@ fn placeholder_summary(lc: &LoadedCase, ranks: usize, opts: &RunOptions) -> Summ
         steps: 0,
         steps_this_run: 0,
         stages_per_step: 0,
+        retried_steps: 0,
         final_time: 0.0,
         restarted_from: None,
         wall_seconds: 0.0,
@@ -652,6 +663,7 @@ fn write_state(
                 ("checkpoint_index", vec![ls.ckpt_index as f64]),
                 ("initial_totals", ls.initial.to_vec()),
                 ("total_scale", ls.scale.to_vec()),
+                ("low_order_held", s.held_flat()),
             ];
             attrs_str = vec![
                 ("restart_key", restart_key(lc)),
@@ -767,6 +779,11 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
     s.time = r.time;
     s.step = r.step;
     s.set_owned_states(&r.conserved)?;
+    // Files from before the attribute existed hold no cells.
+    if let Some(h) = r.attrs_f64.get("low_order_held") {
+        s.set_held(h)
+            .map_err(|m| err(format!("restart attribute low_order_held: {m}")))?;
+    }
     Ok(LoopState {
         snap_index: snap,
         ckpt_index: ckpt,

@@ -24,6 +24,11 @@ use crate::time;
 /// Retries of a step with first-order fluxes around inadmissible cells before the run stops.
 const MAX_RETRIES: usize = 3;
 
+/// Steps for which cells that needed a retry keep the first-order flux (a posteriori limiting that
+/// remembers: a cell that failed once, e.g. at a shock standing on a wall or at a corner, usually fails
+/// again in the next steps, and every failure costs a whole step).
+const LOW_ORDER_HOLD: u32 = 10;
+
 /// Scheme description used in outputs, e.g. `weno5-gks/s2o4/characteristic/js/3gp`.
 pub fn scheme_name(lc: &LoadedCase) -> String {
     let c = &lc.case;
@@ -99,6 +104,11 @@ pub struct Solver {
     pub time: f64,
     /// Steps taken.
     pub step: u64,
+    /// Cells (global ids, increasing) held at first order and the steps each has left; the same on every
+    /// rank.
+    held: Vec<(usize, u32)>,
+    /// Steps that needed at least one retry.
+    pub retried_steps: u64,
     /// Time split of this rank.
     pub timers: Timers,
 }
@@ -169,6 +179,8 @@ impl Solver {
             scheme: case.time.scheme,
             time: 0.0,
             step: 0,
+            held: Vec::new(),
+            retried_steps: 0,
             timers: Timers::default(),
         };
         s.check(0)?;
@@ -286,11 +298,16 @@ impl Solver {
     /// A posteriori limiting: when the step leaves a cell inadmissible (non-finite, ρ ≤ 0 or p ≤ 0), the step
     /// is redone from Wⁿ with the first-order flux on every face of the offending cells and their neighbours
     /// (widening the neighbourhood on each retry); only if that fails too does the run stop. The offending
-    /// cells are gathered from all ranks, so every rank retries the same faces.
+    /// cells are gathered from all ranks, so every rank retries the same faces. Cells flagged in a retry
+    /// keep the first-order flux for the next [`LOW_ORDER_HOLD`] steps.
     pub fn advance(&mut self, dt: f64) -> Result<(), RunError> {
         let wn: Vec<State> = self.owned_states();
         self.wn = wn;
-        let mut flagged: Vec<usize> = Vec::new();
+        let mut flagged: Vec<usize> = self.held.iter().map(|&(c, _)| c).collect();
+        if !flagged.is_empty() {
+            self.op.set_low_order(&flagged);
+        }
+        let mut fresh: Vec<usize> = Vec::new();
         let mut result = Ok(());
         for attempt in 0..=MAX_RETRIES {
             if attempt > 0 {
@@ -310,14 +327,61 @@ impl Solver {
                 break;
             }
             let grown = self.neighbourhood(&bad, attempt + 1);
-            flagged.extend(grown);
+            fresh.extend(grown);
+            flagged.extend(&fresh);
             flagged.sort_unstable();
             flagged.dedup();
             self.op.set_low_order(&flagged);
         }
         self.op.clear_low_order();
+        // Age the held cells and hold the new ones for LOW_ORDER_HOLD steps.
+        if !fresh.is_empty() {
+            self.retried_steps += 1;
+        }
+        fresh.sort_unstable();
+        fresh.dedup();
+        let mut held: Vec<(usize, u32)> = self
+            .held
+            .iter()
+            .filter(|&&(_, n)| n > 1)
+            .map(|&(c, n)| (c, n - 1))
+            .filter(|(c, _)| fresh.binary_search(c).is_err())
+            .collect();
+        held.extend(fresh.iter().map(|&c| (c, LOW_ORDER_HOLD)));
+        held.sort_unstable();
+        self.held = held;
         self.step += 1;
         result
+    }
+
+    /// The cells held at first order for a restart file: `[count, cell, steps left, cell, steps left, …]`.
+    pub fn held_flat(&self) -> Vec<f64> {
+        let mut v = vec![self.held.len() as f64];
+        for &(c, n) in &self.held {
+            v.push(c as f64);
+            v.push(f64::from(n));
+        }
+        v
+    }
+
+    /// Restores the cells held at first order from [`Solver::held_flat`]'s layout.
+    pub fn set_held(&mut self, v: &[f64]) -> Result<(), String> {
+        let count = v.first().copied().unwrap_or(0.0);
+        let n_cells = self.grid.n_cells() as f64;
+        let ok = |x: f64, hi: f64| x.fract() == 0.0 && x >= 0.0 && x < hi;
+        if !ok(count, f64::MAX) || v.len() != 1 + 2 * count as usize {
+            return Err(format!("expected 1 + 2·count values, got {}", v.len()));
+        }
+        let mut held = Vec::with_capacity(count as usize);
+        for p in v[1..].chunks(2) {
+            if !ok(p[0], n_cells) || !ok(p[1], f64::from(LOW_ORDER_HOLD) + 1.0) {
+                return Err(format!("bad entry ({}, {})", p[0], p[1]));
+            }
+            held.push((p[0] as usize, p[1] as u32));
+        }
+        held.sort_unstable();
+        self.held = held;
+        Ok(())
     }
 
     /// Inadmissible cells of all ranks (global ids, increasing) with their states, on every rank.
