@@ -136,9 +136,8 @@ pub struct ScfvOperator {
     n_rec_inner: usize,
     /// Coefficients by slot: `coeffs[i][q]` is the polynomial of component `q`.
     coeffs: Vec<[[f64; N_P3]; 4]>,
-    /// Whether the fit is relaxed (own averages not matched exactly), and then per slot and subcell the
-    /// constant that restores each subcell average: `shift[i][s][q]`.
-    relaxed: bool,
+    /// Per slot and subcell the constant that restores the subcell's average (the default fit does not
+    /// match the own averages exactly): `shift[i][s][q]`.
     shift: Vec<[State; N_SUBCELLS]>,
     /// Faces: inner ones (`..n_face_inner`) first.
     faces: Vec<Face>,
@@ -536,7 +535,6 @@ impl ScfvOperator {
             sub_size: owned.iter().map(|&g| 0.5 * mesh.cell_size(g)).collect(),
             global,
             coeffs: vec![[[0.0; N_P3]; 4]; recon.len()],
-            relaxed: super::scfv::ReconOptions::default().own_weight.is_some(),
             shift: vec![[[0.0; 4]; N_SUBCELLS]; recon.len()],
             recon,
             rec_cell: order,
@@ -655,10 +653,8 @@ impl ScfvOperator {
     #[inline]
     fn point(&self, i: usize, sub: usize, b: u32, k: usize) -> Option<(State, State, State)> {
         let (mut v, dn, dt) = self.basis[b as usize][k].eval(&self.coeffs[i]);
-        if self.relaxed {
-            for (vq, d) in v.iter_mut().zip(&self.shift[i][sub]) {
-                *vq += d;
-            }
+        for (vq, d) in v.iter_mut().zip(&self.shift[i][sub]) {
+            *vq += d;
         }
         self.gas.admissible(&v).then_some((v, dn, dt))
     }
@@ -678,10 +674,6 @@ impl ScfvOperator {
             };
             let (wl, nl, tl) = left.unwrap_or((w[f.left], zero, zero));
             let (wr, nr, tr) = match f.kind {
-                Kind::Inside if !self.relaxed => match left {
-                    Some(s) => s,
-                    None => (w[f.right], zero, zero),
-                },
                 Kind::Inside | Kind::Edge { .. } => {
                     let right = if low {
                         None
@@ -727,14 +719,12 @@ impl ScfvOperator {
             .enumerate()
             .for_each(|(i, (c, d))| {
                 *c = this.reconstruct(w, start + i);
-                if this.relaxed {
-                    let r = &this.recon[start + i];
-                    let l = this.rec_cell[start + i];
-                    for q in 0..4 {
-                        let a = r.subcell_averages(&c[q]);
-                        for s in 0..N_SUBCELLS {
-                            d[s][q] = w[4 * l + s][q] - a[s];
-                        }
+                let r = &this.recon[start + i];
+                let l = this.rec_cell[start + i];
+                for q in 0..4 {
+                    let a = r.subcell_averages(&c[q]);
+                    for s in 0..N_SUBCELLS {
+                        d[s][q] = w[4 * l + s][q] - a[s];
                     }
                 }
             });

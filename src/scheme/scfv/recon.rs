@@ -172,22 +172,8 @@ pub(crate) fn constrained_ls(c: &Mat, a: &Mat, w: &[f64]) -> Result<(Mat, f64), 
     if m < nfree {
         return Ok((Mat::zeros(nb, 4 + m), 0.0));
     }
-    let mut wa = a.clone();
-    let sw: Vec<f64> = w.iter().map(|x| x.sqrt()).collect();
-    for i in 0..m {
-        for j in 0..nb {
-            wa[(i, j)] *= sw[i];
-        }
-    }
-    let reduced = wa.mul(&z); // m × nfree
-    let (pinv, ratio) = pseudo_inverse(&reduced, 1e-13); // nfree × m
-                                                         // y = M⁺ W^{1/2} (ū_nb − A P ū_own)
-    let mut pinv_w = pinv.clone();
-    for i in 0..nfree {
-        for j in 0..m {
-            pinv_w[(i, j)] *= sw[j];
-        }
-    }
+    // y = M⁺ W^{1/2} (ū_nb − A P ū_own), M = W^{1/2} A Z: the weighted least squares of the reduced rows.
+    let (pinv_w, ratio) = weighted_ls(&a.mul(&z), w); // nfree × m
     let zy_nb = z.mul(&pinv_w); // nb × m
     let own = p.sub(&zy_nb.mul(&a.mul(&p))); // nb × 4
     let mut out = Mat::zeros(nb, 4 + m);
