@@ -45,9 +45,71 @@ pub struct Case {
     /// `gmsh` meshes: the condition of every physical line, by its name (`[boundary.wall]`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub boundary: std::collections::BTreeMap<String, Boundary>,
+    /// Navier–Stokes: viscosity law and Prandtl number (absent: the Euler equations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viscosity: Option<ViscositySection>,
     /// Where the partition of the mesh over ranks comes from (default: METIS at start-up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<PartitionSection>,
+}
+
+/// Viscosity laws of `[viscosity]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LawKind {
+    /// `μ = μ_ref`.
+    Constant,
+    /// `μ = μ_ref (T/T_ref)^{3/2} (1 + s)/(T/T_ref + s)`; needs `sutherland` (= S/T_ref).
+    Sutherland,
+    /// `μ = μ_ref (T/T_ref)^ω`; needs `exponent`.
+    Power,
+}
+
+/// `[viscosity]`: the Navier–Stokes gas. All inputs are non-dimensional with `R = 1` (`T = p/ρ`); the
+/// reference viscosity is `mu`, or `rho_ref · u_ref · length / reynolds`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViscositySection {
+    /// Law (default `constant`).
+    #[serde(default = "default_law")]
+    pub law: LawKind,
+    /// Dynamic viscosity at `t_ref` (give this or `reynolds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mu: Option<f64>,
+    /// Reynolds number `rho_ref u_ref length / mu` (give this or `mu`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reynolds: Option<f64>,
+    /// Reference density of `reynolds` (default 1).
+    #[serde(default = "one_f64")]
+    pub rho_ref: f64,
+    /// Reference speed of `reynolds` (required with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub u_ref: Option<f64>,
+    /// Reference length of `reynolds` (default 1).
+    #[serde(default = "one_f64")]
+    pub length: f64,
+    /// Temperature `T = p/ρ` at which μ = μ_ref (default 1).
+    #[serde(default = "one_f64")]
+    pub t_ref: f64,
+    /// `sutherland` law: Sutherland's temperature over `t_ref` (air: 110.4 K / T_ref in K).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sutherland: Option<f64>,
+    /// `power` law: the exponent ω.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exponent: Option<f64>,
+    /// Prandtl number (default 0.72).
+    #[serde(default = "default_prandtl")]
+    pub prandtl: f64,
+}
+
+fn default_law() -> LawKind {
+    LawKind::Constant
+}
+fn one_f64() -> f64 {
+    1.0
+}
+fn default_prandtl() -> f64 {
+    0.72
 }
 
 /// `[partition]`: a partition stored by `gasket partition` instead of partitioning at start-up.
@@ -185,6 +247,20 @@ pub enum BcKind {
     /// Double-Mach-reflection boundary: bottom = post-shock inflow for x < 1/6, slip wall beyond; top = the
     /// exact moving shock. Needs `initial.kind = "double_mach"`.
     DoubleMach,
+    /// No-slip wall moving in its own plane with `velocity` (default at rest): isothermal at `temperature`
+    /// (`T = p/ρ`) when given, else adiabatic. Viscous flows.
+    NoSlipWall,
+    /// Symmetry plane (the same ghost state as `slip_wall`).
+    Symmetry,
+    /// Subsonic inflow: density and velocity from `state`, pressure from the interior.
+    SubsonicInflow,
+    /// Subsonic outflow: pressure from `state[3]` (the rest of `state` is unused), density and velocity from
+    /// the interior.
+    SubsonicOutflow,
+    /// Characteristic far field from `state`: the ghost state from the Riemann invariants of the normal
+    /// direction (incoming ones and, at inflow, the entropy and tangential velocity from `state`; outgoing
+    /// ones from the interior).
+    Characteristic,
 }
 
 /// A boundary condition on one side.
@@ -193,9 +269,16 @@ pub enum BcKind {
 pub struct Boundary {
     /// Kind of condition.
     pub kind: BcKind,
-    /// Fixed primitive state `[rho, u, v, p]` for `inflow`.
+    /// Fixed primitive state `[rho, u, v, p]` for `inflow`, `far_field`, `subsonic_inflow`,
+    /// `subsonic_outflow` and `characteristic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<[f64; 4]>,
+    /// `no_slip_wall`: the wall's velocity `[u, v]` (its normal part is ignored; default at rest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub velocity: Option<[f64; 2]>,
+    /// `no_slip_wall`: the wall temperature `T = p/ρ` (isothermal wall; absent: adiabatic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
 }
 
 impl Boundary {
@@ -203,7 +286,62 @@ impl Boundary {
         Boundary {
             kind: BcKind::Periodic,
             state: None,
+            velocity: None,
+            temperature: None,
         }
+    }
+
+    /// True for the kinds that need `state`.
+    pub fn needs_state(&self) -> bool {
+        matches!(
+            self.kind,
+            BcKind::Inflow
+                | BcKind::FarField
+                | BcKind::SubsonicInflow
+                | BcKind::SubsonicOutflow
+                | BcKind::Characteristic
+        )
+    }
+
+    /// Checks the keys of one condition (`key` is its dotted name).
+    fn check(&self, key: &str) -> Result<(), Invalid> {
+        if self.needs_state() {
+            let st = self.state.as_ref().ok_or_else(|| {
+                invalid(
+                    &format!("{key}.state"),
+                    "required by this kind: the primitive state [rho, u, v, p]",
+                )
+            })?;
+            if self.kind == BcKind::SubsonicOutflow {
+                positive(&format!("{key}.state"), st[3])?;
+            } else {
+                check_state(&format!("{key}.state"), st)?;
+            }
+        } else if self.state.is_some() {
+            return Err(invalid(
+                &format!("{key}.state"),
+                "only used by kinds inflow, far_field, subsonic_inflow, subsonic_outflow and characteristic",
+            ));
+        }
+        if self.kind == BcKind::NoSlipWall {
+            if let Some(v) = self.velocity {
+                if v.iter().any(|x| !x.is_finite()) {
+                    return Err(invalid(
+                        &format!("{key}.velocity"),
+                        "expected finite [u, v]",
+                    ));
+                }
+            }
+            if let Some(t) = self.temperature {
+                positive(&format!("{key}.temperature"), t)?;
+            }
+        } else if self.velocity.is_some() || self.temperature.is_some() {
+            return Err(invalid(
+                &format!("{key}.kind"),
+                "velocity and temperature are keys of kind = \"no_slip_wall\"",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -783,35 +921,16 @@ impl Case {
         ];
         for (side, bc) in sides {
             let key = format!("mesh.boundary.{side}");
-            match bc.kind {
-                BcKind::Inflow | BcKind::FarField => {
-                    let s = bc.state.as_ref().ok_or_else(|| {
-                        invalid(
-                            &format!("{key}.state"),
-                            "required by kind = \"inflow\" and \"far_field\"",
-                        )
-                    })?;
-                    check_state(&format!("{key}.state"), s)?;
-                }
-                BcKind::DoubleMach => {
-                    if !matches!(side, "bottom" | "top")
-                        || self.initial.kind != InitialKind::DoubleMach
-                    {
-                        return Err(invalid(
-                            &format!("{key}.kind"),
-                            "\"double_mach\" is for the bottom and top sides with initial.kind = \"double_mach\"",
-                        ));
-                    }
-                }
-                _ => {
-                    if bc.state.is_some() {
-                        return Err(invalid(
-                            &format!("{key}.state"),
-                            "only used by kind = \"inflow\"",
-                        ));
-                    }
-                }
+            if bc.kind == BcKind::DoubleMach
+                && (!matches!(side, "bottom" | "top")
+                    || self.initial.kind != InitialKind::DoubleMach)
+            {
+                return Err(invalid(
+                    &format!("{key}.kind"),
+                    "\"double_mach\" is for the bottom and top sides with initial.kind = \"double_mach\"",
+                ));
             }
+            bc.check(&key)?;
         }
         let periodic = |bc: &Boundary| bc.kind == BcKind::Periodic;
         if periodic(&b.left) != periodic(&b.right) {
@@ -864,31 +983,13 @@ impl Case {
         }
         for (name, bc) in &self.boundary {
             let key = format!("boundary.{name}");
-            match bc.kind {
-                BcKind::Inflow | BcKind::FarField => {
-                    let st = bc.state.as_ref().ok_or_else(|| {
-                        invalid(
-                            &format!("{key}.state"),
-                            "required by kind = \"inflow\" and \"far_field\"",
-                        )
-                    })?;
-                    check_state(&format!("{key}.state"), st)?;
-                }
-                BcKind::DoubleMach => {
-                    return Err(invalid(
-                        &format!("{key}.kind"),
-                        "\"double_mach\" is for the generated double Mach reflection meshes",
-                    ))
-                }
-                _ => {
-                    if bc.state.is_some() {
-                        return Err(invalid(
-                            &format!("{key}.state"),
-                            "only used by kind = \"inflow\"",
-                        ));
-                    }
-                }
+            if bc.kind == BcKind::DoubleMach {
+                return Err(invalid(
+                    &format!("{key}.kind"),
+                    "\"double_mach\" is for the generated double Mach reflection meshes",
+                ));
             }
+            bc.check(&key)?;
         }
         Ok(())
     }
@@ -918,10 +1019,100 @@ impl Case {
         })
     }
 
+    /// The viscosity of the gas ([`Viscosity::INVISCID`] without a `[viscosity]` table).
+    ///
+    /// [`Viscosity::INVISCID`]: crate::physics::Viscosity::INVISCID
+    pub fn viscosity(&self) -> crate::physics::Viscosity {
+        use crate::physics::{Viscosity, ViscosityLaw};
+        let Some(v) = &self.viscosity else {
+            return Viscosity::INVISCID;
+        };
+        let mu_ref = match (v.mu, v.reynolds) {
+            (Some(mu), _) => mu,
+            (None, Some(re)) => v.rho_ref * v.u_ref.unwrap_or(0.0) * v.length / re,
+            (None, None) => 0.0,
+        };
+        Viscosity {
+            law: match v.law {
+                LawKind::Constant => ViscosityLaw::Constant,
+                LawKind::Sutherland => ViscosityLaw::Sutherland {
+                    s: v.sutherland.unwrap_or(0.0),
+                },
+                LawKind::Power => ViscosityLaw::Power {
+                    exponent: v.exponent.unwrap_or(1.0),
+                },
+            },
+            mu_ref,
+            t_ref: v.t_ref,
+            prandtl: v.prandtl,
+        }
+    }
+
+    fn validate_viscosity(&self) -> Result<(), Invalid> {
+        let Some(v) = &self.viscosity else {
+            return Ok(());
+        };
+        match (v.mu, v.reynolds) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "viscosity.reynolds",
+                    "give either viscosity.mu or viscosity.reynolds, not both",
+                ))
+            }
+            (None, None) => return Err(invalid(
+                "viscosity.mu",
+                "required: the dynamic viscosity mu, or reynolds with u_ref (and rho_ref, length)",
+            )),
+            (Some(mu), None) => positive("viscosity.mu", mu)?,
+            (None, Some(re)) => {
+                positive("viscosity.reynolds", re)?;
+                let u = v.u_ref.ok_or_else(|| {
+                    invalid(
+                        "viscosity.u_ref",
+                        "required by viscosity.reynolds (mu = rho_ref * u_ref * length / reynolds)",
+                    )
+                })?;
+                positive("viscosity.u_ref", u)?;
+            }
+        }
+        positive("viscosity.rho_ref", v.rho_ref)?;
+        positive("viscosity.length", v.length)?;
+        positive("viscosity.t_ref", v.t_ref)?;
+        positive("viscosity.prandtl", v.prandtl)?;
+        match v.law {
+            LawKind::Constant => {}
+            LawKind::Sutherland => positive(
+                "viscosity.sutherland",
+                v.sutherland.ok_or_else(|| {
+                    invalid(
+                        "viscosity.sutherland",
+                        "required by law = \"sutherland\": Sutherland's temperature over t_ref",
+                    )
+                })?,
+            )?,
+            LawKind::Power => {
+                let w = v.exponent.ok_or_else(|| {
+                    invalid(
+                        "viscosity.exponent",
+                        "required by law = \"power\": the exponent of T/t_ref",
+                    )
+                })?;
+                if !(w.is_finite() && (0.0..=2.0).contains(&w)) {
+                    return Err(invalid(
+                        "viscosity.exponent",
+                        format!("expected 0 <= exponent <= 2, got {w}"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Checks values that parse but make no sense; returns the dotted key and what was expected.
     pub fn validate(&self) -> Result<(), Invalid> {
         crate::physics::Gas::new(self.gas.gamma)
             .map_err(|e| invalid("gas.gamma", e.to_string()))?;
+        self.validate_viscosity()?;
         let m = &self.mesh;
         if m.kind == MeshKind::Gmsh {
             self.validate_gmsh()?;

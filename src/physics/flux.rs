@@ -7,6 +7,7 @@
 
 use super::gas::{Gas, State};
 use super::moments::{solve_slope, Moments};
+use super::viscosity::Viscosity;
 
 /// Collision-time and viscosity settings of the flux.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,8 +16,9 @@ pub struct FluxParams {
     pub tau_c1: f64,
     /// Pressure-jump coefficient c₂ of the numerical collision time.
     pub tau_c2: f64,
-    /// Dynamic viscosity μ; the physical collision time is `τ = μ/p₀` (0 for the Euler equations).
-    pub viscosity: f64,
+    /// Viscosity law and Prandtl number; the physical collision time is `τ = μ(T₀)/p₀` at the equilibrium
+    /// state (0 for the Euler equations).
+    pub viscosity: Viscosity,
 }
 
 impl Default for FluxParams {
@@ -24,7 +26,7 @@ impl Default for FluxParams {
         FluxParams {
             tau_c1: 0.05,
             tau_c2: 1.0,
-            viscosity: 0.0,
+            viscosity: Viscosity::INVISCID,
         }
     }
 }
@@ -158,6 +160,8 @@ struct Prepared {
     s: [State; 6],
     tau: f64,
     tau_n: f64,
+    /// Prandtl correction of the energy flux per unit time, `(1/Pr − 1) q` (method note §a.5).
+    prandtl: f64,
 }
 
 impl Prepared {
@@ -192,7 +196,12 @@ impl Prepared {
 
         // Physical τ from the viscosity at the equilibrium state; τₙ adds the numerical part.
         let p0 = 0.5 * rho0 / lambda0;
-        let tau = params.viscosity / p0;
+        let mu = &params.viscosity;
+        let tau = if mu.is_viscous() {
+            mu.mu(0.5 / lambda0) / p0
+        } else {
+            0.0
+        };
         let pl = 0.5 * l.rho / uvl_l.2;
         let pr = 0.5 * r.rho / uvl_r.2;
         let jump = (pl - pr).abs() / (pl + pr);
@@ -206,6 +215,16 @@ impl Prepared {
             m0.psi_poly(1, 0, &big_a0),
         ];
         let side = |k: usize| add(&scale(&ml[k], l.rho), &scale(&mr[k], r.rho));
+        // Prandtl fix: the Chapman–Enskog part of the equilibrium term carries the heat flux
+        // q = −τ ρ₀ ⟨(u−U)·½((u−U)² + (v−V)² + ξ²) c⟩ per unit time (c = āu + b̄v + Ā), whose energy
+        // moment is the energy flux minus the work of the momentum flux.
+        let prandtl = if tau > 0.0 && mu.prandtl != 1.0 {
+            let c = add(&me[1], &me[2]);
+            let heat = c[3] - u0 * c[1] - v0 * c[2];
+            (1.0 / mu.prandtl - 1.0) * (-tau * rho0 * heat)
+        } else {
+            0.0
+        };
         Prepared {
             s: [
                 side(0),
@@ -217,6 +236,7 @@ impl Prepared {
             ],
             tau,
             tau_n,
+            prandtl,
         }
     }
 
@@ -234,7 +254,9 @@ impl Prepared {
     /// `𝔽(δ)`, the flux integrated over `[0, δ]`.
     #[cfg(test)]
     fn integral(&self, delta: f64) -> State {
-        self.combine(&time_coefficients(delta, self.tau, self.tau_n))
+        let mut f = self.combine(&time_coefficients(delta, self.tau, self.tau_n));
+        f[3] += self.prandtl * delta;
+        f
     }
 
     /// Linear fit `F(t) = F⁰ + t∂ₜF⁰` to `𝔽(Δt)` and `𝔽(Δt/2)`, folded into the time coefficients.
@@ -248,7 +270,10 @@ impl Prepared {
             c_f[k] = (4.0 * th[k] - t1[k]) / dt;
             c_d[k] = 4.0 * (t1[k] - 2.0 * th[k]) / (dt * dt);
         }
-        (self.combine(&c_f), self.combine(&c_d))
+        // The Prandtl correction is linear in δ: it adds to F⁰ only.
+        let mut f = self.combine(&c_f);
+        f[3] += self.prandtl;
+        (f, self.combine(&c_d))
     }
 }
 
@@ -291,7 +316,7 @@ mod tests {
         for params in [
             FluxParams::default(),
             FluxParams {
-                viscosity: 0.01,
+                viscosity: Viscosity::constant(0.01, 0.72),
                 ..Default::default()
             },
         ] {
@@ -319,9 +344,16 @@ mod tests {
     }
 
     /// Linear smooth state: the flux equals the Navier–Stokes flux with μ = τp, the 2D-model bulk term
-    /// 2/(K+2) and κ = (K+4)μ/2 (Pr = 1), method note §b.5 item 2.
+    /// 2/(K+2) and κ = c_p μ/Pr = (K+4)μ/(2 Pr) (method note §b.5 item 2, §a.5), for Pr = 1 (BGK) and
+    /// with the Prandtl fix.
     #[test]
     fn smooth_linear_state_gives_the_navier_stokes_flux() {
+        for pr in [1.0, 0.72, 2.0 / 3.0] {
+            navier_stokes_flux_check(pr);
+        }
+    }
+
+    fn navier_stokes_flux_check(pr: f64) {
         let gas = Gas::new(1.4).unwrap();
         let k = gas.k;
         let prim = [1.2, 0.3, -0.2, 0.9];
@@ -346,7 +378,7 @@ mod tests {
         let params = FluxParams {
             tau_c1: 0.0,
             tau_c2: 0.0,
-            viscosity: mu,
+            viscosity: Viscosity::constant(mu, pr),
         };
         let fp = FacePoint {
             wl: w,
@@ -365,7 +397,7 @@ mod tests {
         let sxy = mu * (vx + uy);
         // T = p/ρ; ∂T/∂x = (p_x ρ − p ρ_x)/ρ².
         let tx = (dpx[3] * r - p * dpx[0]) / (r * r);
-        let kappa = (k + 4.0) / 2.0 * mu;
+        let kappa = (k + 4.0) / 2.0 * mu / pr;
         let e = gas.euler_flux(&w, [1.0, 0.0]);
         let ns = [
             e[0],
@@ -376,7 +408,7 @@ mod tests {
         for i in 0..4 {
             assert!(
                 (f[i] - ns[i]).abs() < 1e-9,
-                "component {i}: {} vs {}",
+                "Pr {pr} component {i}: {} vs {}",
                 f[i],
                 ns[i]
             );

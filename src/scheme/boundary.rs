@@ -1,9 +1,10 @@
 //! Ghost cells of a structured mesh padded with `GHOST` layers, and the boundary conditions that fill them.
 
+use super::ghost::{self, NoSlip};
 use crate::case::{BcKind, Boundaries, Boundary};
 use crate::initial::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
 use crate::mesh::StructuredMesh;
-use crate::physics::{Gas, State};
+use crate::physics::{from_local, to_local, Gas, State};
 
 /// Ghost layers on each side (the WENO5 stencil reaches three cells).
 pub const GHOST: usize = 3;
@@ -101,6 +102,10 @@ enum Side {
     SlipWall,
     Inflow(State),
     DoubleMach,
+    NoSlip([f64; 2], Option<f64>),
+    SubsonicInflow([f64; 4]),
+    SubsonicOutflow(f64),
+    Characteristic([f64; 4]),
 }
 
 impl Side {
@@ -108,7 +113,11 @@ impl Side {
         match b.kind {
             BcKind::Periodic => Side::Periodic,
             BcKind::Transmissive => Side::Transmissive,
-            BcKind::SlipWall => Side::SlipWall,
+            BcKind::SlipWall | BcKind::Symmetry => Side::SlipWall,
+            BcKind::NoSlipWall => Side::NoSlip(b.velocity.unwrap_or([0.0; 2]), b.temperature),
+            BcKind::SubsonicInflow => Side::SubsonicInflow(b.state.expect("validated")),
+            BcKind::SubsonicOutflow => Side::SubsonicOutflow(b.state.expect("validated")[3]),
+            BcKind::Characteristic => Side::Characteristic(b.state.expect("validated")),
             BcKind::Inflow | BcKind::FarField => {
                 Side::Inflow(gas.conservative(b.state.expect("validated")))
             }
@@ -136,7 +145,49 @@ fn mirror(w: &State, axis: usize) -> State {
     m
 }
 
+impl Side {
+    /// The no-slip wall of this side in the local frame of the outward normal `n`.
+    fn no_slip(self, n: [f64; 2]) -> Option<NoSlip> {
+        match self {
+            Side::NoSlip(v, temperature) => Some(NoSlip {
+                u_t: -v[0] * n[1] + v[1] * n[0],
+                temperature,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The ghost of the conditions that are the same on every side: from the mirror cell `m` (walls) or
+    /// the edge cell `e` (the others), for outward normal `n`; `None` for the others.
+    fn ghost(self, gas: &Gas, m: &State, e: &State, n: [f64; 2]) -> Option<State> {
+        Some(match self {
+            Side::NoSlip(..) => {
+                let wall = self.no_slip(n).expect("no-slip");
+                from_local(&wall.state(gas, &to_local(m, n)), n)
+            }
+            Side::SubsonicInflow(s) => ghost::subsonic_inflow(gas, e, &s),
+            Side::SubsonicOutflow(p) => ghost::subsonic_outflow(gas, e, p),
+            Side::Characteristic(s) => from_local(
+                &ghost::characteristic(gas, &to_local(e, n), &to_local(&s, n)),
+                n,
+            ),
+            _ => return None,
+        })
+    }
+}
+
 impl BoundarySet {
+    /// The no-slip wall (local frame) of the boundary with outward normal `n` (`[±1, 0]` or `[0, ±1]`).
+    pub fn no_slip(&self, n: [f64; 2]) -> Option<NoSlip> {
+        let side = match n {
+            [x, _] if x < 0.0 => self.left,
+            [x, _] if x > 0.0 => self.right,
+            [_, y] if y < 0.0 => self.bottom,
+            _ => self.top,
+        };
+        side.no_slip(n)
+    }
+
     /// Resolves the boundary section of a case for a mesh, filling ghosts of the window `pad`.
     pub fn new(b: &Boundaries, gas: &Gas, mesh: &StructuredMesh, pad: Padded) -> Self {
         BoundarySet {
@@ -180,11 +231,15 @@ impl BoundarySet {
                         continue;
                     }
                     // Ghost k steps outside; its mirror k steps inside; the edge cell.
-                    let (side, mir, edge) = if i < 0 {
-                        (self.left, -1 - i, 0)
+                    let (side, mir, edge, n) = if i < 0 {
+                        (self.left, -1 - i, 0, [-1.0, 0.0])
                     } else {
-                        (self.right, nx - 1 - (i - nx), nx - 1)
+                        (self.right, nx - 1 - (i - nx), nx - 1, [1.0, 0.0])
                     };
+                    if let Some(g) = side.ghost(&self.gas, &w[loc(mir, j)], &w[loc(edge, j)], n) {
+                        w[lj * wd + li] = g;
+                        continue;
+                    }
                     w[lj * wd + li] = match side {
                         Side::Periodic => unreachable!("periodic sides are halos"),
                         Side::Transmissive => w[loc(edge, j)],
@@ -193,6 +248,7 @@ impl BoundarySet {
                         Side::DoubleMach => {
                             unreachable!("validated: double_mach is a bottom/top condition")
                         }
+                        _ => unreachable!("handled by Side::ghost"),
                     };
                 }
             }
@@ -207,15 +263,19 @@ impl BoundarySet {
             if (0..ny).contains(&j) {
                 continue;
             }
-            let (side, mir, edge) = if j < 0 {
-                (self.bottom, -1 - j, 0)
+            let (side, mir, edge, n) = if j < 0 {
+                (self.bottom, -1 - j, 0, [0.0, -1.0])
             } else {
-                (self.top, ny - 1 - (j - ny), ny - 1)
+                (self.top, ny - 1 - (j - ny), ny - 1, [0.0, 1.0])
             };
             let y = y0 + (j as f64 + 0.5) * hy;
             for li in 0..wd {
                 let i = p.ox + li as i64;
                 let x = x0 + (i as f64 + 0.5) * hx;
+                if let Some(g) = side.ghost(&self.gas, &w[loc(i, mir)], &w[loc(i, edge)], n) {
+                    w[lj * wd + li] = g;
+                    continue;
+                }
                 w[lj * wd + li] = match side {
                     Side::Periodic => unreachable!("periodic sides are halos"),
                     Side::Transmissive => w[loc(i, edge)],
@@ -236,6 +296,7 @@ impl BoundarySet {
                         };
                         self.gas.conservative(s)
                     }
+                    _ => unreachable!("handled by Side::ghost"),
                 };
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod boundary;
 pub mod characteristic;
+pub mod ghost;
 pub mod scfv;
 pub mod structured;
 pub mod subcell;

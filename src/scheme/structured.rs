@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use super::boundary::{BoundarySet, Padded, GHOST};
 use super::characteristic::Eigen;
+use super::ghost::NoSlip;
 use super::weno::Weno;
 use super::LowOrder;
 use crate::case::{Case, Variables};
@@ -273,7 +274,7 @@ impl StructuredOperator {
             flux: FluxParams {
                 tau_c1: case.tau_c1(),
                 tau_c2: case.flux.tau_c2,
-                viscosity: 0.0,
+                viscosity: case.viscosity(),
             },
             weno: Weno {
                 variant: case.scheme.weno,
@@ -511,6 +512,19 @@ impl StructuredOperator {
             d,
             plan: &self.plans[k],
             low_order: &self.low_order,
+            walls: {
+                // Face at position F lies between cells F and F + 1 of the window line.
+                let (first, n) = if k == 0 {
+                    (self.pad.ox, self.pad.nx as i64)
+                } else {
+                    (self.pad.oy, self.pad.ny as i64)
+                };
+                let out = |sgn: f64| [sgn * d.n[0], sgn * d.n[1]];
+                [
+                    (-1 - first, self.bc.no_slip(out(-1.0))),
+                    (n - 1 - first, self.bc.no_slip(out(1.0))),
+                ]
+            },
         };
         let n_chunks = rayon::current_num_threads().clamp(1, lines);
         let per = lines.div_ceil(n_chunks);
@@ -629,6 +643,34 @@ struct Ctx<'a> {
     d: Dir,
     plan: &'a Plan,
     low_order: &'a LowOrder,
+    /// Position along a line of the face on the low and high boundary of the mesh (periodic: none), and
+    /// the no-slip walls there (local frame of their outward normals `−n`, `n`).
+    walls: [(i64, Option<NoSlip>); 2],
+}
+
+impl Ctx<'_> {
+    /// Corrects the flux (global frame, along `n`) of the face at position `f` if it lies on a no-slip wall.
+    #[inline]
+    fn fix_wall(&self, f: usize, f0: &mut State, fd: &mut State) {
+        for (k, &(pos, wall)) in self.walls.iter().enumerate() {
+            let Some(wall) = wall else { continue };
+            if pos != f as i64 {
+                continue;
+            }
+            // Flux out of the interior through the outward normal: −F through −n on the low side.
+            let (s, n) = if k == 0 {
+                (-1.0, [-self.d.n[0], -self.d.n[1]])
+            } else {
+                (1.0, self.d.n)
+            };
+            for g in [f0, fd] {
+                let mut l = to_local(&g.map(|x| s * x), n);
+                wall.fix_flux(&mut l);
+                *g = from_local(&l, n).map(|x| s * x);
+            }
+            return;
+        }
+    }
 }
 
 /// Sweep lines around a face line: index `m` is line `f − reach + m`.
@@ -820,6 +862,7 @@ fn face_line(
                 }
             }
         }
+        ctx.fix_wall(f, &mut acc0, &mut accd);
         f0[f] = acc0;
         fd[f] = accd;
     }

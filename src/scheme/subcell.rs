@@ -12,9 +12,11 @@
 //! condition applied to the cell's own ([`Source::Ghost`]): a fit to data on one side only extrapolates
 //! downwind at an inflow boundary, and the linearised operator then has eigenvalues with real parts of
 //! ~100 on a 10 × 10 mesh; with the mirror cells it has none. Periodic neighbours are passed shifted next
-//! to the cell. With `scheme.limiter = true` each conservative component is limited on its own by the
-//! library's WENO-ZQ-type blend ([`CellRecon::limited`], default [`LimiterParams`]); otherwise the
-//! unlimited fit is used.
+//! to the cell. With `scheme.limiter = true` each component is limited on its own by the library's
+//! WENO-ZQ-type blend ([`CellRecon::limited`], default [`LimiterParams`]): with `scheme.variables =
+//! "characteristic"` (the default) the components of the characteristic variables of the Jacobian at the
+//! cell average in the direction of the density gradient (so a shock or contact is split into its waves
+//! before limiting), with `"conservative"` the conservative ones; otherwise the unlimited fit is used.
 //!
 //! Fluxes: the gas-kinetic flux of method note §b at 2 Gauss points per subcell face, with the normal and
 //! tangential derivatives taken from the polynomial gradients (the basis values and derivatives at every
@@ -38,6 +40,7 @@
 
 use rayon::prelude::*;
 
+use super::characteristic::Eigen;
 use super::scfv::{
     basis_gradients, basis_values, centroid, segment_gauss, subcells, subfaces, CellRecon,
     FaceSide, LimiterParams, LocalFrame, Point, Triangle, MAX_DATA, MIDDLE, N_P3, N_SUBCELLS,
@@ -45,7 +48,7 @@ use super::scfv::{
 };
 use super::tri_bc::Bc;
 use super::{LowOrder, Residual};
-use crate::case::Case;
+use crate::case::{Case, Variables};
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
 
@@ -118,6 +121,8 @@ pub struct ScfvOperator {
     gas: Gas,
     flux: FluxParams,
     limit: bool,
+    /// Limit characteristic rather than conservative variables (`scheme.variables`).
+    characteristic: bool,
     params: LimiterParams,
     n_own: usize,
     /// Global id of every local main cell (owned then halo).
@@ -525,9 +530,10 @@ impl ScfvOperator {
             flux: FluxParams {
                 tau_c1: case.tau_c1(),
                 tau_c2: case.flux.tau_c2,
-                viscosity: 0.0,
+                viscosity: case.viscosity(),
             },
             limit: case.scheme.limiter,
+            characteristic: case.scheme.variables == Variables::Characteristic,
             params: LimiterParams::default(),
             n_own,
             owned_slots: (0..4 * n_own).collect(),
@@ -637,6 +643,12 @@ impl ScfvOperator {
         if !self.limit {
             return r.unlimited_n::<4>(&data[..nd]);
         }
+        let eigen = self.characteristic.then(|| self.eigen(r, &data[..nd]));
+        if let Some(e) = &eigen {
+            for x in data[..nd].iter_mut() {
+                *x = e.to_char(x);
+            }
+        }
         let mut c = [[0.0; N_P3]; 4];
         for (q, cq) in c.iter_mut().enumerate() {
             let mut d = [0.0; MAX_DATA];
@@ -645,7 +657,39 @@ impl ScfvOperator {
             }
             *cq = r.limited(&d[..nd], &self.params);
         }
+        if let Some(e) = &eigen {
+            // The map back is linear, so it applies to each coefficient (basis function) separately.
+            for j in 0..N_P3 {
+                let w = e.from_char(&[c[0][j], c[1][j], c[2][j], c[3][j]]);
+                for (cq, wq) in c.iter_mut().zip(w) {
+                    cq[j] = wq;
+                }
+            }
+        }
         c
+    }
+
+    /// Eigenvectors for characteristic limiting of one cell: the flux Jacobian at the cell's main average in
+    /// the direction of the unlimited fit's density gradient at the centroid (normal to a shock or contact
+    /// cutting the cell), or `x` where the density is flat.
+    fn eigen(&self, r: &CellRecon, data: &[State]) -> Eigen {
+        let avg: State = std::array::from_fn(|q| {
+            data[..N_SUBCELLS].iter().map(|s| s[q]).sum::<f64>() / N_SUBCELLS as f64
+        });
+        let mut rho = [[0.0; 1]; MAX_DATA];
+        for (d, s) in rho.iter_mut().zip(data) {
+            d[0] = s[0];
+        }
+        let [c] = r.unlimited_n::<1>(&rho[..data.len()]);
+        let g = r.gradient(&c, r.frame.centroid);
+        let norm = g[0].hypot(g[1]);
+        // A gradient at round-off level of the density has no direction.
+        let n = if norm * r.frame.h > 1e-12 * avg[0].abs() {
+            [g[0] / norm, g[1] / norm]
+        } else {
+            [1.0, 0.0]
+        };
+        Eigen::new(&self.gas, &avg, n)
     }
 
     /// State, normal and tangential derivative at flux point `k` of face basis `b` of the polynomial of slot
@@ -693,7 +737,10 @@ impl ScfvOperator {
                 tr: to_local(&tr, n),
                 n0: None,
             };
-            let (a0, ad) = gks_flux(&self.gas, &fp, dt, &self.flux);
+            let (mut a0, mut ad) = gks_flux(&self.gas, &fp, dt, &self.flux);
+            if let Kind::Boundary(bc) = f.kind {
+                bc.fix_flux(n, &mut a0, &mut ad);
+            }
             let (g0, gd) = (from_local(&a0, n), from_local(&ad, n));
             for q in 0..4 {
                 acc0[q] += 0.5 * g0[q];

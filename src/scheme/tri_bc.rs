@@ -1,6 +1,7 @@
 //! Boundary conditions of the triangle schemes, applied at each flux point (method note §e): the ghost
 //! state and its derivatives across a boundary edge, from the interior state at the point.
 
+use super::ghost::{self, NoSlip};
 use crate::case::{BcKind, Boundary};
 use crate::initial::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
 use crate::physics::{from_local, to_local, Gas, State};
@@ -20,6 +21,19 @@ pub(crate) enum Bc {
         /// The bottom side (else the top).
         bottom: bool,
     },
+    /// No-slip wall with its velocity (global frame) and temperature (`None`: adiabatic).
+    NoSlip {
+        /// Wall velocity.
+        velocity: [f64; 2],
+        /// Wall temperature.
+        temperature: Option<f64>,
+    },
+    /// Subsonic inflow of the primitive state's density and velocity.
+    SubsonicInflow([f64; 4]),
+    /// Subsonic outflow at a pressure.
+    SubsonicOutflow(f64),
+    /// Characteristic far field from a primitive state.
+    Characteristic([f64; 4]),
 }
 
 impl Bc {
@@ -27,13 +41,44 @@ impl Bc {
     pub(crate) fn new(b: &Boundary, name: &str, gas: &Gas) -> Self {
         match b.kind {
             BcKind::Transmissive | BcKind::Periodic => Bc::Transmissive,
-            BcKind::SlipWall => Bc::SlipWall,
+            BcKind::SlipWall | BcKind::Symmetry => Bc::SlipWall,
+            BcKind::NoSlipWall => Bc::NoSlip {
+                velocity: b.velocity.unwrap_or([0.0; 2]),
+                temperature: b.temperature,
+            },
+            BcKind::SubsonicInflow => Bc::SubsonicInflow(b.state.expect("validated")),
+            BcKind::SubsonicOutflow => Bc::SubsonicOutflow(b.state.expect("validated")[3]),
+            BcKind::Characteristic => Bc::Characteristic(b.state.expect("validated")),
             BcKind::Inflow | BcKind::FarField => {
                 Bc::Inflow(gas.conservative(b.state.expect("validated")))
             }
             BcKind::DoubleMach => Bc::DoubleMach {
                 bottom: name == "bottom",
             },
+        }
+    }
+
+    /// The no-slip wall in the local frame of the outward normal `n`, if this is one.
+    #[inline]
+    pub(crate) fn no_slip(self, n: [f64; 2]) -> Option<NoSlip> {
+        match self {
+            Bc::NoSlip {
+                velocity,
+                temperature,
+            } => Some(NoSlip {
+                u_t: -velocity[0] * n[1] + velocity[1] * n[0],
+                temperature,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Corrects a flux through this boundary (local frame of `n`; see [`NoSlip::fix_flux`]).
+    #[inline]
+    pub(crate) fn fix_flux(self, n: [f64; 2], f: &mut State, dfdt: &mut State) {
+        if let Some(w) = self.no_slip(n) {
+            w.fix_flux(f);
+            w.fix_flux(dfdt);
         }
     }
 
@@ -63,14 +108,27 @@ impl Bc {
                 };
                 gas.conservative(s)
             }
-            _ => from_local(&mirror_local(&to_local(w, n)), n),
+            Bc::NoSlip { .. } => {
+                let wall = self.no_slip(n).expect("no-slip");
+                from_local(&wall.state(gas, &to_local(w, n)), n)
+            }
+            Bc::SubsonicInflow(s) => ghost::subsonic_inflow(gas, w, &s),
+            Bc::SubsonicOutflow(p) => ghost::subsonic_outflow(gas, w, p),
+            Bc::Characteristic(s) => {
+                let far = to_local(&s, n);
+                from_local(&ghost::characteristic(gas, &to_local(w, n), &far), n)
+            }
+            Bc::SlipWall | Bc::DoubleMach { bottom: true } => {
+                from_local(&mirror_local(&to_local(w, n)), n)
+            }
         }
     }
 
     /// The ghost state with its normal and tangential derivatives at a flux point, from the interior's
-    /// `(w, ∂ₙw, ∂ₜw)`: copied (transmissive), mirrored (walls: in the local frame scalars and the tangential
-    /// momentum have their normal derivative reversed, the normal momentum its tangential one), or a fixed
-    /// state with zero derivatives.
+    /// `(w, ∂ₙw, ∂ₜw)`: copied (transmissive; subsonic outflow with the pressure replaced), mirrored (slip
+    /// walls: in the local frame scalars and the tangential momentum have their normal derivative reversed,
+    /// the normal momentum its tangential one; no-slip walls: [`NoSlip::point`]), or a state from the
+    /// condition with zero derivatives.
     pub(crate) fn ghost_point(
         self,
         gas: &Gas,
@@ -79,10 +137,19 @@ impl Bc {
         x: [f64; 2],
         t: f64,
     ) -> (State, State, State) {
+        if let Some(wall) = self.no_slip(n) {
+            let (g, gn, gt) =
+                wall.point(gas, (to_local(&w, n), to_local(&dn, n), to_local(&dt, n)));
+            return (from_local(&g, n), from_local(&gn, n), from_local(&gt, n));
+        }
+        match self {
+            Bc::Transmissive => return (w, dn, dt),
+            // The interior's derivatives carry on through an outflow.
+            Bc::SubsonicOutflow(p) => return (ghost::subsonic_outflow(gas, &w, p), dn, dt),
+            _ => {}
+        }
         let g = self.ghost(gas, &w, n, x, t);
-        if self == Bc::Transmissive {
-            (w, dn, dt)
-        } else if !self.mirrors(x) {
+        if !self.mirrors(x) {
             (g, [0.0; 4], [0.0; 4])
         } else {
             let (ln, lt) = (to_local(&dn, n), to_local(&dt, n));

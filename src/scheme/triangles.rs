@@ -291,7 +291,7 @@ impl TriOperator {
             flux: FluxParams {
                 tau_c1: case.tau_c1(),
                 tau_c2: case.flux.tau_c2,
-                viscosity: 0.0,
+                viscosity: case.viscosity(),
             },
             limiter_k: case.scheme.limiter_k,
             limit: case.scheme.limiter,
@@ -451,7 +451,10 @@ impl TriOperator {
                 tr: to_local(&tr, n),
                 n0: None,
             };
-            let (a0, ad) = gks_flux(gas, &fp, dt, &self.flux);
+            let (mut a0, mut ad) = gks_flux(gas, &fp, dt, &self.flux);
+            if let Some(bc) = f.bc {
+                bc.fix_flux(n, &mut a0, &mut ad);
+            }
             let (g0, gd) = (from_local(&a0, n), from_local(&ad, n));
             for q in 0..4 {
                 acc0[q] += wg * g0[q];
