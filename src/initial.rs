@@ -19,10 +19,67 @@ const GL5: [(f64, f64); 5] = [
     (0.453_089_922_969_332_1, 0.118_463_442_528_094_54),
 ];
 
+/// The exact steady compressible Couette flow between two isothermal walls at `y0` (bottom) and `y1`,
+/// for constant viscosity and Prandtl number `pr`: with `η = (y − y0)/(y1 − y0)`,
+/// `u = u_b + (u_t − u_b)η`, `T = T_b + (T_t − T_b)η + Pr (u_t − u_b)²/(2c_p) η(1 − η)` (the viscous
+/// heating balances conduction, `κT'' = −μu'²`, `κ = c_p μ/Pr`), `p` uniform, `ρ = p/T`, `v = 0`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Couette {
+    /// Wall positions.
+    pub y: [f64; 2],
+    /// Wall velocities (bottom, top).
+    pub u: [f64; 2],
+    /// Wall temperatures `T = p/ρ` (bottom, top).
+    pub t: [f64; 2],
+    /// Pressure.
+    pub p: f64,
+    /// Prandtl number.
+    pub pr: f64,
+    /// `c_p = γ/(γ − 1)`.
+    pub cp: f64,
+}
+
+impl Couette {
+    /// The Couette flow a case describes (`initial.kind = "couette"`, validated).
+    pub fn from_case(case: &crate::case::Case) -> Option<Self> {
+        if case.initial.kind != InitialKind::Couette {
+            return None;
+        }
+        let b = case.mesh.sides();
+        let wall = |s: &crate::case::Boundary| {
+            (
+                s.velocity.unwrap_or([0.0; 2])[0],
+                s.temperature.expect("validated"),
+            )
+        };
+        let ((ub, tb), (ut, tt)) = (wall(&b.bottom), wall(&b.top));
+        let g = case.gas.gamma;
+        Some(Couette {
+            y: case.mesh.y,
+            u: [ub, ut],
+            t: [tb, tt],
+            p: case.initial.pressure.expect("validated"),
+            pr: case.viscosity().prandtl,
+            cp: g / (g - 1.0),
+        })
+    }
+
+    /// Primitive state `(ρ, u, v, p)` at height `y`.
+    pub fn primitive(&self, y: f64) -> [f64; 4] {
+        let eta = (y - self.y[0]) / (self.y[1] - self.y[0]);
+        let du = self.u[1] - self.u[0];
+        let t = self.t[0]
+            + (self.t[1] - self.t[0]) * eta
+            + self.pr * du * du / (2.0 * self.cp) * eta * (1.0 - eta);
+        [self.p / t, self.u[0] + du * eta, 0.0, self.p]
+    }
+}
+
 /// A point-wise initial condition together with the mesh extent (for periodic exact solutions).
 pub struct InitialCondition<'a> {
     init: &'a Initial,
     gas: Gas,
+    couette: Option<Couette>,
     /// Domain lower-left corner and size.
     origin: [f64; 2],
     size: [f64; 2],
@@ -46,6 +103,7 @@ impl<'a> InitialCondition<'a> {
         InitialCondition {
             init,
             gas,
+            couette: None,
             origin: mesh.origin,
             size: [
                 mesh.spacing[0] * mesh.nx as f64,
@@ -54,12 +112,18 @@ impl<'a> InitialCondition<'a> {
         }
     }
 
+    /// The initial condition of a whole case on a mesh (kinds that need more than `[initial]`, such as
+    /// `couette`, take it from the case).
+    pub fn for_case(case: &'a crate::case::Case, gas: Gas, mesh: &StructuredMesh) -> Self {
+        InitialCondition {
+            couette: Couette::from_case(case),
+            ..Self::new(&case.initial, gas, mesh)
+        }
+    }
+
     /// True when the initial data are smooth (so five-point quadrature is exact to tenth order).
     fn smooth(&self) -> bool {
-        matches!(
-            self.init.kind,
-            InitialKind::Uniform | InitialKind::DensitySine | InitialKind::IsentropicVortex
-        )
+        self.has_exact_solution()
     }
 
     /// Primitive state `(ρ, U, V, p)` at a point at time `t` (exact solution for the kinds that have one;
@@ -112,6 +176,10 @@ impl<'a> InitialCondition<'a> {
                 }
             }
             InitialKind::ShockVortex => shock_vortex(self.gas.gamma, x, y),
+            InitialKind::Couette => self
+                .couette
+                .expect("couette: built by InitialCondition::for_case")
+                .primitive(y),
         }
     }
 
@@ -228,11 +296,15 @@ impl<'a> InitialCondition<'a> {
         acc.map(|x| x / (n * n) as f64)
     }
 
-    /// True when the case has an exact solution at all times (smooth periodic advection problems).
+    /// True when the case has an exact solution at all times (smooth periodic advection problems and
+    /// steady viscous flows).
     pub fn has_exact_solution(&self) -> bool {
         matches!(
             self.init.kind,
-            InitialKind::Uniform | InitialKind::DensitySine | InitialKind::IsentropicVortex
+            InitialKind::Uniform
+                | InitialKind::DensitySine
+                | InitialKind::IsentropicVortex
+                | InitialKind::Couette
         )
     }
 }

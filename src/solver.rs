@@ -152,7 +152,7 @@ impl Solver {
         let halo = HaloPlan::new(&comm, &dom);
         let op = Operator::new(case, gas, &grid, &dom.owned, &dom.halo).map_err(RunError::Mesh)?;
         let mut w = op.new_state();
-        let ic = InitialCondition::new(&case.initial, gas, &rect);
+        let ic = InitialCondition::for_case(case, gas, &rect);
         let init: Vec<State> = dom
             .owned
             .par_iter()
@@ -518,7 +518,7 @@ impl Solver {
     /// Density errors against the exact solution at the current time (integral norms over the domain), on
     /// rank 0.
     pub fn density_errors(&self, lc: &LoadedCase) -> Option<Errors> {
-        let ic = InitialCondition::new(&lc.case.initial, self.gas, &self.rect);
+        let ic = InitialCondition::for_case(&lc.case, self.gas, &self.rect);
         if !ic.has_exact_solution() {
             return None;
         }

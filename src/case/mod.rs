@@ -367,6 +367,9 @@ pub enum InitialKind {
     DoubleMach,
     /// Shock–vortex interaction: Mach 1.1 stationary shock at x = 0.5 and a vortex upstream (§f.1 test 8).
     ShockVortex,
+    /// Compressible Couette flow between the isothermal `no_slip_wall`s at the bottom and top of a mesh
+    /// periodic in x (`[viscosity]` with the constant law): the exact steady solution at `pressure`.
+    Couette,
 }
 
 /// `[initial]`: the initial condition. Which keys are needed depends on `kind` (see the README).
@@ -417,6 +420,9 @@ pub struct Initial {
     /// Vortex strength ε (default 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<f64>,
+    /// The uniform pressure of `couette`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressure: Option<f64>,
 }
 
 /// Spatial scheme kinds.
@@ -1048,6 +1054,41 @@ impl Case {
         }
     }
 
+    fn validate_couette(&self) -> Result<(), Invalid> {
+        positive(
+            "initial.pressure",
+            *need(&self.initial.pressure, "initial.pressure", "couette")?,
+        )?;
+        if self.mesh.kind == MeshKind::Gmsh {
+            return Err(invalid(
+                "initial.kind",
+                "\"couette\" needs a generated mesh (rectangle or triangles) between y0 and y1",
+            ));
+        }
+        let b = self.mesh.sides();
+        if b.left.kind != BcKind::Periodic {
+            return Err(invalid(
+                "mesh.boundary.left.kind",
+                "initial.kind = \"couette\" needs periodic left and right sides",
+            ));
+        }
+        for (side, bc) in [("bottom", &b.bottom), ("top", &b.top)] {
+            if bc.kind != BcKind::NoSlipWall || bc.temperature.is_none() {
+                return Err(invalid(
+                    &format!("mesh.boundary.{side}"),
+                    "initial.kind = \"couette\" needs isothermal no_slip_wall sides (with temperature) at the bottom and top",
+                ));
+            }
+        }
+        match &self.viscosity {
+            Some(v) if v.law == LawKind::Constant => Ok(()),
+            _ => Err(invalid(
+                "viscosity",
+                "initial.kind = \"couette\" needs [viscosity] with law = \"constant\" (its exact solution)",
+            )),
+        }
+    }
+
     fn validate_viscosity(&self) -> Result<(), Invalid> {
         let Some(v) = &self.viscosity else {
             return Ok(());
@@ -1178,6 +1219,7 @@ impl Case {
                 check_state("initial.state", need(&i.state, "initial.state", &kind)?)?;
             }
             InitialKind::ShuOsher | InitialKind::DoubleMach | InitialKind::ShockVortex => {}
+            InitialKind::Couette => self.validate_couette()?,
         }
         let s = &self.scheme;
         if !(s.gauss_points == 2 || s.gauss_points == 3) {

@@ -71,6 +71,18 @@ impl Viscosity {
         }
     }
 
+    /// The speed that adds to `|U| + c` in the time-step limit `Δt = CFL·h/(|U| + c + this)` of a cell of
+    /// size `h` with state `w`: `2·D·μ/(ρh)`, `D` = [`Viscosity::diffusivity_factor`], so that in the
+    /// diffusion limit `Δt = CFL·h²/(4ν)` for air (method note pitfall g.10). Zero for the Euler equations.
+    #[inline]
+    pub fn viscous_speed(&self, gas: &super::Gas, w: &super::State, h: f64) -> f64 {
+        if !self.is_viscous() {
+            return 0.0;
+        }
+        let t = gas.pressure(w) / w[0];
+        2.0 * self.diffusivity_factor(gas.gamma) * self.mu(t) / (w[0] * h)
+    }
+
     /// The largest effective diffusivity over the kinematic viscosity `μ/ρ`: the momentum equations diffuse
     /// with up to `2 − 2/(K+2)` times `μ/ρ` (normal stress with the kinetic model's bulk term), the energy
     /// equation with `γ/Pr` times it.

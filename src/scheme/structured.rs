@@ -424,14 +424,18 @@ impl StructuredOperator {
         self.bc.fill(w, t);
     }
 
-    /// The largest signal speed `|U| + c` over the owned cells (the stable step is `CFL·h/max`).
+    /// The largest signal speed `|U| + c` (plus the viscous speed of [`Viscosity::viscous_speed`]) over the
+    /// owned cells (the stable step is `CFL·h/max`).
+    ///
+    /// [`Viscosity::viscous_speed`]: crate::physics::Viscosity::viscous_speed
     pub fn max_speed(&self, w: &[State]) -> f64 {
         let gas = self.gas;
+        let (mu, h) = (self.flux.viscosity, self.min_spacing());
         self.owned_slot
             .par_iter()
             .map(|&k| {
                 let s = &w[k];
-                gas.signal_speed(s)
+                gas.signal_speed(s) + mu.viscous_speed(&gas, s, h)
             })
             .reduce(|| 0.0, f64::max)
     }

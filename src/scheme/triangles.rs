@@ -358,8 +358,8 @@ impl TriOperator {
         (0..self.n_own)
             .into_par_iter()
             .map(|l| {
-                let s = &w[l];
-                gas.signal_speed(s) / self.size[l]
+                let (s, h) = (&w[l], self.size[l]);
+                (gas.signal_speed(s) + self.flux.viscosity.viscous_speed(&gas, s, h)) / h
             })
             .reduce(|| 0.0, f64::max)
     }
