@@ -141,7 +141,10 @@ fn main() {
         for (g, c) in mesh.cells.iter().enumerate() {
             let t: gasket::scheme::scfv::Triangle = c.map(|v| mesh.vertices[v]);
             if scheme == "scfv" {
-                for (s, x) in gasket::scheme::scfv::subcell_centroids(&t).iter().enumerate() {
+                for (s, x) in gasket::scheme::scfv::subcell_centroids(&t)
+                    .iter()
+                    .enumerate()
+                {
                     w0[4 * g + s] = gas.conservative([1.0, 0.8 * x[1], 0.0, 1.0]);
                 }
             } else {

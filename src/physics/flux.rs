@@ -477,7 +477,12 @@ mod tests {
                     - kappa * (tx * n[0] + ty * n[1]),
             ];
             for i in 0..4 {
-                assert!((f[i] - ns[i]).abs() < 1e-9, "angle {a} component {i}: {} vs {}", f[i], ns[i]);
+                assert!(
+                    (f[i] - ns[i]).abs() < 1e-9,
+                    "angle {a} component {i}: {} vs {}",
+                    f[i],
+                    ns[i]
+                );
             }
         }
     }

@@ -43,8 +43,8 @@ use rayon::prelude::*;
 use super::characteristic::Eigen;
 use super::scfv::{
     basis_gradients, basis_values, centroid, segment_gauss, subcell_centroids, subcells, subfaces,
-    CellRecon, FaceSide, LimiterParams, LocalFrame, Point, SubFace, Triangle, MAX_DATA, MIDDLE, N_P3,
-    N_SUBCELLS, N_SUBFACES,
+    CellRecon, FaceSide, LimiterParams, LocalFrame, Point, SubFace, Triangle, MAX_DATA, MIDDLE,
+    N_P3, N_SUBCELLS, N_SUBFACES,
 };
 use super::tri_bc::Bc;
 use super::{LowOrder, Residual};
