@@ -124,6 +124,7 @@ impl<'a> InitialCondition<'a> {
     /// True when the initial data are smooth (so five-point quadrature is exact to tenth order).
     fn smooth(&self) -> bool {
         self.has_exact_solution()
+            || matches!(self.init.kind, InitialKind::ShearWave | InitialKind::TaylorGreen)
     }
 
     /// Primitive state `(ρ, U, V, p)` at a point at time `t` (exact solution for the kinds that have one;
@@ -176,6 +177,24 @@ impl<'a> InitialCondition<'a> {
                 }
             }
             InitialKind::ShockVortex => shock_vortex(self.gas.gamma, x, y),
+            InitialKind::ShearWave => {
+                let [r, u, v, p] = i.state.expect("validated");
+                let a = i.amplitude.unwrap_or(0.1);
+                let k = i.wavenumber.unwrap_or(2.0 * PI / self.size[1]);
+                [r, u + a * (k * (y - self.origin[1])).sin(), v, p]
+            }
+            InitialKind::TaylorGreen => {
+                let [r, u, v, p] = i.state.expect("validated");
+                let a = i.amplitude.unwrap_or(0.1);
+                let k = i.wavenumber.unwrap_or(2.0 * PI / self.size[0]);
+                let (xs, ys) = (k * (x - self.origin[0]), k * (y - self.origin[1]));
+                [
+                    r,
+                    u + a * xs.sin() * ys.cos(),
+                    v - a * xs.cos() * ys.sin(),
+                    p + 0.25 * r * a * a * ((2.0 * xs).cos() + (2.0 * ys).cos()),
+                ]
+            }
             InitialKind::Couette => self
                 .couette
                 .expect("couette: built by InitialCondition::for_case")

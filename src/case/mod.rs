@@ -367,6 +367,13 @@ pub enum InitialKind {
     DoubleMach,
     /// Shock–vortex interaction: Mach 1.1 stationary shock at x = 0.5 and a vortex upstream (§f.1 test 8).
     ShockVortex,
+    /// A decaying shear wave `u = U + A sin(k y)` on the uniform `state` (`amplitude`, `wavenumber`; for
+    /// checks of the viscosity: the amplitude decays as `exp(−μ k² t/ρ)`).
+    ShearWave,
+    /// Taylor–Green vortex on the uniform `state`: `u = A sin(kx) cos(ky)`, `v = −A cos(kx) sin(ky)`,
+    /// `p = p₀ + ρA²/4 (cos 2kx + cos 2ky)` (`amplitude` A, default 0.1; `wavenumber` k, default 2π/Lx).
+    /// Incompressible limit: the velocity decays as `exp(−2μk²t/ρ)`.
+    TaylorGreen,
     /// Compressible Couette flow between the isothermal `no_slip_wall`s at the bottom and top of a mesh
     /// periodic in x (`[viscosity]` with the constant law): the exact steady solution at `pressure`.
     Couette,
@@ -1220,6 +1227,9 @@ impl Case {
             }
             InitialKind::ShuOsher | InitialKind::DoubleMach | InitialKind::ShockVortex => {}
             InitialKind::Couette => self.validate_couette()?,
+            InitialKind::ShearWave | InitialKind::TaylorGreen => {
+                check_state("initial.state", need(&i.state, "initial.state", &kind)?)?;
+            }
         }
         let s = &self.scheme;
         if !(s.gauss_points == 2 || s.gauss_points == 3) {

@@ -272,6 +272,13 @@ impl BoundarySet {
             for li in 0..wd {
                 let i = p.ox + li as i64;
                 let x = x0 + (i as f64 + 0.5) * hx;
+                // Corner ghosts (beyond a non-periodic x side) of a moving wall see it at rest: the wall
+                // velocity belongs to the wall's extent only, and reflecting the side wall's ghosts about
+                // it would put twice the lid velocity into the corner.
+                let side = match side {
+                    Side::NoSlip(_, t) if !per[0] && !(0..nx).contains(&i) => Side::NoSlip([0.0; 2], t),
+                    s => s,
+                };
                 if let Some(g) = side.ghost(&self.gas, &w[loc(i, mir)], &w[loc(i, edge)], n) {
                     w[lj * wd + li] = g;
                     continue;

@@ -516,6 +516,7 @@ impl StructuredOperator {
             d,
             plan: &self.plans[k],
             low_order: &self.low_order,
+            viscous: self.flux.viscosity.is_viscous(),
             walls: {
                 // Face at position F lies between cells F and F + 1 of the window line.
                 let (first, n) = if k == 0 {
@@ -647,6 +648,8 @@ struct Ctx<'a> {
     d: Dir,
     plan: &'a Plan,
     low_order: &'a LowOrder,
+    /// Navier–Stokes (both sides of a face take the central normal derivative).
+    viscous: bool,
     /// Position along a line of the face on the low and high boundary of the mesh (periodic: none), and
     /// the no-slip walls there (local frame of their outward normals `−n`, `n`).
     walls: [(i64, Option<NoSlip>); 2],
@@ -783,6 +786,23 @@ fn face_line(
             &w[d.w(l, f + 1)],
             &w[d.w(l, f + 2)],
         );
+        // On a no-slip wall: the one-sided derivative of [`NoSlip::wall_derivative`] (the central formula
+        // on reflected ghosts is only first order where the profile is curved).
+        for (k, &(pos, wall)) in ctx.walls.iter().enumerate() {
+            let Some(wall) = wall else { continue };
+            if pos != f as i64 {
+                continue;
+            }
+            let (n_out, c0, c1, sign) = if k == 0 {
+                let n = [-d.n[0], -d.n[1]];
+                (n, &w[d.w(l, f + 1)], &w[d.w(l, f + 2)], -1.0)
+            } else {
+                (d.n, &w[d.w(l, f)], &w[d.w(l, f - 1)], 1.0)
+            };
+            let dl =
+                wall.wall_derivative(&gas, &to_local(c0, n_out), &to_local(c1, n_out), d.hn);
+            return from_local(&dl, n_out).map(|x| sign * x);
+        }
         std::array::from_fn(|q| (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn)
     };
     for f in lo..hi {
@@ -814,6 +834,7 @@ fn face_line(
                 (at(sw.fr, 0, f), at(sw.dm, 0, f + 1), [0.0; 4], cr),
                 eq(line, f),
                 d.n,
+                ctx.viscous,
             );
             let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
             acc0 = from_local(&a0, d.n);
@@ -857,7 +878,14 @@ fn face_line(
                     nr[q] = quadratic(drm[q], dr0[q], drp[q], d.ht, eta);
                     n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
                 }
-                let fp = point(&gas, (wl, nl, tl, cl), (wr, nr, tr, cr), n0, d.n);
+                let fp = point(
+                    &gas,
+                    (wl, nl, tl, cl),
+                    (wr, nr, tr, cr),
+                    n0,
+                    d.n,
+                    ctx.viscous,
+                );
                 let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
                 let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
                 for q in 0..4 {
@@ -881,6 +909,7 @@ fn point(
     right: (State, State, State, &State),
     n0: State,
     n: [f64; 2],
+    viscous: bool,
 ) -> FacePoint {
     let side = |(w, dn, dt, avg): (State, State, State, &State)| {
         if gas.admissible(&w) {
@@ -889,8 +918,14 @@ fn point(
             (to_local(avg, n), [0.0; 4], [0.0; 4])
         }
     };
-    let (wl, nl, tl) = side(left);
-    let (wr, nr, tr) = side(right);
+    let (wl, mut nl, tl) = side(left);
+    let (wr, mut nr, tr) = side(right);
+    if viscous {
+        // Navier–Stokes: both sides carry the compact central derivative across the face (the mean of the
+        // one-sided WENO derivatives alone lets the 2D viscous modes grow; see `viscous_n0`).
+        nl = to_local(&n0, n);
+        nr = nl;
+    }
     FacePoint {
         wl,
         nl,
