@@ -124,7 +124,10 @@ impl<'a> InitialCondition<'a> {
     /// True when the initial data are smooth (so five-point quadrature is exact to tenth order).
     fn smooth(&self) -> bool {
         self.has_exact_solution()
-            || matches!(self.init.kind, InitialKind::ShearWave | InitialKind::TaylorGreen)
+            || matches!(
+                self.init.kind,
+                InitialKind::ShearWave | InitialKind::TaylorGreen
+            )
     }
 
     /// Primitive state `(ρ, U, V, p)` at a point at time `t` (exact solution for the kinds that have one;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod initial;
 pub mod io;
 pub mod mesh;
+pub mod monitor;
 pub mod parallel;
 pub mod physics;
 pub mod plot;

@@ -12,6 +12,7 @@ use crate::case::LoadedCase;
 use crate::error::RunError;
 use crate::io::{self, FieldsOut, MeshOut, Meta};
 use crate::mesh::Grid;
+use crate::monitor::Monitor;
 use crate::parallel::Comm;
 use crate::physics::State;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
@@ -362,6 +363,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
             next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
         }
     }
+    let mut monitor = Monitor::new(lc, &s, dir, opts.restart.is_some())?;
     let stop = stop_flag();
     let started = Instant::now();
     let mut last_print = Instant::now();
@@ -399,8 +401,20 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
         if let Some(e) = injected_failure(s.comm().rank(), s.step) {
             return Err(e);
         }
+        let (step0, time0) = (s.step, s.time);
+        let sampled = monitor
+            .as_ref()
+            .is_some_and(|m| m.due(step0, (clipped && target >= end) || step0 + 1 >= max_steps));
+        if let Some(m) = &monitor {
+            m.before_step(&mut s, sampled);
+        }
         s.advance(dt)?;
         s.time = if clipped { target } else { s.time + dt };
+        if sampled {
+            if let Some(m) = monitor.as_mut() {
+                m.after_step(&s, step0, time0)?;
+            }
+        }
         if s.time >= next_snap {
             let t0 = Instant::now();
             let p = dir.join(format!("snapshot_{:04}.h5", ls.snap_index));
@@ -442,6 +456,9 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
                 retried
             );
         }
+    }
+    if let Some(m) = monitor.as_mut() {
+        m.finish()?;
     }
     let wall = started.elapsed().as_secs_f64();
     let fin = dir.join("final.h5");

@@ -18,7 +18,7 @@ use crate::initial::InitialCondition;
 use crate::mesh::{Grid, StructuredMesh};
 use crate::parallel::{Comm, HaloPlan};
 use crate::physics::{Gas, State};
-use crate::scheme::{Operator, Residual};
+use crate::scheme::{Operator, Residual, WallSample};
 use crate::time;
 
 /// Retries of a step with first-order fluxes around inadmissible cells before the run stops.
@@ -111,6 +111,10 @@ pub struct Solver {
     pub retried_steps: u64,
     /// Time split of this rank.
     pub timers: Timers,
+    /// Patches to sample during the next step ([`Solver::sample_walls`]).
+    wall_want: Option<Vec<bool>>,
+    /// The last wall samples of this rank.
+    walls: Vec<WallSample>,
 }
 
 fn gather_in_order<T: Copy + Default + mpi::traits::Equivalence>(
@@ -182,6 +186,8 @@ impl Solver {
             held: Vec::new(),
             retried_steps: 0,
             timers: Timers::default(),
+            wall_want: None,
+            walls: Vec::new(),
         };
         s.check(0)?;
         Ok(s)
@@ -456,10 +462,42 @@ impl Solver {
         timers.compute += t0.elapsed().as_secs_f64() - wait;
     }
 
+    /// Samples the boundary faces of the patches marked in `want` (by [`Operator::patch_names`] index)
+    /// during the next step, from the fluxes of its first stage (at the step's start time); `None` stops.
+    pub fn sample_walls(&mut self, want: Option<Vec<bool>>) {
+        self.wall_want = want;
+    }
+
+    /// The wall samples of the last sampled step (this rank's faces).
+    pub fn wall_samples(&self) -> &[WallSample] {
+        &self.walls
+    }
+
+    /// Names of the boundary patches.
+    pub fn patch_names(&self) -> Vec<String> {
+        self.op.patch_names()
+    }
+
+    /// Conservative averages of the given global units that this rank owns, as `(position in units, state)`.
+    pub fn owned_unit_states(&self, units: &[usize]) -> Vec<(usize, State)> {
+        let slots = self.op.owned_slots();
+        units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| {
+                let k = self.dom.owned.iter().position(|c| c == u)?;
+                Some((i, self.w[slots[k]]))
+            })
+            .collect()
+    }
+
     /// The stages of one step from `Wⁿ` (in `wn`, and in `w` on entry).
     fn stages_from_wn(&mut self, dt: f64) {
         let t = self.time;
         self.residual(t, dt, false);
+        if let Some(want) = &self.wall_want {
+            self.walls = self.op.wall_samples(&self.w, want, dt);
+        }
         match self.scheme {
             TimeScheme::Euler => self.update(|wn, l, _, _| time::euler(wn, l, dt)),
             TimeScheme::SingleStage => {

@@ -106,6 +106,7 @@ def main():
     ap.add_argument("--lid", type=float, default=0.15)
     ap.add_argument("--ghia", default=str(REPO.parent / "shared" / "reference"))
     ap.add_argument("--png")
+    ap.add_argument("--json", action="store_true", help="print the deviations of the first run as JSON")
     ap.add_argument("--run", action="store_true")
     ap.add_argument("--n", type=int, default=65)
     ap.add_argument("--ranks", type=int, default=2)
@@ -116,6 +117,11 @@ def main():
     if not (ghia / "ghia1982_u_vertical_centreline.csv").exists():
         sys.exit(f"cavity.py: Ghia's data not found in {ghia} (give --ghia DIR)")
     if not a.run:
+        if a.json:
+            import json
+
+            print(json.dumps(compare(Path(a.runs[0]), a.re[0], a.lid, ghia, a.png)))
+            return
         for r in a.runs:
             res = compare(Path(r), a.re[0], a.lid, ghia, a.png)
             print(f"{r}: Re {res['re']}: u RMS {res['rms_u']:.4f} max {res['max_u']:.4f}; "

@@ -48,9 +48,40 @@ pub struct Case {
     /// Navier–Stokes: viscosity law and Prandtl number (absent: the Euler equations).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viscosity: Option<ViscositySection>,
+    /// Monitors: forces on named boundaries, wall distributions, point probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitor: Option<MonitorSection>,
     /// Where the partition of the mesh over ranks comes from (default: METIS at start-up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<PartitionSection>,
+}
+
+/// `[monitor]`: time series written while the run goes (rank 0, in the output directory).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorSection {
+    /// Steps between samples (default 10).
+    #[serde(default = "default_monitor_every")]
+    pub every: u64,
+    /// Boundaries whose forces go to `forces.csv` and whose wall distribution (pressure, skin friction,
+    /// heat flux per face) goes to `wall_<name>.csv` at the end (patch names; `left`, `right`, `bottom`,
+    /// `top` for generated meshes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forces: Vec<String>,
+    /// Reference `[rho, u, p, length]` of the coefficients: `C = F/(½ρu²·length)`, `c_p = (p − p_ref)/(½ρu²)`,
+    /// `c_f = τ_w/(½ρu²)` (default `[1, 1, 0, 1]`).
+    #[serde(default = "default_reference")]
+    pub reference: [f64; 4],
+    /// Points `[x, y]` whose unit averages go to `probes.csv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<[f64; 2]>,
+}
+
+fn default_monitor_every() -> u64 {
+    10
+}
+fn default_reference() -> [f64; 4] {
+    [1.0, 1.0, 0.0, 1.0]
 }
 
 /// Viscosity laws of `[viscosity]`.
@@ -1096,6 +1127,53 @@ impl Case {
         }
     }
 
+    fn validate_monitor(&self) -> Result<(), Invalid> {
+        let Some(m) = &self.monitor else {
+            return Ok(());
+        };
+        if m.every == 0 {
+            return Err(invalid("monitor.every", "expected at least 1 step"));
+        }
+        let names = self.boundary_map();
+        for (k, f) in m.forces.iter().enumerate() {
+            match names.get(f) {
+                None => {
+                    return Err(invalid(
+                        &format!("monitor.forces[{k}]"),
+                        format!(
+                            "no boundary named \"{f}\" (known: {})",
+                            names.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ))
+                }
+                Some(b) if b.kind == BcKind::Periodic => {
+                    return Err(invalid(
+                        &format!("monitor.forces[{k}]"),
+                        format!("\"{f}\" is periodic: no force acts on it"),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        let [rho, u, p, l] = m.reference;
+        positive("monitor.reference", rho.min(u).min(l))?;
+        if !p.is_finite() {
+            return Err(invalid(
+                "monitor.reference",
+                "expected a finite reference pressure",
+            ));
+        }
+        for (k, x) in m.probes.iter().enumerate() {
+            if !(x[0].is_finite() && x[1].is_finite()) {
+                return Err(invalid(
+                    &format!("monitor.probes[{k}]"),
+                    "expected finite [x, y]",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn validate_viscosity(&self) -> Result<(), Invalid> {
         let Some(v) = &self.viscosity else {
             return Ok(());
@@ -1167,6 +1245,7 @@ impl Case {
         } else {
             self.validate_generated_mesh()?;
         }
+        self.validate_monitor()?;
         let i = &self.initial;
         let kind = serde_json::to_value(i.kind)
             .ok()

@@ -101,6 +101,44 @@ impl Grid {
         }
     }
 
+    /// The solver cell (unit) that contains point `x` (the first one found, on shared edges), if any.
+    pub fn find(&self, x: [f64; 2]) -> Option<usize> {
+        match self {
+            Grid::Structured(m) => {
+                let f = |k: usize| (x[k] - m.origin[k]) / m.spacing[k];
+                let (i, j) = (f(0).floor(), f(1).floor());
+                let ny = if m.is_strip() { 1 } else { m.ny };
+                let j = if m.is_strip() { 0.0 } else { j };
+                (i >= 0.0 && j >= 0.0 && (i as usize) < m.nx && (j as usize) < ny)
+                    .then(|| j as usize * m.nx + i as usize)
+            }
+            Grid::Triangles(m) | Grid::Subcells(m) => {
+                let (c, l) = (0..m.n_cells()).find_map(|c| {
+                    let v = m.cells[c].map(|k| m.vertices[k]);
+                    let det = (v[1][0] - v[0][0]) * (v[2][1] - v[0][1])
+                        - (v[2][0] - v[0][0]) * (v[1][1] - v[0][1]);
+                    let l1 = ((x[0] - v[0][0]) * (v[2][1] - v[0][1])
+                        - (v[2][0] - v[0][0]) * (x[1] - v[0][1]))
+                        / det;
+                    let l2 = ((v[1][0] - v[0][0]) * (x[1] - v[0][1])
+                        - (x[0] - v[0][0]) * (v[1][1] - v[0][1]))
+                        / det;
+                    let l = [1.0 - l1 - l2, l1, l2];
+                    let tol = -1e-12;
+                    l.iter().all(|&b| b >= tol).then_some((c, l))
+                })?;
+                match self {
+                    Grid::Subcells(_) => {
+                        // Corner subcell k holds the points with barycentric coordinate λ_k ≥ ½.
+                        let s = (0..3).find(|&k| l[k] >= 0.5).unwrap_or(3);
+                        Some(4 * c + s)
+                    }
+                    _ => Some(c),
+                }
+            }
+        }
+    }
+
     /// The measure of cell `c` in integrals and norms (its area; Δx for a 1D strip).
     pub fn measure(&self, c: usize) -> f64 {
         match self {

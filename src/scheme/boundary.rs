@@ -276,7 +276,9 @@ impl BoundarySet {
                 // velocity belongs to the wall's extent only, and reflecting the side wall's ghosts about
                 // it would put twice the lid velocity into the corner.
                 let side = match side {
-                    Side::NoSlip(_, t) if !per[0] && !(0..nx).contains(&i) => Side::NoSlip([0.0; 2], t),
+                    Side::NoSlip(_, t) if !per[0] && !(0..nx).contains(&i) => {
+                        Side::NoSlip([0.0; 2], t)
+                    }
                     s => s,
                 };
                 if let Some(g) = side.ghost(&self.gas, &w[loc(i, mir)], &w[loc(i, edge)], n) {

@@ -124,7 +124,12 @@ impl NoSlip {
         };
         let g = [p / tw, 0.0, self.u_t, tw];
         // Into the fluid: (ρ, u, v, T) with dp = 0 → dρ = −ρ dT/T; along the outward normal: the negative.
-        let into = [-g[0] * dt / tw, slope(q0[1], q1[1], 0.0), slope(q0[2], q1[2], self.u_t), dt];
+        let into = [
+            -g[0] * dt / tw,
+            slope(q0[1], q1[1], 0.0),
+            slope(q0[2], q1[2], self.u_t),
+            dt,
+        ];
         cons_dt(gas, &g, &into.map(|x| -x))
     }
 

@@ -17,6 +17,26 @@ use crate::case::Case;
 use crate::mesh::grid::Grid;
 use crate::physics::{Gas, State};
 
+/// One boundary face of an owned cell, with the flux of the last residual evaluation through it: the
+/// monitors' raw data (forces, wall shear, heat flux).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WallSample {
+    /// Index of the boundary patch in [`Operator::patch_names`].
+    pub patch: usize,
+    /// Face midpoint.
+    pub x: [f64; 2],
+    /// Unit normal out of the fluid.
+    pub n: [f64; 2],
+    /// Face length.
+    pub len: f64,
+    /// The flux out of the fluid per unit length averaged over the step, `F⁰ + ½Δt ∂ₜF⁰` (global frame; the
+    /// momentum part is the force per unit length on the wall). At a steady state these balance exactly:
+    /// the S2O4 update applies `F⁰ + Δt/6 (∂ₜF⁰(Wⁿ) + 2∂ₜF⁰(W*))`, and `F⁰` alone is off by O(Δt).
+    pub flux: State,
+    /// Pressure of the unit next to the face.
+    pub p: f64,
+}
+
 /// Weight α of the jump term in [`viscous_n0`] (Nishikawa's α-damping; 4/3 is his choice for
 /// second-order gradients).
 pub(crate) const VISCOUS_ALPHA: f64 = 4.0 / 3.0;
@@ -213,6 +233,27 @@ impl Operator {
             Operator::Structured(o) => cfl * o.min_spacing() / rate,
             Operator::Triangles(_) => cfl / rate,
             Operator::Subcells(_) => cfl / rate,
+        }
+    }
+
+    /// Names of the boundary patches that [`WallSample::patch`] indexes.
+    pub fn patch_names(&self) -> Vec<String> {
+        match self {
+            Operator::Structured(_) => ["left", "right", "bottom", "top"]
+                .map(String::from)
+                .to_vec(),
+            Operator::Triangles(o) => o.patch_names().to_vec(),
+            Operator::Subcells(o) => o.patch_names().to_vec(),
+        }
+    }
+
+    /// The boundary faces of owned cells on the patches marked in `want` (by [`Operator::patch_names`]
+    /// index), with the fluxes of the last residual evaluation, in a fixed local order.
+    pub fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {
+        match self {
+            Operator::Structured(o) => o.wall_samples(w, want, dt),
+            Operator::Triangles(o) => o.wall_samples(w, want, dt),
+            Operator::Subcells(o) => o.wall_samples(w, want, dt),
         }
     }
 

@@ -440,6 +440,73 @@ impl StructuredOperator {
             .reduce(|| 0.0, f64::max)
     }
 
+    /// Boundary faces of owned cells on the sides marked in `want` (left, right, bottom, top), with the
+    /// fluxes of the last residual evaluation.
+    pub fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<super::WallSample> {
+        let p = self.pad;
+        let (width, height) = (p.width, p.height);
+        let [hx, hy] = self.mesh.spacing;
+        let [x0, y0] = self.mesh.origin;
+        let (nx, ny) = (p.nx as i64, p.ny as i64);
+        let per = self.bc.periodic();
+        let mut out = Vec::new();
+        for &k in &self.owned_slot {
+            let (i, j) = p.position(k);
+            let (li, lj) = (k % width, k / width);
+            let xc = x0 + (i as f64 + 0.5) * hx;
+            let yc = y0 + (j as f64 + 0.5) * hy;
+            let pr = self.gas.pressure(&w[k]);
+            // (side, face flux, sign of the flux out of the fluid, midpoint, normal, length)
+            let mut sides = Vec::new();
+            let avg = |d: usize, f: usize| -> State {
+                std::array::from_fn(|q| self.f0[d][f][q] + 0.5 * dt * self.fd[d][f][q])
+            };
+            if !per[0] && i == 0 {
+                sides.push((
+                    0,
+                    avg(0, lj * width + li - 1),
+                    -1.0,
+                    [x0, yc],
+                    [-1.0, 0.0],
+                    hy,
+                ));
+            }
+            if !per[0] && i == nx - 1 {
+                let x = x0 + nx as f64 * hx;
+                sides.push((1, avg(0, lj * width + li), 1.0, [x, yc], [1.0, 0.0], hy));
+            }
+            if !per[1] && self.f0.len() > 1 {
+                if j == 0 {
+                    sides.push((
+                        2,
+                        avg(1, li * height + lj - 1),
+                        -1.0,
+                        [xc, y0],
+                        [0.0, -1.0],
+                        hx,
+                    ));
+                }
+                if j == ny - 1 {
+                    let y = y0 + ny as f64 * hy;
+                    sides.push((3, avg(1, li * height + lj), 1.0, [xc, y], [0.0, 1.0], hx));
+                }
+            }
+            for (patch, f, sign, x, n, len) in sides {
+                if want.get(patch).copied().unwrap_or(false) {
+                    out.push(super::WallSample {
+                        patch,
+                        x,
+                        n,
+                        len,
+                        flux: f.map(|v| sign * v),
+                        p: pr,
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// The cell size in the time-step limit: `min(Δx, Δy)`, Δx for a strip.
     pub fn min_spacing(&self) -> f64 {
         let [hx, hy] = self.mesh.spacing;
@@ -799,8 +866,7 @@ fn face_line(
             } else {
                 (d.n, &w[d.w(l, f)], &w[d.w(l, f - 1)], 1.0)
             };
-            let dl =
-                wall.wall_derivative(&gas, &to_local(c0, n_out), &to_local(c1, n_out), d.hn);
+            let dl = wall.wall_derivative(&gas, &to_local(c0, n_out), &to_local(c1, n_out), d.hn);
             return from_local(&dl, n_out).map(|x| sign * x);
         }
         std::array::from_fn(|q| (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn)

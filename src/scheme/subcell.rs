@@ -114,6 +114,8 @@ struct Face {
     /// (equal inside a main cell; the right one is unused on boundaries).
     lb: u32,
     rb: u32,
+    /// Boundary patch (`u32::MAX` inside).
+    patch: u32,
     /// `1/L`, `L` twice the distance of the left subcell's centroid from the face: the length of the jump
     /// term of the viscous equilibrium derivative ([`super::viscous_n0`]).
     ilen: f64,
@@ -122,6 +124,8 @@ struct Face {
 /// The fourth-order SCFV-GKS operator of one rank.
 pub struct ScfvOperator {
     gas: Gas,
+    /// Names of the mesh's boundary patches.
+    patch_names: Vec<String>,
     flux: FluxParams,
     limit: bool,
     /// Navier–Stokes: the equilibrium normal derivative gets the jump term of [`super::viscous_n0`].
@@ -309,6 +313,7 @@ impl ScfvOperator {
                     lrec: l,
                     rrec: l,
                     kind: Kind::Inside,
+                    patch: u32::MAX,
                     n: f.normal,
                     len: f.length,
                     x: gauss2(f.a, f.b),
@@ -332,6 +337,7 @@ impl ScfvOperator {
                                 lrec: l,
                                 rrec: l,
                                 kind: Kind::Boundary(bc),
+                                patch: p as u32,
                                 n: f.normal,
                                 len: f.length,
                                 x: gauss2(f.a, f.b),
@@ -362,6 +368,7 @@ impl ScfvOperator {
                                 lrec: l,
                                 rrec: m,
                                 kind: Kind::Edge { shift },
+                                patch: u32::MAX,
                                 n: f.normal,
                                 len: f.length,
                                 x: gauss2(f.a, f.b),
@@ -412,6 +419,7 @@ impl ScfvOperator {
                                 lrec: m,
                                 rrec: l,
                                 kind: Kind::Edge { shift: back },
+                                patch: u32::MAX,
                                 n: f.normal,
                                 len: f.length,
                                 x: gauss2(f.a, f.b),
@@ -549,6 +557,7 @@ impl ScfvOperator {
             }
         }
         Ok(ScfvOperator {
+            patch_names: mesh.patches.clone(),
             gas,
             flux: FluxParams {
                 tau_c1: case.tau_c1(),
@@ -626,6 +635,32 @@ impl ScfvOperator {
                     / h
             })
             .reduce(|| 0.0, f64::max)
+    }
+
+    /// Names of the boundary patches.
+    pub fn patch_names(&self) -> &[String] {
+        &self.patch_names
+    }
+
+    /// Boundary half-edges of owned subcells on the patches marked in `want`, with the fluxes of the last
+    /// residual evaluation.
+    pub fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<super::WallSample> {
+        self.faces
+            .iter()
+            .zip(&self.fluxes)
+            .filter(|(f, _)| {
+                matches!(f.kind, Kind::Boundary(_))
+                    && want.get(f.patch as usize).copied().unwrap_or(false)
+            })
+            .map(|(f, (f0, fd))| super::WallSample {
+                patch: f.patch as usize,
+                x: [0.5 * (f.x[0][0] + f.x[1][0]), 0.5 * (f.x[0][1] + f.x[1][1])],
+                n: f.n,
+                len: f.len,
+                flux: std::array::from_fn(|q| f0[q] + 0.5 * dt * fd[q]),
+                p: self.gas.pressure(&w[f.left]),
+            })
+            .collect()
     }
 
     /// Bytes of precomputed and per-stage data per owned main cell.

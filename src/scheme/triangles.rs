@@ -40,6 +40,8 @@ struct Face {
     /// Right local cell, or `None` for a boundary face.
     right: Option<usize>,
     bc: Option<Bc>,
+    /// Boundary patch (`usize::MAX` inside).
+    patch: usize,
     /// Unit normal from left to right.
     n: [f64; 2],
     len: f64,
@@ -52,6 +54,8 @@ struct Face {
 /// The second-order triangle operator of one rank.
 pub struct TriOperator {
     gas: Gas,
+    /// Names of the mesh's boundary patches.
+    patch_names: Vec<String>,
     flux: FluxParams,
     limiter_k: f64,
     limit: bool,
@@ -174,6 +178,7 @@ impl TriOperator {
                             left: l,
                             right: None,
                             bc: Some(bcs[p]),
+                            patch: p,
                             n,
                             len,
                             x: xs,
@@ -192,6 +197,7 @@ impl TriOperator {
                                 left: l,
                                 right: Some(other),
                                 bc: None,
+                                patch: usize::MAX,
                                 n,
                                 len,
                                 x: xs,
@@ -222,6 +228,7 @@ impl TriOperator {
                                 left: other,
                                 right: Some(l),
                                 bc: None,
+                                patch: usize::MAX,
                                 n: n2,
                                 len: len2,
                                 x: xs2,
@@ -287,6 +294,7 @@ impl TriOperator {
             .map(|f| inner_cell(f.left) && f.right.map_or(true, inner_cell))
             .collect();
         TriOperator {
+            patch_names: mesh.patches.clone(),
             gas,
             flux: FluxParams {
                 tau_c1: case.tau_c1(),
@@ -362,6 +370,29 @@ impl TriOperator {
                 (gas.signal_speed(s) + self.flux.viscosity.viscous_speed(&gas, s, h)) / h
             })
             .reduce(|| 0.0, f64::max)
+    }
+
+    /// Names of the boundary patches.
+    pub fn patch_names(&self) -> &[String] {
+        &self.patch_names
+    }
+
+    /// Boundary faces of owned cells on the patches marked in `want`, with the fluxes of the last residual
+    /// evaluation.
+    pub fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<super::WallSample> {
+        self.faces
+            .iter()
+            .zip(&self.fluxes)
+            .filter(|(f, _)| f.right.is_none() && want.get(f.patch).copied().unwrap_or(false))
+            .map(|(f, (f0, fd))| super::WallSample {
+                patch: f.patch,
+                x: [0.5 * (f.x[0][0] + f.x[1][0]), 0.5 * (f.x[0][1] + f.x[1][1])],
+                n: f.n,
+                len: f.len,
+                flux: std::array::from_fn(|q| f0[q] + 0.5 * dt * fd[q]),
+                p: self.gas.pressure(&w[f.left]),
+            })
+            .collect()
     }
 
     /// Area of owned cell `k`.
