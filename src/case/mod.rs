@@ -310,6 +310,10 @@ pub struct Boundary {
     /// `no_slip_wall`: the wall temperature `T = p/ρ` (isothermal wall; absent: adiabatic).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+    /// `no_slip_wall`: where the wall begins (x on the bottom and top sides and on Gmsh patches, y on the
+    /// left and right sides); before it the boundary is a symmetry plane (a flat plate's leading edge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
 }
 
 impl Boundary {
@@ -319,6 +323,7 @@ impl Boundary {
             state: None,
             velocity: None,
             temperature: None,
+            start: None,
         }
     }
 
@@ -366,10 +371,13 @@ impl Boundary {
             if let Some(t) = self.temperature {
                 positive(&format!("{key}.temperature"), t)?;
             }
-        } else if self.velocity.is_some() || self.temperature.is_some() {
+            if self.start.is_some_and(|s| !s.is_finite()) {
+                return Err(invalid(&format!("{key}.start"), "expected a finite coordinate"));
+            }
+        } else if self.velocity.is_some() || self.temperature.is_some() || self.start.is_some() {
             return Err(invalid(
                 &format!("{key}.kind"),
-                "velocity and temperature are keys of kind = \"no_slip_wall\"",
+                "velocity, temperature and start are keys of kind = \"no_slip_wall\"",
             ));
         }
         Ok(())

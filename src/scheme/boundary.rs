@@ -102,7 +102,8 @@ enum Side {
     SlipWall,
     Inflow(State),
     DoubleMach,
-    NoSlip([f64; 2], Option<f64>),
+    /// Wall velocity, temperature, and where the wall starts along the side (symmetry before).
+    NoSlip([f64; 2], Option<f64>, f64),
     SubsonicInflow([f64; 4]),
     SubsonicOutflow(f64),
     Characteristic([f64; 4]),
@@ -114,7 +115,11 @@ impl Side {
             BcKind::Periodic => Side::Periodic,
             BcKind::Transmissive => Side::Transmissive,
             BcKind::SlipWall | BcKind::Symmetry => Side::SlipWall,
-            BcKind::NoSlipWall => Side::NoSlip(b.velocity.unwrap_or([0.0; 2]), b.temperature),
+            BcKind::NoSlipWall => Side::NoSlip(
+                b.velocity.unwrap_or([0.0; 2]),
+                b.temperature,
+                b.start.unwrap_or(f64::NEG_INFINITY),
+            ),
             BcKind::SubsonicInflow => Side::SubsonicInflow(b.state.expect("validated")),
             BcKind::SubsonicOutflow => Side::SubsonicOutflow(b.state.expect("validated")[3]),
             BcKind::Characteristic => Side::Characteristic(b.state.expect("validated")),
@@ -149,11 +154,20 @@ impl Side {
     /// The no-slip wall of this side in the local frame of the outward normal `n`.
     fn no_slip(self, n: [f64; 2]) -> Option<NoSlip> {
         match self {
-            Side::NoSlip(v, temperature) => Some(NoSlip {
+            Side::NoSlip(v, temperature, _) => Some(NoSlip {
                 u_t: -v[0] * n[1] + v[1] * n[0],
                 temperature,
             }),
             _ => None,
+        }
+    }
+
+    /// The condition in force at coordinate `s` along the side: a no-slip wall is a symmetry plane (slip
+    /// wall) before its start.
+    fn at(self, s: f64) -> Self {
+        match self {
+            Side::NoSlip(_, _, start) if s < start => Side::SlipWall,
+            x => x,
         }
     }
 
@@ -177,15 +191,20 @@ impl Side {
 }
 
 impl BoundarySet {
-    /// The no-slip wall (local frame) of the boundary with outward normal `n` (`[±1, 0]` or `[0, ±1]`).
-    pub fn no_slip(&self, n: [f64; 2]) -> Option<NoSlip> {
+    /// The no-slip wall (local frame) of the boundary with outward normal `n` (`[±1, 0]` or `[0, ±1]`) and
+    /// where along the side it starts.
+    pub fn no_slip(&self, n: [f64; 2]) -> Option<(NoSlip, f64)> {
         let side = match n {
             [x, _] if x < 0.0 => self.left,
             [x, _] if x > 0.0 => self.right,
             [_, y] if y < 0.0 => self.bottom,
             _ => self.top,
         };
-        side.no_slip(n)
+        let start = match side {
+            Side::NoSlip(_, _, s) => s,
+            _ => f64::NEG_INFINITY,
+        };
+        side.no_slip(n).map(|w| (w, start))
     }
 
     /// Resolves the boundary section of a case for a mesh, filling ghosts of the window `pad`.
@@ -236,6 +255,8 @@ impl BoundarySet {
                     } else {
                         (self.right, nx - 1 - (i - nx), nx - 1, [1.0, 0.0])
                     };
+                    let yc = self.mesh.origin[1] + (j as f64 + 0.5) * self.mesh.spacing[1];
+                    let side = side.at(yc);
                     if let Some(g) = side.ghost(&self.gas, &w[loc(mir, j)], &w[loc(edge, j)], n) {
                         w[lj * wd + li] = g;
                         continue;
@@ -275,9 +296,9 @@ impl BoundarySet {
                 // Corner ghosts (beyond a non-periodic x side) of a moving wall see it at rest: the wall
                 // velocity belongs to the wall's extent only, and reflecting the side wall's ghosts about
                 // it would put twice the lid velocity into the corner.
-                let side = match side {
-                    Side::NoSlip(_, t) if !per[0] && !(0..nx).contains(&i) => {
-                        Side::NoSlip([0.0; 2], t)
+                let side = match side.at(x) {
+                    Side::NoSlip(_, t, s) if !per[0] && !(0..nx).contains(&i) => {
+                        Side::NoSlip([0.0; 2], t, s)
                     }
                     s => s,
                 };

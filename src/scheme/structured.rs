@@ -597,6 +597,20 @@ impl StructuredOperator {
                     (n - 1 - first, self.bc.no_slip(out(1.0))),
                 ]
             },
+            line0: {
+                // Lines of the x sweep are rows (y), of the y sweep columns (x).
+                let (o, w0, h) = if k == 0 {
+                    (self.pad.oy, self.mesh.origin[1], self.mesh.spacing[1])
+                } else {
+                    (self.pad.ox, self.mesh.origin[0], self.mesh.spacing[0])
+                };
+                w0 + (o as f64 + 0.5) * h
+            },
+            ht: if k == 0 {
+                self.mesh.spacing[1]
+            } else {
+                self.mesh.spacing[0]
+            },
         };
         let n_chunks = rayon::current_num_threads().clamp(1, lines);
         let per = lines.div_ceil(n_chunks);
@@ -718,19 +732,30 @@ struct Ctx<'a> {
     /// Navier–Stokes (both sides of a face take the central normal derivative).
     viscous: bool,
     /// Position along a line of the face on the low and high boundary of the mesh (periodic: none), and
-    /// the no-slip walls there (local frame of their outward normals `−n`, `n`).
-    walls: [(i64, Option<NoSlip>); 2],
+    /// the no-slip walls there (local frame of their outward normals `−n`, `n`) with where they start.
+    walls: [(i64, Option<(NoSlip, f64)>); 2],
+    /// Coordinate across the lines of the centre of window line 0, and the spacing across the lines.
+    line0: f64,
+    ht: f64,
 }
 
 impl Ctx<'_> {
-    /// Corrects the flux (global frame, along `n`) of the face at position `f` if it lies on a no-slip wall.
+    /// The no-slip wall `k` (0 low, 1 high) if face position `f` of line `line` lies on it.
     #[inline]
-    fn fix_wall(&self, f: usize, f0: &mut State, fd: &mut State) {
-        for (k, &(pos, wall)) in self.walls.iter().enumerate() {
-            let Some(wall) = wall else { continue };
-            if pos != f as i64 {
+    fn wall_at(&self, k: usize, line: usize, f: usize) -> Option<NoSlip> {
+        let (pos, wall) = self.walls[k];
+        let (wall, start) = wall?;
+        (pos == f as i64 && self.line0 + line as f64 * self.ht >= start).then_some(wall)
+    }
+
+    /// Corrects the flux (global frame, along `n`) of the face at position `f` of line `line` if it lies on
+    /// a no-slip wall.
+    #[inline]
+    fn fix_wall(&self, line: usize, f: usize, f0: &mut State, fd: &mut State) {
+        for k in 0..2 {
+            let Some(wall) = self.wall_at(k, line, f) else {
                 continue;
-            }
+            };
             // Flux out of the interior through the outward normal: −F through −n on the low side.
             let (s, n) = if k == 0 {
                 (-1.0, [-self.d.n[0], -self.d.n[1]])
@@ -855,11 +880,10 @@ fn face_line(
         );
         // On a no-slip wall: the one-sided derivative of [`NoSlip::wall_derivative`] (the central formula
         // on reflected ghosts is only first order where the profile is curved).
-        for (k, &(pos, wall)) in ctx.walls.iter().enumerate() {
-            let Some(wall) = wall else { continue };
-            if pos != f as i64 {
+        for k in 0..2 {
+            let Some(wall) = ctx.wall_at(k, l, f) else {
                 continue;
-            }
+            };
             let (n_out, c0, c1, sign) = if k == 0 {
                 let n = [-d.n[0], -d.n[1]];
                 (n, &w[d.w(l, f + 1)], &w[d.w(l, f + 2)], -1.0)
@@ -960,7 +984,7 @@ fn face_line(
                 }
             }
         }
-        ctx.fix_wall(f, &mut acc0, &mut accd);
+        ctx.fix_wall(line, f, &mut acc0, &mut accd);
         f0[f] = acc0;
         fd[f] = accd;
     }

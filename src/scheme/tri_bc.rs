@@ -27,6 +27,8 @@ pub(crate) enum Bc {
         velocity: [f64; 2],
         /// Wall temperature.
         temperature: Option<f64>,
+        /// The wall covers x ≥ start; before it the boundary is a symmetry plane.
+        start: f64,
     },
     /// Subsonic inflow of the primitive state's density and velocity.
     SubsonicInflow([f64; 4]),
@@ -45,6 +47,7 @@ impl Bc {
             BcKind::NoSlipWall => Bc::NoSlip {
                 velocity: b.velocity.unwrap_or([0.0; 2]),
                 temperature: b.temperature,
+                start: b.start.unwrap_or(f64::NEG_INFINITY),
             },
             BcKind::SubsonicInflow => Bc::SubsonicInflow(b.state.expect("validated")),
             BcKind::SubsonicOutflow => Bc::SubsonicOutflow(b.state.expect("validated")[3]),
@@ -65,6 +68,7 @@ impl Bc {
             Bc::NoSlip {
                 velocity,
                 temperature,
+                ..
             } => Some(NoSlip {
                 u_t: -velocity[0] * n[1] + velocity[1] * n[0],
                 temperature,
@@ -73,10 +77,19 @@ impl Bc {
         }
     }
 
-    /// Corrects a flux through this boundary (local frame of `n`; see [`NoSlip::fix_flux`]).
+    /// The condition in force at point `x`: a no-slip wall is a symmetry plane before its start.
     #[inline]
-    pub(crate) fn fix_flux(self, n: [f64; 2], f: &mut State, dfdt: &mut State) {
-        if let Some(w) = self.no_slip(n) {
+    fn at(self, x: [f64; 2]) -> Self {
+        match self {
+            Bc::NoSlip { start, .. } if x[0] < start => Bc::SlipWall,
+            b => b,
+        }
+    }
+
+    /// Corrects a flux through this boundary at point `x` (local frame of `n`; see [`NoSlip::fix_flux`]).
+    #[inline]
+    pub(crate) fn fix_flux(self, n: [f64; 2], x: [f64; 2], f: &mut State, dfdt: &mut State) {
+        if let Some(w) = self.at(x).no_slip(n) {
             w.fix_flux(f);
             w.fix_flux(dfdt);
         }
@@ -94,7 +107,8 @@ impl Bc {
     /// The ghost state across the boundary at point `x` (outward normal `n`, time `t`) for the interior
     /// state `w` (global frame).
     pub(crate) fn ghost(self, gas: &Gas, w: &State, n: [f64; 2], x: [f64; 2], t: f64) -> State {
-        match self {
+        let this = self.at(x);
+        match this {
             Bc::Transmissive => *w,
             Bc::Inflow(s) => s,
             Bc::DoubleMach { bottom: true } if x[0] < 1.0 / 6.0 => {
@@ -109,7 +123,7 @@ impl Bc {
                 gas.conservative(s)
             }
             Bc::NoSlip { .. } => {
-                let wall = self.no_slip(n).expect("no-slip");
+                let wall = this.no_slip(n).expect("no-slip");
                 from_local(&wall.state(gas, &to_local(w, n)), n)
             }
             Bc::SubsonicInflow(s) => ghost::subsonic_inflow(gas, w, &s),
@@ -137,19 +151,20 @@ impl Bc {
         x: [f64; 2],
         t: f64,
     ) -> (State, State, State) {
-        if let Some(wall) = self.no_slip(n) {
+        let this = self.at(x);
+        if let Some(wall) = this.no_slip(n) {
             let (g, gn, gt) =
                 wall.point(gas, (to_local(&w, n), to_local(&dn, n), to_local(&dt, n)));
             return (from_local(&g, n), from_local(&gn, n), from_local(&gt, n));
         }
-        match self {
+        match this {
             Bc::Transmissive => return (w, dn, dt),
             // The interior's derivatives carry on through an outflow.
             Bc::SubsonicOutflow(p) => return (ghost::subsonic_outflow(gas, &w, p), dn, dt),
             _ => {}
         }
-        let g = self.ghost(gas, &w, n, x, t);
-        if !self.mirrors(x) {
+        let g = this.ghost(gas, &w, n, x, t);
+        if !this.mirrors(x) {
             (g, [0.0; 4], [0.0; 4])
         } else {
             let (ln, lt) = (to_local(&dn, n), to_local(&dt, n));
