@@ -1459,4 +1459,34 @@ end = 0.2
             .to_string();
         assert!(e.contains("initial.center"), "{e}");
     }
+
+    /// Viscous keys: a missing or doubled viscosity, a law without its constant, wall keys on other kinds,
+    /// monitors of unknown boundaries: each error names the key.
+    #[test]
+    fn viscous_and_monitor_errors_name_the_key() {
+        let cases: [(&[&str], &str); 9] = [
+            (&["viscosity={prandtl=0.7}"], "viscosity.mu"),
+            (&["viscosity={mu=0.1,reynolds=10.0}"], "viscosity.reynolds"),
+            (&["viscosity={reynolds=10.0}"], "viscosity.u_ref"),
+            (&["viscosity={mu=0.1,law=\"sutherland\"}"], "viscosity.sutherland"),
+            (&["viscosity={mu=-1.0}"], "viscosity.mu"),
+            (
+                &["mesh.boundary.left={kind=\"slip_wall\",temperature=1.0}"],
+                "mesh.boundary.left.kind",
+            ),
+            (
+                &["mesh.boundary.left={kind=\"no_slip_wall\",temperature=0.0}"],
+                "mesh.boundary.left.temperature",
+            ),
+            (&["monitor={forces=[\"lid\"]}"], "monitor.forces[0]"),
+            (&["mesh.boundary.left={kind=\"characteristic\"}"], "mesh.boundary.left.state"),
+        ];
+        for (sets, key) in cases {
+            let e = load(SOD, sets).unwrap_err().to_string();
+            assert!(e.contains(key), "{sets:?}: {e}");
+        }
+        let c = load(SOD, &["viscosity={reynolds=100.0,u_ref=0.15,rho_ref=2.0}"]).unwrap();
+        let v = c.case.viscosity();
+        assert!((v.mu_ref - 2.0 * 0.15 / 100.0).abs() < 1e-15 && v.prandtl == 0.72);
+    }
 }
