@@ -1,5 +1,6 @@
 //! Monitors of a run (`[monitor]`): forces on named boundaries (`forces.csv`), their wall distributions
-//! (`wall_<name>.csv`, pressure, skin friction and heat flux per boundary face, from the last sample), and
+//! (`wall_<name>.csv`, pressure, skin friction and heat flux per boundary face, from the last sample, taken
+//! every `every` steps), and
 //! point probes (`probes.csv`). Written by rank 0 into the output directory.
 //!
 //! Forces come from the scheme's own fluxes: the momentum flux `F⁰` through each boundary face at the start
@@ -136,9 +137,9 @@ impl Monitor {
         }))
     }
 
-    /// True when step `step` (the one about to be taken) is sampled; `last` forces a sample.
-    pub fn due(&self, step: u64, last: bool) -> bool {
-        last || step % self.every == 0
+    /// True when step `step` (the one about to be taken) is sampled.
+    pub fn due(&self, step: u64) -> bool {
+        step % self.every == 0
     }
 
     /// Asks the solver for wall samples during the next step if it is due.

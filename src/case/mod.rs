@@ -372,7 +372,10 @@ impl Boundary {
                 positive(&format!("{key}.temperature"), t)?;
             }
             if self.start.is_some_and(|s| !s.is_finite()) {
-                return Err(invalid(&format!("{key}.start"), "expected a finite coordinate"));
+                return Err(invalid(
+                    &format!("{key}.start"),
+                    "expected a finite coordinate",
+                ));
             }
         } else if self.velocity.is_some() || self.temperature.is_some() || self.start.is_some() {
             return Err(invalid(
@@ -1468,7 +1471,10 @@ end = 0.2
             (&["viscosity={prandtl=0.7}"], "viscosity.mu"),
             (&["viscosity={mu=0.1,reynolds=10.0}"], "viscosity.reynolds"),
             (&["viscosity={reynolds=10.0}"], "viscosity.u_ref"),
-            (&["viscosity={mu=0.1,law=\"sutherland\"}"], "viscosity.sutherland"),
+            (
+                &["viscosity={mu=0.1,law=\"sutherland\"}"],
+                "viscosity.sutherland",
+            ),
             (&["viscosity={mu=-1.0}"], "viscosity.mu"),
             (
                 &["mesh.boundary.left={kind=\"slip_wall\",temperature=1.0}"],
@@ -1479,7 +1485,10 @@ end = 0.2
                 "mesh.boundary.left.temperature",
             ),
             (&["monitor={forces=[\"lid\"]}"], "monitor.forces[0]"),
-            (&["mesh.boundary.left={kind=\"characteristic\"}"], "mesh.boundary.left.state"),
+            (
+                &["mesh.boundary.left={kind=\"characteristic\"}"],
+                "mesh.boundary.left.state",
+            ),
         ];
         for (sets, key) in cases {
             let e = load(SOD, sets).unwrap_err().to_string();

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::boundary::{BoundarySet, Padded, GHOST};
 use super::characteristic::Eigen;
-use super::ghost::NoSlip;
+use super::ghost::{enthalpy, NoSlip};
 use super::weno::Weno;
 use super::LowOrder;
 use crate::case::{Case, Variables};
@@ -751,20 +751,22 @@ impl Ctx<'_> {
     /// Corrects the flux (global frame, along `n`) of the face at position `f` of line `line` if it lies on
     /// a no-slip wall.
     #[inline]
-    fn fix_wall(&self, line: usize, f: usize, f0: &mut State, fd: &mut State) {
+    fn fix_wall(&self, w: &[State], line: usize, f: usize, f0: &mut State, fd: &mut State) {
         for k in 0..2 {
             let Some(wall) = self.wall_at(k, line, f) else {
                 continue;
             };
-            // Flux out of the interior through the outward normal: −F through −n on the low side.
-            let (s, n) = if k == 0 {
-                (-1.0, [-self.d.n[0], -self.d.n[1]])
+            // Flux out of the interior through the outward normal: −F through −n on the low side; the
+            // enthalpy of the cell next to the wall.
+            let (s, n, cell) = if k == 0 {
+                (-1.0, [-self.d.n[0], -self.d.n[1]], f + 1)
             } else {
-                (1.0, self.d.n)
+                (1.0, self.d.n, f)
             };
+            let h = enthalpy(&self.gas, &w[self.d.w(line, cell)]);
             for g in [f0, fd] {
                 let mut l = to_local(&g.map(|x| s * x), n);
-                wall.fix_flux(&mut l);
+                wall.fix_flux(&mut l, h);
                 *g = from_local(&l, n).map(|x| s * x);
             }
             return;
@@ -984,7 +986,7 @@ fn face_line(
                 }
             }
         }
-        ctx.fix_wall(line, f, &mut acc0, &mut accd);
+        ctx.fix_wall(w, line, f, &mut acc0, &mut accd);
         f0[f] = acc0;
         fd[f] = accd;
     }

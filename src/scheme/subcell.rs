@@ -806,7 +806,7 @@ impl ScfvOperator {
             };
             let (mut a0, mut ad) = gks_flux(&self.gas, &fp, dt, &self.flux);
             if let Kind::Boundary(bc) = f.kind {
-                bc.fix_flux(n, x, &mut a0, &mut ad);
+                bc.fix_flux(&self.gas, n, x, &wl, &mut a0, &mut ad);
             }
             let (g0, gd) = (from_local(&a0, n), from_local(&ad, n));
             for q in 0..4 {

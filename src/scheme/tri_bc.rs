@@ -86,12 +86,22 @@ impl Bc {
         }
     }
 
-    /// Corrects a flux through this boundary at point `x` (local frame of `n`; see [`NoSlip::fix_flux`]).
+    /// Corrects a flux through this boundary at point `x` (local frame of `n`; see [`NoSlip::fix_flux`]),
+    /// with `w` the interior state at the point.
     #[inline]
-    pub(crate) fn fix_flux(self, n: [f64; 2], x: [f64; 2], f: &mut State, dfdt: &mut State) {
-        if let Some(w) = self.at(x).no_slip(n) {
-            w.fix_flux(f);
-            w.fix_flux(dfdt);
+    pub(crate) fn fix_flux(
+        self,
+        gas: &Gas,
+        n: [f64; 2],
+        x: [f64; 2],
+        w: &State,
+        f: &mut State,
+        dfdt: &mut State,
+    ) {
+        if let Some(wall) = self.at(x).no_slip(n) {
+            let h = ghost::enthalpy(gas, w);
+            wall.fix_flux(f, h);
+            wall.fix_flux(dfdt, h);
         }
     }
 

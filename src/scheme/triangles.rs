@@ -484,7 +484,7 @@ impl TriOperator {
             };
             let (mut a0, mut ad) = gks_flux(gas, &fp, dt, &self.flux);
             if let Some(bc) = f.bc {
-                bc.fix_flux(n, f.x[p], &mut a0, &mut ad);
+                bc.fix_flux(gas, n, f.x[p], &wl, &mut a0, &mut ad);
             }
             let (g0, gd) = (from_local(&a0, n), from_local(&ad, n));
             for q in 0..4 {
