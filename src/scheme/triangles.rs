@@ -54,6 +54,8 @@ struct Face {
 /// The second-order triangle operator of one rank.
 pub struct TriOperator {
     gas: Gas,
+    /// Navier–Stokes: faces take the damped normal derivative of [`super::viscous_n0`].
+    viscous: bool,
     /// Names of the mesh's boundary patches.
     patch_names: Vec<String>,
     flux: FluxParams,
@@ -294,6 +296,7 @@ impl TriOperator {
             .map(|f| inner_cell(f.left) && f.right.map_or(true, inner_cell))
             .collect();
         TriOperator {
+            viscous: case.viscosity().is_viscous(),
             patch_names: mesh.patches.clone(),
             gas,
             flux: FluxParams {
@@ -367,7 +370,8 @@ impl TriOperator {
             .into_par_iter()
             .map(|l| {
                 let (s, h) = (&w[l], self.size[l]);
-                (gas.signal_speed(s) + self.flux.viscosity.viscous_speed(&gas, s, h)) / h
+                // The damped viscous faces are stiffer than the generic estimate (as for SCFV).
+                (gas.signal_speed(s) + 2.0 * self.flux.viscosity.viscous_speed(&gas, s, h)) / h
             })
             .reduce(|| 0.0, f64::max)
     }
@@ -473,6 +477,21 @@ impl TriOperator {
                 (None, Some(bc)) => bc.ghost_point(gas, (wl, nl, tl), n, f.x[p], self.time),
                 (None, None) => unreachable!("a face without a right side has a condition"),
             };
+            // Viscous flows: both sides and the equilibrium take one damped normal derivative (as SCFV).
+            let (nl, nr, n0) = if self.viscous {
+                let r = f.rl[p];
+                let d = match f.right {
+                    Some(_) => {
+                        let q = f.rr[p];
+                        ((r[0] - q[0]) * n[0] + (r[1] - q[1]) * n[1]).abs()
+                    }
+                    None => 2.0 * (r[0] * n[0] + r[1] * n[1]).abs(),
+                };
+                let m = super::viscous_n0((&wl, &nl), (&wr, &nr), 1.0 / d);
+                (m, m, Some(to_local(&m, n)))
+            } else {
+                (nl, nr, None)
+            };
             let fp = FacePoint {
                 wl: to_local(&wl, n),
                 nl: to_local(&nl, n),
@@ -480,7 +499,7 @@ impl TriOperator {
                 wr: to_local(&wr, n),
                 nr: to_local(&nr, n),
                 tr: to_local(&tr, n),
-                n0: None,
+                n0,
             };
             let (mut a0, mut ad) = gks_flux(gas, &fp, dt, &self.flux);
             if let Some(bc) = f.bc {
