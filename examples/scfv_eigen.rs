@@ -80,15 +80,16 @@ fn main() {
     } else {
         String::new()
     };
-    let lr = if walls {
-        "{ kind = \"periodic\" }".to_string()
+    // With walls (bottom, top) the x sides are periodic.
+    let (left, right) = if walls {
+        let p = "{ kind = \"periodic\" }".to_string();
+        (p.clone(), p)
     } else {
-        inlet.clone()
+        (inlet.clone(), outlet.clone())
     };
-    let right_lr = if walls { lr.clone() } else { outlet.clone() };
     let text = format!(
         "[mesh]\nkind = \"triangles\"\nnx = {nx}\nny = {ny}\nx = [0.0, {lx}]\ny = [0.0, 1.0]\njitter = {jitter}\n\
-         [mesh.boundary]\nleft = {lr}\nright = {right_lr}\nbottom = {inlet}\ntop = {outlet}\n\
+         [mesh.boundary]\nleft = {left}\nright = {right}\nbottom = {inlet}\ntop = {outlet}\n\
          [initial]\nkind = \"uniform\"\nstate = {state:?}\n[scheme]\nkind = \"{scheme}\"\nlimiter = false\n\
          [flux]\ntau_c1 = {tc}\n[time]\nend = 1.0\n{viscous}"
     );

@@ -485,7 +485,8 @@ impl Solver {
             .iter()
             .enumerate()
             .filter_map(|(i, u)| {
-                let k = self.dom.owned.iter().position(|c| c == u)?;
+                // Owned cells are in increasing global order.
+                let k = self.dom.owned.binary_search(u).ok()?;
                 Some((i, self.w[slots[k]]))
             })
             .collect()
