@@ -110,12 +110,7 @@ fn viscous_runs_are_bitwise_identical_across_ranks_and_threads() {
                 d.join("final.h5"),
             ));
         }
-        let (b0, t0, s0) = solution_bits(&files[0].1);
-        for (l, f) in &files[1..] {
-            let (b, t, s) = solution_bits(f);
-            assert_eq!((t, s), (t0, s0), "{l}");
-            assert!(b == b0, "{l} differs from {}", files[0].0);
-        }
+        assert_identical(&files);
     }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -9,22 +9,6 @@ use std::process::Command;
 
 use common::*;
 
-/// Asserts that every file has the same solution bits, time and step as the first.
-fn assert_identical(files: &[(String, std::path::PathBuf)]) {
-    let (ref0, f0) = &files[0];
-    let (b0, t0, s0) = solution_bits(f0);
-    for (label, f) in &files[1..] {
-        let (b, t, s) = solution_bits(f);
-        assert_eq!((t, s), (t0, s0), "{label} vs {ref0}: time/step differ");
-        let diff = b0.iter().zip(&b).filter(|(a, b)| a != b).count();
-        assert!(
-            diff == 0 && b.len() == b0.len(),
-            "{label} differs from {ref0} in {diff} of {} values",
-            b0.len()
-        );
-    }
-}
-
 /// A case with every boundary kind that has ghosts (inflow, slip wall, the time-dependent DMR top) on 1–4
 /// ranks × 1–2 threads: byte-identical solutions.
 #[test]

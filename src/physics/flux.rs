@@ -354,80 +354,42 @@ mod tests {
     }
 
     fn navier_stokes_flux_check(pr: f64) {
-        let gas = Gas::new(1.4).unwrap();
-        let k = gas.k;
-        let prim = [1.2, 0.3, -0.2, 0.9];
-        let w = gas.conservative(prim);
-        // Primitive gradients, then conservative ones.
         let dpx = [0.05, 0.1, -0.07, 0.03];
         let dpy = [-0.02, 0.04, 0.08, -0.05];
-        let cons_grad = |dp: [f64; 4]| {
-            let [r, u, v, _] = prim;
-            [
-                dp[0],
-                dp[0] * u + r * dp[1],
-                dp[0] * v + r * dp[2],
-                dp[3] / (gas.gamma - 1.0)
-                    + 0.5 * dp[0] * (u * u + v * v)
-                    + r * (u * dp[1] + v * dp[2]),
-            ]
-        };
-        let wx = cons_grad(dpx);
-        let wy = cons_grad(dpy);
-        let mu = 0.02;
-        let params = FluxParams {
-            tau_c1: 0.0,
-            tau_c2: 0.0,
-            viscosity: Viscosity::constant(mu, pr),
-        };
-        let fp = FacePoint {
-            wl: w,
-            nl: wx,
-            tl: wy,
-            wr: w,
-            nr: wx,
-            tr: wy,
-            n0: None,
-        };
-        let (f, _) = gks_flux(&gas, &fp, 1e-3, &params);
-        let [r, u, v, p] = prim;
-        let (ux, vx, uy, vy) = (dpx[1], dpx[2], dpy[1], dpy[2]);
-        let div = ux + vy;
-        let sxx = mu * (2.0 * ux - 2.0 / (k + 2.0) * div);
-        let sxy = mu * (vx + uy);
-        // T = p/ρ; ∂T/∂x = (p_x ρ − p ρ_x)/ρ².
-        let tx = (dpx[3] * r - p * dpx[0]) / (r * r);
-        let kappa = (k + 4.0) / 2.0 * mu / pr;
-        let e = gas.euler_flux(&w, [1.0, 0.0]);
-        let ns = [
-            e[0],
-            e[1] - sxx,
-            e[2] - sxy,
-            e[3] - (u * sxx + v * sxy) - kappa * tx,
-        ];
-        for i in 0..4 {
-            assert!(
-                (f[i] - ns[i]).abs() < 1e-9,
-                "Pr {pr} component {i}: {} vs {}",
-                f[i],
-                ns[i]
-            );
-        }
+        linear_state_check([1.2, 0.3, -0.2, 0.9], dpx, dpy, 0.02, pr, &[0.0]);
     }
 
     /// A linear smooth state seen by a face of any orientation: the rotated flux equals the Navier–Stokes
     /// flux `F·n_x + G·n_y` (stress with the 2D-model bulk term, κ = c_p μ/Pr).
     #[test]
     fn navier_stokes_flux_on_oblique_faces() {
-        let gas = Gas::new(1.4).unwrap();
-        let k = gas.k;
-        let (mu, pr) = (0.03, 0.72);
-        let prim = [1.1, 0.4, -0.3, 0.8];
-        let w = gas.conservative(prim);
         let dpx = [0.02, 0.05, 0.3, -0.04];
         let dpy = [-0.03, 0.7, -0.06, 0.05];
+        linear_state_check(
+            [1.1, 0.4, -0.3, 0.8],
+            dpx,
+            dpy,
+            0.03,
+            0.72,
+            &[0.3, 1.0, 2.2, 4.0, 5.5],
+        );
+    }
+
+    /// The GKS flux (τₙ = τ) of the state with primitive values `prim` and primitive gradients `dpx`, `dpy`
+    /// at faces with normals at the angles `angles` equals the Navier–Stokes flux to 1e-9.
+    fn linear_state_check(
+        prim: [f64; 4],
+        dpx: [f64; 4],
+        dpy: [f64; 4],
+        mu: f64,
+        pr: f64,
+        angles: &[f64],
+    ) {
+        let gas = Gas::new(1.4).unwrap();
+        let k = gas.k;
+        let w = gas.conservative(prim);
+        let [r, u, v, p] = prim;
         let cons_grad = |dp: [f64; 4]| {
-            let [r, u, v, _] = prim;
             [
                 dp[0],
                 dp[0] * u + r * dp[1],
@@ -438,13 +400,13 @@ mod tests {
             ]
         };
         let (wx, wy) = (cons_grad(dpx), cons_grad(dpy));
-        let [r, u, v, p] = prim;
         let (ux, vx, uy, vy) = (dpx[1], dpx[2], dpy[1], dpy[2]);
         let div = ux + vy;
         let sxx = mu * (2.0 * ux - 2.0 / (k + 2.0) * div);
         let syy = mu * (2.0 * vy - 2.0 / (k + 2.0) * div);
         let sxy = mu * (vx + uy);
         let kappa = (k + 4.0) / 2.0 * mu / pr;
+        // T = p/ρ; ∂T/∂x = (p_x ρ − p ρ_x)/ρ².
         let tx = (dpx[3] * r - p * dpx[0]) / (r * r);
         let ty = (dpy[3] * r - p * dpy[0]) / (r * r);
         let params = FluxParams {
@@ -452,7 +414,7 @@ mod tests {
             tau_c2: 0.0,
             viscosity: Viscosity::constant(mu, pr),
         };
-        for a in [0.3f64, 1.0, 2.2, 4.0, 5.5] {
+        for &a in angles {
             let n = [a.cos(), a.sin()];
             let t = [-n[1], n[0]];
             let dn: State = std::array::from_fn(|q| wx[q] * n[0] + wy[q] * n[1]);
@@ -469,17 +431,17 @@ mod tests {
             };
             let f = from_local(&gks_flux(&gas, &fp, 1e-3, &params).0, n);
             let e = gas.euler_flux(&w, n);
+            let (fx, fy) = (sxx * n[0] + sxy * n[1], sxy * n[0] + syy * n[1]);
             let ns = [
                 e[0],
-                e[1] - (sxx * n[0] + sxy * n[1]),
-                e[2] - (sxy * n[0] + syy * n[1]),
-                e[3] - (u * (sxx * n[0] + sxy * n[1]) + v * (sxy * n[0] + syy * n[1]))
-                    - kappa * (tx * n[0] + ty * n[1]),
+                e[1] - fx,
+                e[2] - fy,
+                e[3] - (u * fx + v * fy) - kappa * (tx * n[0] + ty * n[1]),
             ];
             for i in 0..4 {
                 assert!(
                     (f[i] - ns[i]).abs() < 1e-9,
-                    "angle {a} component {i}: {} vs {}",
+                    "Pr {pr} angle {a} component {i}: {} vs {}",
                     f[i],
                     ns[i]
                 );

@@ -37,6 +37,35 @@ pub struct WallSample {
     pub p: f64,
 }
 
+impl WallSample {
+    /// The sample of a triangle-scheme boundary face with two Gauss points `x`, its stored `(F⁰, ∂ₜF⁰)`
+    /// for the step `dt`, and the pressure `p` of the unit next to it.
+    pub(crate) fn from_face(
+        patch: usize,
+        x: &[[f64; 2]; 2],
+        n: [f64; 2],
+        len: f64,
+        (f0, fd): &(State, State),
+        dt: f64,
+        p: f64,
+    ) -> Self {
+        WallSample {
+            patch,
+            x: [0.5 * (x[0][0] + x[1][0]), 0.5 * (x[0][1] + x[1][1])],
+            n,
+            len,
+            flux: std::array::from_fn(|q| f0[q] + 0.5 * dt * fd[q]),
+            p,
+        }
+    }
+}
+
+/// Factor on the viscous part of the time-step limit of both triangle schemes, whose viscous faces take the
+/// damped derivative of [`viscous_n0`]: the damped operator's spectral radius on SCFV subcells is about
+/// 34 μ/(ρh²) (`examples/scfv_eigen.rs`, 4 × 16 squares, μ = 0.05: smallest real part −3 500, h the subcell
+/// size), twice the generic estimate, and S2O4 is stable to −2.8 on the real axis.
+pub(crate) const TRI_VISCOUS_RATE: f64 = 2.0;
+
 /// Weight α of the jump term in [`viscous_n0`] (Nishikawa's α-damping; 4/3 is his choice for
 /// second-order gradients).
 pub(crate) const VISCOUS_ALPHA: f64 = 4.0 / 3.0;

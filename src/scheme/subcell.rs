@@ -218,11 +218,6 @@ impl PointBasis {
     }
 }
 
-/// Factor on the viscous part of the time-step limit: the damped viscous operator's spectral radius on
-/// subcells is about 34 μ/(ρh²) (`examples/scfv_eigen.rs`, 4 × 16 squares, μ = 0.05: smallest real part
-/// −3 500, h the subcell size), twice the generic estimate, and S2O4 is stable to −2.8 on the real axis.
-const VISCOUS_RATE: f64 = 2.0;
-
 /// `1/L` for a face of a subcell with centroid `c`: `L` is twice the centroid's distance from the face.
 fn inverse_jump_length(c: &Point, f: &SubFace) -> f64 {
     let d = (c[0] - f.a[0]) * f.normal[0] + (c[1] - f.a[1]) * f.normal[1];
@@ -631,7 +626,8 @@ impl ScfvOperator {
             .into_par_iter()
             .map(|u| {
                 let (s, h) = (&w[u], self.sub_size[u / 4]);
-                (gas.signal_speed(s) + VISCOUS_RATE * self.flux.viscosity.viscous_speed(&gas, s, h))
+                (gas.signal_speed(s)
+                    + super::TRI_VISCOUS_RATE * self.flux.viscosity.viscous_speed(&gas, s, h))
                     / h
             })
             .reduce(|| 0.0, f64::max)
@@ -652,13 +648,9 @@ impl ScfvOperator {
                 matches!(f.kind, Kind::Boundary(_))
                     && want.get(f.patch as usize).copied().unwrap_or(false)
             })
-            .map(|(f, (f0, fd))| super::WallSample {
-                patch: f.patch as usize,
-                x: [0.5 * (f.x[0][0] + f.x[1][0]), 0.5 * (f.x[0][1] + f.x[1][1])],
-                n: f.n,
-                len: f.len,
-                flux: std::array::from_fn(|q| f0[q] + 0.5 * dt * fd[q]),
-                p: self.gas.pressure(&w[f.left]),
+            .map(|(f, fl)| {
+                let p = self.gas.pressure(&w[f.left]);
+                super::WallSample::from_face(f.patch as usize, &f.x, f.n, f.len, fl, dt, p)
             })
             .collect()
     }

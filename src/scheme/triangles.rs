@@ -370,8 +370,8 @@ impl TriOperator {
             .into_par_iter()
             .map(|l| {
                 let (s, h) = (&w[l], self.size[l]);
-                // The damped viscous faces are stiffer than the generic estimate (as for SCFV).
-                (gas.signal_speed(s) + 2.0 * self.flux.viscosity.viscous_speed(&gas, s, h)) / h
+                let visc = super::TRI_VISCOUS_RATE * self.flux.viscosity.viscous_speed(&gas, s, h);
+                (gas.signal_speed(s) + visc) / h
             })
             .reduce(|| 0.0, f64::max)
     }
@@ -388,13 +388,9 @@ impl TriOperator {
             .iter()
             .zip(&self.fluxes)
             .filter(|(f, _)| f.right.is_none() && want.get(f.patch).copied().unwrap_or(false))
-            .map(|(f, (f0, fd))| super::WallSample {
-                patch: f.patch,
-                x: [0.5 * (f.x[0][0] + f.x[1][0]), 0.5 * (f.x[0][1] + f.x[1][1])],
-                n: f.n,
-                len: f.len,
-                flux: std::array::from_fn(|q| f0[q] + 0.5 * dt * fd[q]),
-                p: self.gas.pressure(&w[f.left]),
+            .map(|(f, fl)| {
+                let p = self.gas.pressure(&w[f.left]);
+                super::WallSample::from_face(f.patch, &f.x, f.n, f.len, fl, dt, p)
             })
             .collect()
     }

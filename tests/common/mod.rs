@@ -170,3 +170,19 @@ pub fn solution_bits(file: &Path) -> (Vec<u64>, f64, u64) {
     bits.extend(s.pressure.iter().map(|x| x.to_bits()));
     (bits, s.time, s.step)
 }
+
+/// Asserts that every file (label, path) has the same solution bits, time and step as the first.
+pub fn assert_identical(files: &[(String, PathBuf)]) {
+    let (ref0, f0) = &files[0];
+    let (b0, t0, s0) = solution_bits(f0);
+    for (label, f) in &files[1..] {
+        let (b, t, s) = solution_bits(f);
+        assert_eq!((t, s), (t0, s0), "{label} vs {ref0}: time/step differ");
+        let diff = b0.iter().zip(&b).filter(|(a, b)| a != b).count();
+        assert!(
+            diff == 0 && b.len() == b0.len(),
+            "{label} differs from {ref0} in {diff} of {} values",
+            b0.len()
+        );
+    }
+}
