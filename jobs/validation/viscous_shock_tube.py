@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Viscous shock tube (Daru-Tenaud) at t = 1: density picture and the height of the primary vortex.
+"""Viscous shock tube (Daru-Tenaud) at t = 1: density picture, primary vortex height and triple point.
 
 Usage: jobs/validation/viscous_shock_tube.py RUN_DIR
 
@@ -7,13 +7,46 @@ Reads RUN_DIR/final.h5 of jobs/cases/viscous_shock_tube.toml (structured mesh), 
 RUN_DIR/viscous_shock_tube.png (density contours on x in [0.4, 1], as in the paper's figures) and prints the
 height of the primary vortex, measured as the top of the recirculation region under the lambda shock: the
 highest cell centre with u < 0 in the region attached to the bottom wall for 0.3 < x < 0.95 (paper's
-Table 5 at dx = 1/500: 0.163-0.171; the converged triple point is at (0.58, 0.137), Zhou et al. 2018).
+Table 5 at dx = 1/500: 0.163-0.171), and the triple point of the lambda shock (grid-converged at
+(0.58, 0.137), Zhou et al. 2018): along each row, the shocks are the local maxima of |grad p| above a quarter
+of its largest value, within [-0.1, +0.05] of the reflected shock's position above the lambda; below the
+triple point there are two (the two legs), above it one. The legs merge into one peak a few cells below the
+triple point, so the point is taken where straight lines fitted to the last LEGS rows of each leg meet.
 """
 import sys
 from pathlib import Path
 
 import h5py
 import numpy as np
+
+
+def triple_point(xs, ys, P, legs=4):
+    """Meeting point of the lambda shock's two legs (see the module doc); (nan, nan) if not found."""
+    h = xs[1] - xs[0]
+    g = np.hypot(*np.gradient(P, h))
+    # The reflected shock above the lambda: the strongest |grad p| in 0.45 < x < 0.8 for 0.18 < y < 0.25.
+    top = (ys > 0.18) & (ys < 0.25)
+    band = (xs > 0.45) & (xs < 0.8)
+    xs_top = xs[band][np.argmax(g[np.ix_(top, band)], axis=1)]
+    xsh = float(np.median(xs_top))
+    win = (xs > xsh - 0.1) & (xs < xsh + 0.05)
+    xw = xs[win]
+    thr = 0.25 * g[:, win][ys < 0.25].max()
+    pairs = []  # (y, x of the left leg, x of the right leg) of the rows under the triple point
+    for j in np.where(ys < 0.25)[0]:
+        r = g[j, win]
+        pk = [i for i in range(1, len(r) - 1) if r[i] > r[i - 1] and r[i] >= r[i + 1] and r[i] > thr]
+        if len(pk) == 2:
+            pairs.append((ys[j], xw[pk[0]], xw[pk[1]]))
+        elif len(pk) == 1 and pairs:
+            break
+    if len(pairs) < 2:
+        return float("nan"), float("nan")
+    y, xl, xr = (np.array(c) for c in zip(*pairs[-legs:]))
+    al, bl = np.polyfit(y, xl, 1)
+    ar, br = np.polyfit(y, xr, 1)
+    yt = (br - bl) / (al - ar)
+    return al * yt + bl, yt
 
 
 def main():
@@ -47,6 +80,8 @@ def main():
     height = ys[rows.max()] if len(rows) else float("nan")
     print(f"primary vortex height (top of the wall-attached recirculation) = {height:.4f} "
           f"(paper Table 5, dx = 1/500: 0.163-0.171), mesh {nx} x {ny}")
+    tx, ty = triple_point(xs, ys, f["solution/pressure"][()][order].reshape(ny, nx))
+    print(f"triple point = ({tx:.3f}, {ty:.3f}) (grid-converged (0.58, 0.137), Zhou et al. 2018)")
     import matplotlib
 
     matplotlib.use("Agg")
