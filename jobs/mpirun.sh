@@ -16,13 +16,16 @@
 #   -t, --threads T   rayon threads per rank (default 1); passed to gasket as --threads T (unless the gasket
 #                     arguments already carry --threads) and exported as RAYON_NUM_THREADS/OMP_NUM_THREADS.
 #   --bind MODE       process binding (default auto):
-#                       auto  T = 1: one core per rank (--bind-to core);
-#                             T > 1, one rank: --bind-to none (binding buys nothing; on a 2-core VM
-#                             --map-by slot:PE=2 measured ~15% slower than none);
+#                       auto  one rank: --bind-to none (binding buys nothing; on a 2-core VM
+#                             --map-by slot:PE=2 measured ~15% slower than none; and each mpirun binds
+#                             from core 0, so one-rank jobs started side by side would all share core 0);
+#                             T = 1, several ranks: one core per rank (--bind-to core);
 #                             T > 1, several ranks (Open MPI): T cores per rank (--map-by slot:PE=T
 #                             --bind-to core), so each rank's threads stay on its own cores;
 #                             T > 1 (other MPIs) or RANKS*T > cores (oversubscribed): --bind-to none.
-#                       If in doubt, time both `--bind pe` and `--bind none` on your machine.
+#                       If in doubt, time both `--bind pe` and `--bind none` on your machine. Several
+#                       binding jobs at once on one machine overlap on the same cores: give them
+#                       --bind none.
 #                       none  never bind (safest with MPI + threads on a few cores, or when unsure);
 #                       core  --bind-to core (each rank pinned to ONE core: only sensible with T = 1);
 #                       pe    --map-by slot:PE=T --bind-to core (Open MPI).
@@ -141,10 +144,12 @@ mode="$bind"
 if [ "$mode" = auto ]; then
   if [ $oversub = 1 ]; then
     mode=none; why="oversubscribed: $ranks x $threads > $cores cores"
+  elif [ "$ranks" = 1 ]; then
+    # Binding one process buys nothing, and every mpirun binds from core 0: two binding one-rank jobs
+    # started side by side would share core 0 and leave the others idle.
+    mode=none; why="one rank: nothing to keep apart"
   elif [ "$threads" = 1 ]; then
     mode=core; why="one thread per rank: one core each"
-  elif [ "$ranks" = 1 ]; then
-    mode=none; why="one rank: nothing to keep apart, its threads use the whole machine"
   elif [ "$flavour" = openmpi ]; then
     mode=pe; why="$threads threads per rank: $threads cores each"
   else
