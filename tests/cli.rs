@@ -208,3 +208,62 @@ fn every_shipped_case_runs_coarsened_without_blowing_up() {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+#[test]
+fn every_shipped_viscous_case_runs_coarsened() {
+    // The Navier-Stokes validation cases as shipped (boundary kinds, viscosity, monitors), coarsened and cut
+    // short: they must reach their end times with positive density and pressure and write their monitors.
+    let coarse_cylinder = format!(
+        "mesh.file=\"{}\"",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/gmsh/cylinder_coarse.msh")
+            .display()
+    );
+    let runs: [(&str, &[&str], &str); 4] = [
+        (
+            "flat_plate",
+            &["mesh.nx=56", "mesh.ny=10", "time.end=0.2"],
+            "wall_bottom.csv",
+        ),
+        (
+            "cavity",
+            &["mesh.nx=16", "mesh.ny=16", "time.end=5.0"],
+            "wall_top.csv",
+        ),
+        (
+            "viscous_shock_tube",
+            &["mesh.nx=100", "mesh.ny=50", "time.end=0.2"],
+            "wall_bottom.csv",
+        ),
+        (
+            "cylinder_re100",
+            &[&coarse_cylinder, "time.end=5.0"],
+            "wall_cylinder.csv",
+        ),
+    ];
+    for (name, sets, wall) in runs {
+        let dir = tempdir(&format!("viscous-case-{name}"));
+        let s = run_case(name, &dir, sets, 2);
+        let snap = gasket::io::read_snapshot(&dir.join("final.h5")).unwrap();
+        assert!(
+            snap.density
+                .iter()
+                .chain(&snap.pressure)
+                .all(|x| x.is_finite() && *x > 0.0),
+            "{name}"
+        );
+        let end: f64 = sets
+            .iter()
+            .find_map(|s| s.strip_prefix("time.end="))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(s["final_time"].as_f64().unwrap(), end, "{name}");
+        for file in ["forces.csv", wall] {
+            let text = std::fs::read_to_string(dir.join(file))
+                .unwrap_or_else(|e| panic!("{name}: {file}: {e}"));
+            assert!(text.lines().count() > 2, "{name}: {file} is nearly empty");
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
