@@ -10,7 +10,8 @@ triangulation of the cell centroids), samples u/U on x = 0.5 and v/U on y = 0.5 
 the RMS and largest deviation (the printed Re = 400 v value at x = 0.9063 is left out, see the reference
 file). The second form runs jobs/cases/cavity.toml for each Reynolds number on N x N cells (structured
 WENO5-GKS; with --triangles, N x N squares split into 2 N^2 triangles, second-order scheme unlimited) with
-jobs/mpirun.sh, then compares; it writes OUT/cavity.md (table) and OUT/cavity-re*.png. A run directory
+jobs/mpirun.sh, then compares; it writes OUT/cavity-TAG.md (table) and OUT/cavity-reRE-TAG.png, TAG being
+nN or triN. A run directory
 that already holds summary.json is compared without running again.
 
 The reference data are read from ../shared/reference (or --ghia DIR): the project does not ship them.

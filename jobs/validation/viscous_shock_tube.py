@@ -11,7 +11,7 @@ Table 5 at dx = 1/500: 0.163-0.171), and the triple point of the lambda shock (g
 (0.58, 0.137), Zhou et al. 2018): along each row, the shocks are the local maxima of |grad p| above a quarter
 of its largest value, within [-0.1, +0.05] of the reflected shock's position above the lambda; below the
 triple point there are two (the two legs), above it one. The legs merge into one peak a few cells below the
-triple point, so the point is taken where straight lines fitted to the last LEGS rows of each leg meet.
+triple point, so the point is taken where straight lines fitted to the last 4 rows of each leg meet.
 """
 import sys
 from pathlib import Path
