@@ -1,9 +1,11 @@
 // Flow past a circular cylinder: radius 0.5 at the origin in the box [-10, 30] x [-10, 10].
-//   gmsh -2 cylinder.geo -format msh41 -o cylinder.msh [-setnumber h 0.025]
+//   gmsh -2 cylinder.geo -format msh41 -o cylinder.msh [-setnumber h 0.025] [-setnumber w 20]
 // Size h on the cylinder, growing linearly to hfar = 20 h (at most 1) at distance 10 from it, and at
 // most hwake = 4 h in the wake box x in [0, 15], |y| < 2.
 
 DefineConstant[ h = {0.05, Min 0.002, Max 0.5, Name "Parameters/Mesh size at the cylinder h"} ];
+// Half-width of the box (the sides at y = -w and w): 10 gives a blockage D/(2w) of 5 %.
+DefineConstant[ w = {10, Min 2, Max 100, Name "Parameters/Half-width of the box w"} ];
 hfar = Min(20 * h, 1.0);
 hwake = 4 * h;
 R = 0.5;
@@ -20,10 +22,10 @@ Circle(3) = {4, 1, 5};
 Circle(4) = {5, 1, 2};
 
 // Outer box.
-Point(11) = {-10, -10, 0, hfar};
-Point(12) = {30, -10, 0, hfar};
-Point(13) = {30, 10, 0, hfar};
-Point(14) = {-10, 10, 0, hfar};
+Point(11) = {-10, -w, 0, hfar};
+Point(12) = {30, -w, 0, hfar};
+Point(13) = {30, w, 0, hfar};
+Point(14) = {-10, w, 0, hfar};
 Line(11) = {11, 12}; // bottom side
 Line(12) = {12, 13}; // outflow
 Line(13) = {13, 14}; // top side
