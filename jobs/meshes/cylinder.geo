@@ -1,4 +1,4 @@
-// Flow past a circular cylinder: radius 0.5 at the origin in the box [-10, 30] x [-10, 10].
+// Flow past a circular cylinder: radius 0.5 at the origin in the box [-10, 30] x [-w, w] (w = 10 by default).
 //   gmsh -2 cylinder.geo -format msh41 -o cylinder.msh [-setnumber h 0.025] [-setnumber w 20]
 // Size h on the cylinder, growing linearly to hfar = 20 h (at most 1) at distance 10 from it, and at
 // most hwake = 4 h in the wake box x in [0, 15], |y| < 2.
