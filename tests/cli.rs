@@ -167,16 +167,34 @@ fn outputs_carry_their_inputs_and_plot() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `mesh.file="..."` pointing at a committed test mesh in `tests/data/gmsh`.
+fn test_mesh(file: &str) -> String {
+    format!(
+        "mesh.file=\"{}\"",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/gmsh")
+            .join(file)
+            .display()
+    )
+}
+
+/// Asserts that the final snapshot in `dir` has finite, positive density and pressure everywhere.
+fn assert_final_state_physical(dir: &std::path::Path, name: &str) {
+    let snap = gasket::io::read_snapshot(&dir.join("final.h5")).unwrap();
+    assert!(
+        snap.density
+            .iter()
+            .chain(&snap.pressure)
+            .all(|x| x.is_finite() && *x > 0.0),
+        "{name}"
+    );
+}
+
 #[test]
 fn every_shipped_case_runs_coarsened_without_blowing_up() {
     // Coarsened versions of the paper's shock cases: they must reach their end times with positive density
     // and pressure (the solver stops with an error naming the cell otherwise).
-    let coarse_step = format!(
-        "mesh.file=\"{}\"",
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/gmsh/forward_step_coarse.msh")
-            .display()
-    );
+    let coarse_step = test_mesh("forward_step_coarse.msh");
     let runs: [(&str, &[&str]); 11] = [
         ("lax", &["mesh.nx=100"]),
         ("shu_osher", &["mesh.nx=200"]),
@@ -196,14 +214,7 @@ fn every_shipped_case_runs_coarsened_without_blowing_up() {
     for (name, sets) in runs {
         let dir = tempdir(&format!("case-{name}"));
         let s = run_case(name, &dir, sets, 2);
-        let snap = gasket::io::read_snapshot(&dir.join("final.h5")).unwrap();
-        assert!(
-            snap.density
-                .iter()
-                .chain(&snap.pressure)
-                .all(|x| x.is_finite() && *x > 0.0),
-            "{name}"
-        );
+        assert_final_state_physical(&dir, name);
         assert!(s["final_time"].as_f64().unwrap() > 0.0);
         std::fs::remove_dir_all(&dir).ok();
     }
@@ -213,12 +224,7 @@ fn every_shipped_case_runs_coarsened_without_blowing_up() {
 fn every_shipped_viscous_case_runs_coarsened() {
     // The Navier-Stokes validation cases as shipped (boundary kinds, viscosity, monitors), coarsened and cut
     // short: they must reach their end times with positive density and pressure and write their monitors.
-    let coarse_cylinder = format!(
-        "mesh.file=\"{}\"",
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/gmsh/cylinder_coarse.msh")
-            .display()
-    );
+    let coarse_cylinder = test_mesh("cylinder_coarse.msh");
     let runs: [(&str, &[&str], &str); 4] = [
         (
             "flat_plate",
@@ -244,14 +250,7 @@ fn every_shipped_viscous_case_runs_coarsened() {
     for (name, sets, wall) in runs {
         let dir = tempdir(&format!("viscous-case-{name}"));
         let s = run_case(name, &dir, sets, 2);
-        let snap = gasket::io::read_snapshot(&dir.join("final.h5")).unwrap();
-        assert!(
-            snap.density
-                .iter()
-                .chain(&snap.pressure)
-                .all(|x| x.is_finite() && *x > 0.0),
-            "{name}"
-        );
+        assert_final_state_physical(&dir, name);
         let end: f64 = sets
             .iter()
             .find_map(|s| s.strip_prefix("time.end="))
