@@ -359,16 +359,7 @@ pub fn shock_vortex(gamma: f64, x: f64, y: f64) -> [f64; 4] {
     [rho, u1 + du, dv, rho * temp]
 }
 
-/// Post-shock state of the double Mach reflection (ρ, U, V, p).
-pub const DOUBLE_MACH_POST: [f64; 4] = [8.0, 7.144_709_581_221_619, -4.125, 116.5];
-/// Pre-shock state of the double Mach reflection.
-pub const DOUBLE_MACH_PRE: [f64; 4] = [1.4, 0.0, 0.0, 1.0];
-
-/// x-position of the double-Mach shock at height `y` and time `t`: through (1/6, 0) at 60°, moving at
-/// speed 10 along x·cos30°.
-pub fn double_mach_shock_x(y: f64, t: f64) -> f64 {
-    1.0 / 6.0 + y / 3f64.sqrt() + 20.0 * t / 3f64.sqrt()
-}
+pub use crate::scheme::bc::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
 
 #[cfg(test)]
 mod tests {

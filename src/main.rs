@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand};
 use gasket::case::LoadedCase;
 use gasket::case::MeshKind;
 use gasket::error::{CaseError, RunError};
-use gasket::mesh::StructuredMesh;
 use gasket::parallel::Parallel;
 use gasket::run::{mesh_key, metis_parts, periodicity, run, RunOptions};
 use gasket::solver::scheme_name;
@@ -302,21 +301,9 @@ fn describe_mesh(lc: &LoadedCase) -> String {
 fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
     let lc = LoadedCase::load(&case, &set)?;
     let c = &lc.case;
-    let mesh = StructuredMesh::from_section(&c.mesh);
-    let bytes = match c.mesh.kind {
-        MeshKind::Rectangle => {
-            let n = mesh.n_cells();
-            let padded = (mesh.nx + 6) * (mesh.ny + if mesh.is_strip() { 0 } else { 6 });
-            let dirs = if mesh.is_strip() { 1 } else { 2 };
-            // On one rank: per window cell the state and, per direction, four normal-sweep arrays and the
-            // two face fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about
-            // 1/N of it plus the margin of 3 cells around their part.
-            padded * 32 * (1 + 6 * dirs) + n * 32 * 6
-        }
-        // Per triangle: state, gradient, Wⁿ, new state, two residual pairs, geometry and least-squares
-        // weights (~400 bytes), and 1.5 faces with their fluxes and Gauss points (~250 bytes each).
-        MeshKind::Triangles | MeshKind::Gmsh => gasket::run::grid_of(&lc)?.n_cells() * 780,
-    };
+    let mesh = c.mesh.rectangle();
+    let grid = gasket::run::grid_of(&lc)?;
+    let bytes = c.scheme().memory_estimate(&grid);
     println!("case       {} ({})", lc.name, lc.path.display());
     if !c.description.is_empty() {
         println!("           {}", c.description);
@@ -330,7 +317,6 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
             if mesh.is_strip() { " (1D strip)" } else { "" }
         ),
         _ => {
-            let grid = gasket::run::grid_of(&lc)?;
             if let gasket::mesh::Grid::Triangles(t) = &grid {
                 let sizes: Vec<f64> = (0..t.n_cells()).map(|k| t.cell_size(k)).collect();
                 let (lo, hi) = sizes

@@ -241,7 +241,7 @@ pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
 /// The mesh of a loaded case (a relative Gmsh path starts in the case file's directory).
 pub fn grid_of(lc: &LoadedCase) -> Result<Grid, RunError> {
     let base = lc.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Grid::from_case(&lc.case, &base).map_err(RunError::Mesh)
+    lc.case.grid(&base).map_err(RunError::Mesh)
 }
 
 /// METIS k-way parts of a structured mesh (dual graph without periodic faces).

@@ -11,14 +11,14 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::case::{LoadedCase, SchemeKind, TimeScheme, Variables, WenoVariant};
+use crate::case::{LoadedCase, TimeScheme};
 use crate::domain::LocalDomain;
 use crate::error::RunError;
 use crate::initial::InitialCondition;
 use crate::mesh::{Grid, StructuredMesh};
 use crate::parallel::{Comm, HaloPlan};
 use crate::physics::{Gas, State};
-use crate::scheme::{Operator, Residual, WallSample};
+use crate::scheme::{Residual, SpatialOperator, WallSample};
 use crate::time;
 
 /// Retries of a step with first-order fluxes around inadmissible cells before the run stops.
@@ -31,42 +31,7 @@ const LOW_ORDER_HOLD: u32 = 10;
 
 /// Scheme description used in outputs, e.g. `weno5-gks/s2o4/characteristic/js/3gp`.
 pub fn scheme_name(lc: &LoadedCase) -> String {
-    let c = &lc.case;
-    let t = match c.time.scheme {
-        TimeScheme::S2o4 => "s2o4",
-        TimeScheme::SingleStage => "single-stage",
-        TimeScheme::Euler => "euler",
-    };
-    match c.scheme.kind {
-        SchemeKind::Scfv => {
-            let lim = if c.scheme.limiter {
-                "weno-limited"
-            } else {
-                "unlimited"
-            };
-            format!("scfv-p3-gks/{t}/{lim}/2gp")
-        }
-        SchemeKind::SecondOrder => {
-            let lim = if c.scheme.limiter {
-                format!("venkatakrishnan(K={})", c.scheme.limiter_k)
-            } else {
-                "unlimited".into()
-            };
-            format!("lsq2-gks/{t}/{lim}/2gp")
-        }
-        SchemeKind::Weno5 => {
-            let v = match c.scheme.variables {
-                Variables::Conservative => "conservative",
-                Variables::Characteristic => "characteristic",
-            };
-            let wv = match c.scheme.weno {
-                WenoVariant::Js => "js",
-                WenoVariant::Z => "z",
-                WenoVariant::Linear => "linear",
-            };
-            format!("weno5-gks/{t}/{v}/{wv}/{}gp", c.scheme.gauss_points)
-        }
-    }
+    lc.case.scheme_name()
 }
 
 /// Wall seconds of one rank, split by activity.
@@ -90,7 +55,7 @@ pub struct Solver {
     comm: Comm,
     dom: LocalDomain,
     halo: HaloPlan,
-    op: Operator,
+    op: Box<dyn SpatialOperator>,
     /// The solution on the window (owned cells, halo, ghosts).
     w: Vec<State>,
     /// Wⁿ of the owned cells.
@@ -140,10 +105,12 @@ impl Solver {
     /// cell), the operator, and the initial cell averages.
     pub fn new(lc: &LoadedCase, comm: Comm, parts: Vec<i32>, grid: Grid) -> Result<Self, RunError> {
         let case = &lc.case;
-        let gas = Gas::new(case.gas.gamma).expect("validated");
+        let common = case.common();
+        let gas = common.gas;
+        let scheme = case.scheme();
         let rect = grid.extent();
         let periodic = case.periodicity();
-        let (reach, hops) = Operator::reach(&grid);
+        let (reach, hops) = scheme.reach();
         let dom = LocalDomain::new(parts, comm.rank(), comm.size(), |c| {
             grid.stencil(c, reach, hops, periodic)
         });
@@ -154,7 +121,9 @@ impl Solver {
             )));
         }
         let halo = HaloPlan::new(&comm, &dom);
-        let op = Operator::new(case, gas, &grid, &dom.owned, &dom.halo).map_err(RunError::Mesh)?;
+        let op = scheme
+            .build(&common, &grid, &dom.owned, &dom.halo)
+            .map_err(RunError::Mesh)?;
         let mut w = op.new_state();
         let ic = InitialCondition::for_case(case, gas, &rect);
         let init: Vec<State> = dom
@@ -455,14 +424,13 @@ impl Solver {
         halo.pack(|k| w[slots[k]]);
         let ((), wait) = halo.exchange(comm, || op.interior_phase(w, dt));
         halo.received(|h, s| op.put_halo(w, h, s));
-        op.copy_images(w);
-        op.fill_ghosts(w, t);
+        op.complete(w, t);
         op.boundary_phase(w, dt, if second { r2 } else { r1 });
         timers.halo_wait += wait;
         timers.compute += t0.elapsed().as_secs_f64() - wait;
     }
 
-    /// Samples the boundary faces of the patches marked in `want` (by [`Operator::patch_names`] index)
+    /// Samples the boundary faces of the patches marked in `want` (by [`SpatialOperator::patch_names`] index)
     /// during the next step, from the fluxes of its first stage (at the step's start time); `None` stops.
     pub fn sample_walls(&mut self, want: Option<Vec<bool>>) {
         self.wall_want = want;

@@ -4,6 +4,7 @@
 //! file, the dotted key and the line; values of the right type that make no sense (a negative cell count, a
 //! density of zero) are errors that name the key and say what was expected.
 
+mod build;
 mod overrides;
 
 use std::path::{Path, PathBuf};

@@ -1,11 +1,11 @@
 //! The mesh of a case, whatever its kind: what the partitioner, the halo builder, the output and the
 //! diagnostics need to know about cells, without knowing the scheme.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
-use super::gmsh::{read_msh, GmshMesh};
-use super::{wrap_index, Diagonal, StructuredMesh, TriMesh};
-use crate::case::{BcKind, Case, DiagonalKind, MeshKind};
+use super::gmsh::GmshMesh;
+use super::{wrap_index, StructuredMesh, TriMesh};
 use crate::initial::InitialCondition;
 use crate::physics::State;
 
@@ -22,55 +22,6 @@ pub enum Grid {
 }
 
 impl Grid {
-    /// The mesh a case describes; `base` is the directory of the case file (relative Gmsh paths start there).
-    pub fn from_case(case: &Case, base: &Path) -> Result<Self, String> {
-        let g = Self::triangles_or_rectangle(case, base)?;
-        Ok(match g {
-            Grid::Triangles(t) if case.scheme.kind == crate::case::SchemeKind::Scfv => {
-                Grid::Subcells(t)
-            }
-            g => g,
-        })
-    }
-
-    fn triangles_or_rectangle(case: &Case, base: &Path) -> Result<Self, String> {
-        let m = &case.mesh;
-        match m.kind {
-            MeshKind::Gmsh => {
-                let file = m.file.as_deref().expect("validated");
-                let path = if Path::new(file).is_absolute() {
-                    PathBuf::from(file)
-                } else {
-                    base.join(file)
-                };
-                let g = read_msh(&path).map_err(|e| e.to_string())?;
-                from_gmsh(&g, case, &path).map(Grid::Triangles)
-            }
-            MeshKind::Rectangle => Ok(Grid::Structured(StructuredMesh::from_section(m))),
-            MeshKind::Triangles => {
-                let per = |k: BcKind| k == BcKind::Periodic;
-                let sides = m.sides();
-                let diagonal = match m.diagonal.unwrap_or(DiagonalKind::Alternate) {
-                    DiagonalKind::Right => Diagonal::Right,
-                    DiagonalKind::Left => Diagonal::Left,
-                    DiagonalKind::Alternate => Diagonal::Alternate,
-                };
-                TriMesh::rectangle(
-                    m.nx,
-                    m.ny,
-                    m.x,
-                    m.y,
-                    diagonal,
-                    m.jitter.unwrap_or(0.0),
-                    m.seed.unwrap_or(1),
-                    [per(sides.left.kind), per(sides.bottom.kind)],
-                )
-                .map(Grid::Triangles)
-                .map_err(|e| e.to_string())
-            }
-        }
-    }
-
     /// Number of cells of the solver (subcells for SCFV).
     pub fn n_cells(&self) -> usize {
         match self {
@@ -342,11 +293,16 @@ impl Grid {
     }
 }
 
-/// A triangle mesh from a Gmsh file: its physical lines become boundary patches, which the case must all
-/// name in `[boundary.NAME]` (and no more); `$Periodic` curve links join the patches declared periodic.
-fn from_gmsh(g: &GmshMesh, case: &Case, path: &Path) -> Result<TriMesh, String> {
+/// A triangle mesh from a Gmsh file read from `path`: its physical lines become boundary patches, which
+/// `conditions` (patch name → whether its condition is periodic) must all name (and no more); `$Periodic`
+/// curve links join the patches declared periodic.
+pub fn from_gmsh(
+    g: &GmshMesh,
+    conditions: &BTreeMap<String, bool>,
+    path: &Path,
+) -> Result<TriMesh, String> {
     let file = path.display();
-    let bcs = &case.boundary;
+    let bcs = conditions;
     let mut patches: Vec<String> = Vec::new();
     let mut boundary = Vec::new();
     let mut entity_patch: std::collections::BTreeMap<i32, usize> = Default::default();
@@ -401,7 +357,7 @@ fn from_gmsh(g: &GmshMesh, case: &Case, path: &Path) -> Result<TriMesh, String> 
         };
         let shift = [g.nodes[s][0] - g.nodes[m][0], g.nodes[s][1] - g.nodes[m][1]];
         for x in [p, q] {
-            if bcs.get(&patches[x]).map(|b| b.kind) != Some(BcKind::Periodic) {
+            if bcs.get(&patches[x]) != Some(&true) {
                 return Err(format!(
                     "{file}: curves of {} are periodic in the mesh: set [boundary.{}] kind = \"periodic\"",
                     patches[x], patches[x]
@@ -412,8 +368,8 @@ fn from_gmsh(g: &GmshMesh, case: &Case, path: &Path) -> Result<TriMesh, String> 
             periodic.push((p, q, shift));
         }
     }
-    for (name, b) in bcs {
-        if b.kind == BcKind::Periodic
+    for (name, &per) in bcs {
+        if per
             && !periodic
                 .iter()
                 .any(|&(a, c, _)| patches[a] == *name || patches[c] == *name)

@@ -11,7 +11,6 @@ pub use grid::Grid;
 
 pub use tri::{Across, Diagonal, TriMesh, TriMeshError};
 
-use crate::case::MeshSection;
 
 /// Index `k` wrapped into `0..n` when `periodic`, else `None` outside `0..n`.
 pub fn wrap_index(k: i64, n: usize, periodic: bool) -> Option<i64> {
@@ -37,16 +36,13 @@ pub struct StructuredMesh {
 }
 
 impl StructuredMesh {
-    /// The mesh that a `[mesh]` section of kind `rectangle` describes.
-    pub fn from_section(m: &MeshSection) -> Self {
+    /// `nx × ny` equal cells on the rectangle `x[0]..x[1] × y[0]..y[1]`.
+    pub fn rectangle(nx: usize, ny: usize, x: [f64; 2], y: [f64; 2]) -> Self {
         StructuredMesh {
-            nx: m.nx,
-            ny: m.ny,
-            origin: [m.x[0], m.y[0]],
-            spacing: [
-                (m.x[1] - m.x[0]) / m.nx as f64,
-                (m.y[1] - m.y[0]) / m.ny as f64,
-            ],
+            nx,
+            ny,
+            origin: [x[0], y[0]],
+            spacing: [(x[1] - x[0]) / nx as f64, (y[1] - y[0]) / ny as f64],
         }
     }
 

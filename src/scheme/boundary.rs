@@ -1,10 +1,9 @@
 //! Ghost cells of a structured mesh padded with `GHOST` layers, and the boundary conditions that fill them.
 
-use super::ghost::{self, NoSlip};
-use crate::case::{BcKind, Boundaries, Boundary};
-use crate::initial::{double_mach_shock_x, DOUBLE_MACH_POST, DOUBLE_MACH_PRE};
+use super::bc::Bc;
+use super::ghost::NoSlip;
 use crate::mesh::StructuredMesh;
-use crate::physics::{from_local, to_local, Gas, State};
+use crate::physics::{Gas, State};
 
 /// Ghost layers on each side (the WENO5 stencil reaches three cells).
 pub const GHOST: usize = 3;
@@ -94,100 +93,16 @@ impl Padded {
     }
 }
 
-/// A resolved boundary condition of one side.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Side {
-    Periodic,
-    Transmissive,
-    SlipWall,
-    Inflow(State),
-    DoubleMach,
-    /// Wall velocity, temperature, and where the wall starts along the side (symmetry before).
-    NoSlip([f64; 2], Option<f64>, f64),
-    SubsonicInflow([f64; 4]),
-    SubsonicOutflow(f64),
-    Characteristic([f64; 4]),
-}
-
-impl Side {
-    fn new(b: &Boundary, gas: &Gas) -> Self {
-        match b.kind {
-            BcKind::Periodic => Side::Periodic,
-            BcKind::Transmissive => Side::Transmissive,
-            BcKind::SlipWall | BcKind::Symmetry => Side::SlipWall,
-            BcKind::NoSlipWall => Side::NoSlip(
-                b.velocity.unwrap_or([0.0; 2]),
-                b.temperature,
-                b.start.unwrap_or(f64::NEG_INFINITY),
-            ),
-            BcKind::SubsonicInflow => Side::SubsonicInflow(b.state.expect("validated")),
-            BcKind::SubsonicOutflow => Side::SubsonicOutflow(b.state.expect("validated")[3]),
-            BcKind::Characteristic => Side::Characteristic(b.state.expect("validated")),
-            BcKind::Inflow | BcKind::FarField => {
-                Side::Inflow(gas.conservative(b.state.expect("validated")))
-            }
-            BcKind::DoubleMach => Side::DoubleMach,
-        }
-    }
-}
-
 /// The boundary conditions of the four sides, ready to fill ghost cells.
 #[derive(Debug, Clone)]
 pub struct BoundarySet {
-    left: Side,
-    right: Side,
-    bottom: Side,
-    top: Side,
+    left: Bc,
+    right: Bc,
+    bottom: Bc,
+    top: Bc,
     gas: Gas,
     mesh: StructuredMesh,
     pad: Padded,
-}
-
-#[inline(always)]
-fn mirror(w: &State, axis: usize) -> State {
-    let mut m = *w;
-    m[1 + axis] = -m[1 + axis];
-    m
-}
-
-impl Side {
-    /// The no-slip wall of this side in the local frame of the outward normal `n`.
-    fn no_slip(self, n: [f64; 2]) -> Option<NoSlip> {
-        match self {
-            Side::NoSlip(v, temperature, _) => Some(NoSlip {
-                u_t: -v[0] * n[1] + v[1] * n[0],
-                temperature,
-            }),
-            _ => None,
-        }
-    }
-
-    /// The condition in force at coordinate `s` along the side: a no-slip wall is a symmetry plane (slip
-    /// wall) before its start.
-    fn at(self, s: f64) -> Self {
-        match self {
-            Side::NoSlip(_, _, start) if s < start => Side::SlipWall,
-            x => x,
-        }
-    }
-
-    /// The ghost of the conditions that are the same on every side: from the mirror cell `m` (walls) or
-    /// the edge cell `e` (the others), for outward normal `n`; `None` for the others.
-    fn ghost(self, gas: &Gas, m: &State, e: &State, n: [f64; 2]) -> Option<State> {
-        Some(match self {
-            Side::NoSlip(..) => {
-                let wall = self.no_slip(n).expect("no-slip");
-                from_local(&wall.state(gas, &to_local(m, n)), n)
-            }
-            Side::SubsonicInflow(s) => ghost::subsonic_inflow(gas, e, &s),
-            Side::SubsonicOutflow(p) => ghost::subsonic_outflow(gas, e, p),
-            Side::Characteristic(s) => from_local(
-                &ghost::characteristic(gas, &to_local(e, n), &to_local(&s, n)),
-                n,
-            ),
-            _ => return None,
-        })
-    }
 }
 
 impl BoundarySet {
@@ -200,20 +115,17 @@ impl BoundarySet {
             [_, y] if y < 0.0 => self.bottom,
             _ => self.top,
         };
-        let start = match side {
-            Side::NoSlip(_, _, s) => s,
-            _ => f64::NEG_INFINITY,
-        };
-        side.no_slip(n).map(|w| (w, start))
+        side.no_slip(n).map(|w| (w, side.wall_start()))
     }
 
-    /// Resolves the boundary section of a case for a mesh, filling ghosts of the window `pad`.
-    pub fn new(b: &Boundaries, gas: &Gas, mesh: &StructuredMesh, pad: Padded) -> Self {
+    /// The conditions `[left, right, bottom, top]` of a mesh, filling ghosts of the window `pad`.
+    pub fn new(sides: [Bc; 4], gas: &Gas, mesh: &StructuredMesh, pad: Padded) -> Self {
+        let [left, right, bottom, top] = sides;
         BoundarySet {
-            left: Side::new(&b.left, gas),
-            right: Side::new(&b.right, gas),
-            bottom: Side::new(&b.bottom, gas),
-            top: Side::new(&b.top, gas),
+            left,
+            right,
+            bottom,
+            top,
             gas: *gas,
             mesh: mesh.clone(),
             pad,
@@ -223,8 +135,8 @@ impl BoundarySet {
     /// Periodicity in x and y.
     pub fn periodic(&self) -> [bool; 2] {
         [
-            self.left == Side::Periodic,
-            self.mesh.is_strip() || self.bottom == Side::Periodic,
+            self.left == Bc::Periodic,
+            self.mesh.is_strip() || self.bottom == Bc::Periodic,
         ]
     }
 
@@ -256,21 +168,10 @@ impl BoundarySet {
                         (self.right, nx - 1 - (i - nx), nx - 1, [1.0, 0.0])
                     };
                     let yc = self.mesh.origin[1] + (j as f64 + 0.5) * self.mesh.spacing[1];
-                    let side = side.at(yc);
-                    if let Some(g) = side.ghost(&self.gas, &w[loc(mir, j)], &w[loc(edge, j)], n) {
-                        w[lj * wd + li] = g;
-                        continue;
-                    }
-                    w[lj * wd + li] = match side {
-                        Side::Periodic => unreachable!("periodic sides are halos"),
-                        Side::Transmissive => w[loc(edge, j)],
-                        Side::SlipWall => mirror(&w[loc(mir, j)], 0),
-                        Side::Inflow(s) => s,
-                        Side::DoubleMach => {
-                            unreachable!("validated: double_mach is a bottom/top condition")
-                        }
-                        _ => unreachable!("handled by Side::ghost"),
-                    };
+                    let side = side.at_along(yc);
+                    let x = [self.mesh.origin[0] + (i as f64 + 0.5) * self.mesh.spacing[0], yc];
+                    let (m, e) = (&w[loc(mir, j)], &w[loc(edge, j)]);
+                    w[lj * wd + li] = side.cell_ghost(&self.gas, (m, e), n, x, t);
                 }
             }
         }
@@ -296,38 +197,18 @@ impl BoundarySet {
                 // Corner ghosts (beyond a non-periodic x side) of a moving wall see it at rest: the wall
                 // velocity belongs to the wall's extent only, and reflecting the side wall's ghosts about
                 // it would put twice the lid velocity into the corner.
-                let side = match side.at(x) {
-                    Side::NoSlip(_, t, s) if !per[0] && !(0..nx).contains(&i) => {
-                        Side::NoSlip([0.0; 2], t, s)
-                    }
+                let side = match side.at_along(x) {
+                    Bc::NoSlip {
+                        temperature, start, ..
+                    } if !per[0] && !(0..nx).contains(&i) => Bc::NoSlip {
+                        velocity: [0.0; 2],
+                        temperature,
+                        start,
+                    },
                     s => s,
                 };
-                if let Some(g) = side.ghost(&self.gas, &w[loc(i, mir)], &w[loc(i, edge)], n) {
-                    w[lj * wd + li] = g;
-                    continue;
-                }
-                w[lj * wd + li] = match side {
-                    Side::Periodic => unreachable!("periodic sides are halos"),
-                    Side::Transmissive => w[loc(i, edge)],
-                    Side::SlipWall => mirror(&w[loc(i, mir)], 1),
-                    Side::Inflow(s) => s,
-                    Side::DoubleMach if j < 0 => {
-                        if x < 1.0 / 6.0 {
-                            self.gas.conservative(DOUBLE_MACH_POST)
-                        } else {
-                            mirror(&w[loc(i, mir)], 1)
-                        }
-                    }
-                    Side::DoubleMach => {
-                        let s = if x < double_mach_shock_x(y, t) {
-                            DOUBLE_MACH_POST
-                        } else {
-                            DOUBLE_MACH_PRE
-                        };
-                        self.gas.conservative(s)
-                    }
-                    _ => unreachable!("handled by Side::ghost"),
-                };
+                let (m, e) = (&w[loc(i, mir)], &w[loc(i, edge)]);
+                w[lj * wd + li] = side.cell_ghost(&self.gas, (m, e), n, [x, y], t);
             }
         }
     }

@@ -1,27 +1,30 @@
 //! Spatial discretisations. They work on a local mesh with ghost/halo cells and know nothing of MPI.
 
+pub mod bc;
 pub mod boundary;
 pub mod characteristic;
 pub mod ghost;
 pub mod scfv;
 pub mod structured;
 pub mod subcell;
-mod tri_bc;
 pub mod triangles;
 pub mod weno;
 
-pub use structured::{Residual, StructuredOperator};
-pub use triangles::TriOperator;
+pub use bc::Bc;
+pub use structured::{Residual, StructuredOperator, WenoParams};
+pub use subcell::{ScfvOperator, ScfvParams};
+pub use triangles::{TriOperator, TriParams};
 
-use crate::case::Case;
+use std::collections::BTreeMap;
+
 use crate::mesh::grid::Grid;
-use crate::physics::{Gas, State};
+use crate::physics::{FluxParams, Gas, State};
 
 /// One boundary face of an owned cell, with the flux of the last residual evaluation through it: the
 /// monitors' raw data (forces, wall shear, heat flux).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WallSample {
-    /// Index of the boundary patch in [`Operator::patch_names`].
+    /// Index of the boundary patch in [`SpatialOperator::patch_names`].
     pub patch: usize,
     /// Face midpoint.
     pub x: [f64; 2],
@@ -127,180 +130,110 @@ impl LowOrder {
     }
 }
 
-/// The spatial operator of a run: WENO5-GKS on a structured window, or a triangle scheme.
-// One operator per run: the size difference of the variants does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum Operator {
-    /// WENO5-GKS.
-    Structured(StructuredOperator),
-    /// Second-order least squares on triangles.
-    Triangles(TriOperator),
-    /// Fourth-order subcell finite volumes on triangles (solver cells are subcells).
-    Subcells(subcell::ScfvOperator),
+/// What every operator takes besides its own parameters: the gas, the flux settings and the boundary
+/// condition of every boundary patch by name (`left`, `right`, `bottom`, `top` on generated meshes).
+#[derive(Debug, Clone)]
+pub struct Common {
+    /// The gas.
+    pub gas: Gas,
+    /// Collision-time coefficients and viscosity.
+    pub flux: FluxParams,
+    /// Boundary conditions by patch name.
+    pub bcs: BTreeMap<String, Bc>,
 }
 
-impl Operator {
-    /// The operator for the `owned` cells of a grid, reading the `halo` cells (solver cells: subcells for
-    /// SCFV, which come in complete groups of four).
-    pub fn new(
-        case: &Case,
-        gas: Gas,
+impl Common {
+    /// The conditions of the named patches, in their order.
+    pub fn patch_conditions(&self, patches: &[String]) -> Result<Vec<Bc>, String> {
+        patches
+            .iter()
+            .map(|p| {
+                self.bcs
+                    .get(p)
+                    .copied()
+                    .ok_or_else(|| format!("no boundary condition for patch `{p}`"))
+            })
+            .collect()
+    }
+}
+
+/// A scheme with its parameters, as the case layer chooses it: what the partitioner needs to know of it
+/// before any operator exists, and the factory of each rank's operator.
+pub trait Scheme: Send + Sync {
+    /// The stencil reach: (normal, tangential) cells on structured meshes, face-neighbour hops on triangles.
+    fn reach(&self) -> ((usize, usize), usize);
+
+    /// Solver cells (degrees of freedom that the time loop, the partition and the output see) per mesh
+    /// element: 1 for cell-average schemes, 4 for the subcells of SCFV.
+    fn cells_per_element(&self) -> usize {
+        1
+    }
+
+    /// The operator for the `owned` solver cells of a grid (global ids, increasing), reading the `halo`
+    /// solver cells that other ranks own.
+    fn build(
+        &self,
+        common: &Common,
         grid: &Grid,
         owned: &[usize],
         halo: &[usize],
-    ) -> Result<Self, String> {
-        match grid {
-            Grid::Structured(m) => Ok(Operator::Structured(StructuredOperator::new(
-                case, gas, m, owned, halo,
-            ))),
-            Grid::Triangles(m) => Ok(Operator::Triangles(TriOperator::new(
-                case, gas, m, owned, halo,
-            ))),
-            Grid::Subcells(m) => {
-                // The operator works on triangles: the owned and halo subcells come in groups of four.
-                let main = |u: &[usize]| u.iter().step_by(4).map(|&x| x / 4).collect::<Vec<_>>();
-                Ok(Operator::Subcells(subcell::ScfvOperator::new(
-                    case,
-                    gas,
-                    m,
-                    &main(owned),
-                    &main(halo),
-                )?))
-            }
-        }
-    }
+    ) -> Result<Box<dyn SpatialOperator>, String>;
 
-    /// The stencil reach: (normal, tangential) cells on structured meshes, face-neighbour hops on triangles.
-    pub fn reach(grid: &Grid) -> ((usize, usize), usize) {
-        match grid {
-            Grid::Structured(_) => (StructuredOperator::reach(), 0),
-            Grid::Triangles(_) | Grid::Subcells(_) => ((0, 0), 2),
-        }
-    }
+    /// The scheme's name in outputs, with the time scheme's name `time`, e.g.
+    /// `weno5-gks/s2o4/characteristic/js/3gp`.
+    fn describe(&self, time: &str) -> String;
 
-    /// A local state array.
-    pub fn new_state(&self) -> Vec<State> {
-        match self {
-            Operator::Structured(o) => o.new_state(),
-            Operator::Triangles(o) => o.new_state(),
-            Operator::Subcells(o) => o.new_state(),
-        }
-    }
+    /// Estimated bytes of one rank that holds the whole grid.
+    fn memory_estimate(&self, grid: &Grid) -> usize;
+}
 
-    /// Local positions of the owned cells.
-    pub fn owned_slots(&self) -> &[usize] {
-        match self {
-            Operator::Structured(o) => o.owned_slots(),
-            Operator::Triangles(o) => o.owned_slots(),
-            Operator::Subcells(o) => o.owned_slots(),
-        }
-    }
+/// A spatial discretisation on one rank's part of a mesh: the residual `L(W)` and its time derivative for
+/// the two-stage fourth-order stepping, split in a phase that overlaps the halo exchange and one after it,
+/// the stable time step, the boundary fluxes for monitors, and the a-posteriori low-order fallback.
+///
+/// The solver calls it once per stage (not per face), so a trait object costs nothing measurable; every
+/// operator's face and cell loops are monomorphic inside it.
+pub trait SpatialOperator: Send + Sync {
+    /// A local state array (owned cells, halo, ghosts).
+    fn new_state(&self) -> Vec<State>;
 
-    /// Writes halo cell `h` into the local array.
-    pub fn put_halo(&self, w: &mut [State], h: usize, s: State) {
-        match self {
-            Operator::Structured(o) => o.put_halo(w, h, s),
-            Operator::Triangles(o) => o.put_halo(w, h, s),
-            Operator::Subcells(o) => o.put_halo(w, h, s),
-        }
-    }
+    /// Local positions of the owned cells, in the order of their global ids.
+    fn owned_slots(&self) -> &[usize];
 
-    /// Copies owned cells into their periodic images (structured windows).
-    pub fn copy_images(&self, w: &mut [State]) {
-        if let Operator::Structured(o) = self {
-            o.copy_images(w);
-        }
-    }
+    /// Writes halo cell `h` (index into the halo list given at construction) into the local array.
+    fn put_halo(&self, w: &mut [State], h: usize, s: State);
 
-    /// The time of the stage about to be computed (boundary values on triangles are taken at it, in both
-    /// phases). Call before [`Operator::interior_phase`].
-    pub fn set_time(&mut self, t: f64) {
-        match self {
-            Operator::Triangles(o) => o.set_time(t),
-            Operator::Subcells(o) => o.set_time(t),
-            Operator::Structured(_) => {}
-        }
-    }
+    /// The time of the stage about to be computed. Called before [`SpatialOperator::interior_phase`].
+    fn set_time(&mut self, _t: f64) {}
 
-    /// Boundary ghosts of a structured window for time `t` (after the halo exchange).
-    pub fn fill_ghosts(&mut self, w: &mut [State], t: f64) {
-        if let Operator::Structured(o) = self {
-            o.fill_ghosts(w, t);
-        }
-    }
+    /// Completes the local array after the halo exchange: periodic images and boundary ghost cells at time
+    /// `t` (schemes that take boundary values at face points do nothing here).
+    fn complete(&mut self, _w: &mut [State], _t: f64) {}
 
     /// The work that reads owned cells only (overlaps the halo exchange).
-    pub fn interior_phase(&mut self, w: &[State], dt: f64) {
-        match self {
-            Operator::Structured(o) => o.interior_phase(w, dt),
-            Operator::Triangles(o) => o.interior_phase(w, dt),
-            Operator::Subcells(o) => o.interior_phase(w, dt),
-        }
-    }
+    fn interior_phase(&mut self, w: &[State], dt: f64);
 
     /// The rest, and the residuals of the owned cells.
-    pub fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
-        match self {
-            Operator::Structured(o) => o.boundary_phase(w, dt, res),
-            Operator::Triangles(o) => o.boundary_phase(w, dt, res),
-            Operator::Subcells(o) => o.boundary_phase(w, dt, res),
-        }
-    }
+    fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual);
 
-    /// The local quantity whose maximum over ranks sets the time step (see [`Operator::dt_from_rate`]).
-    pub fn local_rate(&self, w: &[State]) -> f64 {
-        match self {
-            Operator::Structured(o) => o.max_speed(w),
-            Operator::Triangles(o) => o.max_rate(w),
-            Operator::Subcells(o) => o.max_rate(w),
-        }
-    }
+    /// The local quantity whose maximum over ranks sets the time step (see
+    /// [`SpatialOperator::dt_from_rate`]).
+    fn local_rate(&self, w: &[State]) -> f64;
 
     /// The stable step for the global maximum `rate`.
-    pub fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64 {
-        match self {
-            Operator::Structured(o) => cfl * o.min_spacing() / rate,
-            Operator::Triangles(_) => cfl / rate,
-            Operator::Subcells(_) => cfl / rate,
-        }
-    }
+    fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64;
 
     /// Names of the boundary patches that [`WallSample::patch`] indexes.
-    pub fn patch_names(&self) -> Vec<String> {
-        match self {
-            Operator::Structured(_) => ["left", "right", "bottom", "top"]
-                .map(String::from)
-                .to_vec(),
-            Operator::Triangles(o) => o.patch_names().to_vec(),
-            Operator::Subcells(o) => o.patch_names().to_vec(),
-        }
-    }
+    fn patch_names(&self) -> Vec<String>;
 
-    /// The boundary faces of owned cells on the patches marked in `want` (by [`Operator::patch_names`]
-    /// index), with the fluxes of the last residual evaluation, in a fixed local order.
-    pub fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {
-        match self {
-            Operator::Structured(o) => o.wall_samples(w, want, dt),
-            Operator::Triangles(o) => o.wall_samples(w, want, dt),
-            Operator::Subcells(o) => o.wall_samples(w, want, dt),
-        }
-    }
+    /// The boundary faces of owned cells on the patches marked in `want` (by
+    /// [`SpatialOperator::patch_names`] index), with the fluxes of the last residual evaluation, in a fixed
+    /// local order.
+    fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample>;
 
     /// First-order fluxes around the given cells (global ids, increasing) until cleared.
-    pub fn set_low_order(&mut self, cells: &[usize]) {
-        match self {
-            Operator::Structured(o) => o.set_low_order(cells),
-            Operator::Triangles(o) => o.set_low_order(cells),
-            Operator::Subcells(o) => o.set_low_order(cells),
-        }
-    }
+    fn set_low_order(&mut self, cells: &[usize]);
 
     /// Back to the full-order fluxes.
-    pub fn clear_low_order(&mut self) {
-        match self {
-            Operator::Structured(o) => o.clear_low_order(),
-            Operator::Triangles(o) => o.clear_low_order(),
-            Operator::Subcells(o) => o.clear_low_order(),
-        }
-    }
+    fn clear_low_order(&mut self);
 }

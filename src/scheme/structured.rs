@@ -22,14 +22,27 @@
 
 use rayon::prelude::*;
 
+use super::bc::Bc;
 use super::boundary::{BoundarySet, Padded, GHOST};
 use super::characteristic::Eigen;
 use super::ghost::{enthalpy, NoSlip};
 use super::weno::Weno;
-use super::LowOrder;
-use crate::case::{Case, Variables};
+use super::weno::WenoVariant;
+use super::{Common, LowOrder, Scheme, SpatialOperator, WallSample};
+use crate::mesh::Grid;
 use crate::mesh::{wrap_index, StructuredMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
+
+/// The parameters of WENO5-GKS.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WenoParams {
+    /// The WENO weights.
+    pub weno: Weno,
+    /// Reconstruct in characteristic variables of the face-normal Jacobian (else conservative ones).
+    pub characteristic: bool,
+    /// Gauss points per face, 2 or 3.
+    pub gauss_points: usize,
+}
 
 /// Residuals of the owned cells (in the order of their global ids): `l = L(W)`, `lt = ∂ₜL(W)`.
 #[derive(Debug, Clone)]
@@ -160,20 +173,21 @@ const UNUSED: State = [1.0, 0.0, 0.0, 2.5];
 
 impl StructuredOperator {
     /// The operator of the whole mesh on one rank (every cell owned, no halo).
-    pub fn whole(case: &Case, gas: Gas, mesh: &StructuredMesh) -> Self {
+    pub fn whole(common: &Common, params: &WenoParams, mesh: &StructuredMesh) -> Self {
         let owned: Vec<usize> = (0..mesh.n_cells()).collect();
-        Self::new(case, gas, mesh, &owned, &[])
+        Self::new(common, params, mesh, &owned, &[])
     }
 
     /// The operator for the `owned` cells (global ids, increasing, not empty) of a mesh, reading the `halo`
     /// cells (increasing) that other ranks own.
     pub fn new(
-        case: &Case,
-        gas: Gas,
+        common: &Common,
+        params: &WenoParams,
         mesh: &StructuredMesh,
         owned: &[usize],
         halo: &[usize],
     ) -> Self {
+        let gas = common.gas;
         let (nx, ny) = (mesh.nx, mesh.ny);
         let r = GHOST as i64;
         let (mut i0, mut i1, mut j0, mut j1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
@@ -189,7 +203,9 @@ impl StructuredOperator {
         } else {
             Padded::window(mesh, (i0 - r, i1 + r + 1), (j0 - r, j1 + r + 1))
         };
-        let bc = BoundarySet::new(case.mesh.sides(), &gas, mesh, pad);
+        let side = |name: &str| common.bcs.get(name).copied().unwrap_or(Bc::Transmissive);
+        let sides = ["left", "right", "bottom", "top"].map(side);
+        let bc = BoundarySet::new(sides, &gas, mesh, pad);
         let periodic = bc.periodic();
         let n = pad.len();
         let slot_cell: Vec<usize> = (0..n)
@@ -251,7 +267,7 @@ impl StructuredOperator {
             .collect();
         let gauss = if mesh.is_strip() {
             vec![(0.0, 1.0)]
-        } else if case.scheme.gauss_points == 2 {
+        } else if params.gauss_points == 2 {
             let g = 0.5 / 3f64.sqrt();
             vec![(-g, 0.5), (g, 0.5)]
         } else {
@@ -271,16 +287,9 @@ impl StructuredOperator {
         let f0: Vec<Vec<State>> = dirs.iter().map(|_| zero.clone()).collect();
         StructuredOperator {
             gas,
-            flux: FluxParams {
-                tau_c1: case.tau_c1(),
-                tau_c2: case.flux.tau_c2,
-                viscosity: case.viscosity(),
-            },
-            weno: Weno {
-                variant: case.scheme.weno,
-                epsilon: case.scheme.epsilon,
-            },
-            characteristic: case.scheme.variables == Variables::Characteristic,
+            flux: common.flux,
+            weno: params.weno,
+            characteristic: params.characteristic,
             gauss,
             mesh: mesh.clone(),
             pad,
@@ -1029,6 +1038,105 @@ fn point(
     }
 }
 
+impl Scheme for WenoParams {
+    fn reach(&self) -> ((usize, usize), usize) {
+        (StructuredOperator::reach(), 0)
+    }
+
+    fn build(
+        &self,
+        common: &Common,
+        grid: &Grid,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Result<Box<dyn SpatialOperator>, String> {
+        let Grid::Structured(mesh) = grid else {
+            return Err("WENO5-GKS needs a structured rectangle mesh".into());
+        };
+        Ok(Box::new(StructuredOperator::new(
+            common, self, mesh, owned, halo,
+        )))
+    }
+
+    fn describe(&self, time: &str) -> String {
+        let v = if self.characteristic {
+            "characteristic"
+        } else {
+            "conservative"
+        };
+        let wv = match self.weno.variant {
+            WenoVariant::Js => "js",
+            WenoVariant::Z => "z",
+            WenoVariant::Linear => "linear",
+        };
+        format!("weno5-gks/{time}/{v}/{wv}/{}gp", self.gauss_points)
+    }
+
+    /// On one rank: per window cell the state and, per direction, four normal-sweep arrays and the two face
+    /// fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about 1/N of it plus the
+    /// margin of 3 cells around their part.
+    fn memory_estimate(&self, grid: &Grid) -> usize {
+        let Grid::Structured(mesh) = grid else {
+            return 0;
+        };
+        let strip = mesh.is_strip();
+        let padded = (mesh.nx + 2 * GHOST) * (mesh.ny + if strip { 0 } else { 2 * GHOST });
+        let dirs = if strip { 1 } else { 2 };
+        padded * 32 * (1 + 6 * dirs) + mesh.n_cells() * 32 * 6
+    }
+}
+
+impl SpatialOperator for StructuredOperator {
+    fn new_state(&self) -> Vec<State> {
+        Self::new_state(self)
+    }
+
+    fn owned_slots(&self) -> &[usize] {
+        Self::owned_slots(self)
+    }
+
+    fn put_halo(&self, w: &mut [State], h: usize, s: State) {
+        Self::put_halo(self, w, h, s)
+    }
+
+    fn complete(&mut self, w: &mut [State], t: f64) {
+        self.copy_images(w);
+        self.fill_ghosts(w, t);
+    }
+
+    fn interior_phase(&mut self, w: &[State], dt: f64) {
+        Self::interior_phase(self, w, dt)
+    }
+
+    fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        Self::boundary_phase(self, w, dt, res)
+    }
+
+    fn local_rate(&self, w: &[State]) -> f64 {
+        self.max_speed(w)
+    }
+
+    fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64 {
+        cfl * self.min_spacing() / rate
+    }
+
+    fn patch_names(&self) -> Vec<String> {
+        ["left", "right", "bottom", "top"].map(String::from).to_vec()
+    }
+
+    fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {
+        Self::wall_samples(self, w, want, dt)
+    }
+
+    fn set_low_order(&mut self, cells: &[usize]) {
+        Self::set_low_order(self, cells)
+    }
+
+    fn clear_low_order(&mut self) {
+        Self::clear_low_order(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1044,7 +1152,7 @@ mod tests {
     fn part_vs_whole(lc: &LoadedCase, owned: &[usize], perturb: bool) -> (Vec<State>, Vec<State>) {
         let c = &lc.case;
         let gas = Gas::new(c.gas.gamma).unwrap();
-        let mesh = StructuredMesh::from_section(&c.mesh);
+        let mesh = c.mesh.rectangle();
         let ic = InitialCondition::new(&c.initial, gas, &mesh);
         let n = mesh.n_cells();
         let nx = mesh.nx;
@@ -1058,7 +1166,7 @@ mod tests {
                 s
             })
             .collect();
-        let mut whole = StructuredOperator::whole(c, gas, &mesh);
+        let mut whole = StructuredOperator::whole(&c.common(), &c.weno_params(), &mesh);
         let mut w = whole.new_state();
         for k in 0..n {
             w[whole.owned_slot(k)] = global[k];
@@ -1076,7 +1184,7 @@ mod tests {
             .collect();
         halo.sort_unstable();
         halo.dedup();
-        let mut part = StructuredOperator::new(c, gas, &mesh, owned, &halo);
+        let mut part = StructuredOperator::new(&c.common(), &c.weno_params(), &mesh, owned, &halo);
         let mut wp = part.new_state();
         for (k, &g) in owned.iter().enumerate() {
             wp[part.owned_slot(k)] = global[g];
@@ -1166,10 +1274,9 @@ mod tests {
     fn interior_phase_covers_the_inner_faces() {
         let lc = case(VORTEX);
         let c = &lc.case;
-        let gas = Gas::new(c.gas.gamma).unwrap();
-        let mesh = StructuredMesh::from_section(&c.mesh);
+        let mesh = c.mesh.rectangle();
         let owned: Vec<usize> = (0..mesh.n_cells()).collect();
-        let op = StructuredOperator::new(c, gas, &mesh, &owned, &[]);
+        let op = StructuredOperator::new(&c.common(), &c.weno_params(), &mesh, &owned, &[]);
         // One rank owns everything: an x-face is inner when the four cells on each side along its line and
         // two lines on each side across it are owned (the reach of the values it reads, plus one), so the
         // faces near the ghosts wait for the boundary phase.

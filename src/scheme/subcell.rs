@@ -46,9 +46,9 @@ use super::scfv::{
     CellRecon, FaceSide, LimiterParams, LocalFrame, Point, SubFace, Triangle, MAX_DATA, MIDDLE,
     N_P3, N_SUBCELLS, N_SUBFACES,
 };
-use super::tri_bc::Bc;
-use super::{LowOrder, Residual};
-use crate::case::{Case, Variables};
+use super::bc::Bc;
+use super::{Common, LowOrder, Residual, Scheme, SpatialOperator, WallSample};
+use crate::mesh::Grid;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
 
@@ -119,6 +119,15 @@ struct Face {
     /// `1/L`, `L` twice the distance of the left subcell's centroid from the face: the length of the jump
     /// term of the viscous equilibrium derivative ([`super::viscous_n0`]).
     ilen: f64,
+}
+
+/// The parameters of SCFV-GKS.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScfvParams {
+    /// Limit the subcell reconstruction (WENO-type blending towards the lower-order fits).
+    pub limit: bool,
+    /// Limit in characteristic variables (else conservative ones).
+    pub characteristic: bool,
 }
 
 /// The fourth-order SCFV-GKS operator of one rank.
@@ -257,22 +266,14 @@ impl ScfvOperator {
     /// The operator for the `owned` main cells (global ids, increasing) reading the `halo` main cells
     /// (increasing: every main cell within two face steps of an owned one that another rank owns).
     pub fn new(
-        case: &Case,
-        gas: Gas,
+        common: &Common,
+        params: &ScfvParams,
         mesh: &TriMesh,
         owned: &[usize],
         halo: &[usize],
     ) -> Result<Self, String> {
-        let map = case.boundary_map();
-        let bcs: Vec<Bc> = mesh
-            .patches
-            .iter()
-            .map(|p| {
-                map.get(p)
-                    .map(|b| Bc::new(b, p, &gas))
-                    .ok_or_else(|| format!("no boundary condition for patch `{p}`"))
-            })
-            .collect::<Result<_, _>>()?;
+        let gas = common.gas;
+        let bcs = common.patch_conditions(&mesh.patches)?;
         let n_own = owned.len();
         let global: Vec<usize> = owned.iter().chain(halo).copied().collect();
         let nl = global.len();
@@ -554,14 +555,10 @@ impl ScfvOperator {
         Ok(ScfvOperator {
             patch_names: mesh.patches.clone(),
             gas,
-            flux: FluxParams {
-                tau_c1: case.tau_c1(),
-                tau_c2: case.flux.tau_c2,
-                viscosity: case.viscosity(),
-            },
-            limit: case.scheme.limiter,
-            viscous: case.viscosity().is_viscous(),
-            characteristic: case.scheme.variables == Variables::Characteristic,
+            flux: common.flux,
+            limit: params.limit,
+            viscous: common.flux.viscosity.is_viscous(),
+            characteristic: params.characteristic,
             params: LimiterParams::default(),
             n_own,
             owned_slots: (0..4 * n_own).collect(),
@@ -892,10 +889,100 @@ impl ScfvOperator {
     }
 }
 
+impl Scheme for ScfvParams {
+    fn reach(&self) -> ((usize, usize), usize) {
+        ((0, 0), 2)
+    }
+
+    fn cells_per_element(&self) -> usize {
+        N_SUBCELLS
+    }
+
+    /// The operator works on main cells (triangles): the owned and halo subcells come in groups of four.
+    fn build(
+        &self,
+        common: &Common,
+        grid: &Grid,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Result<Box<dyn SpatialOperator>, String> {
+        let Grid::Subcells(mesh) = grid else {
+            return Err("SCFV-GKS needs a triangle mesh".into());
+        };
+        let main = |u: &[usize]| u.iter().step_by(4).map(|&x| x / 4).collect::<Vec<_>>();
+        let (owned, halo) = (main(owned), main(halo));
+        Ok(Box::new(ScfvOperator::new(common, self, mesh, &owned, &halo)?))
+    }
+
+    fn describe(&self, time: &str) -> String {
+        let lim = if self.limit {
+            "weno-limited"
+        } else {
+            "unlimited"
+        };
+        format!("scfv-p3-gks/{time}/{lim}/2gp")
+    }
+
+    /// As the second-order scheme's estimate per solver cell (subcell).
+    fn memory_estimate(&self, grid: &Grid) -> usize {
+        grid.n_cells() * 780
+    }
+}
+
+impl SpatialOperator for ScfvOperator {
+    fn new_state(&self) -> Vec<State> {
+        Self::new_state(self)
+    }
+
+    fn owned_slots(&self) -> &[usize] {
+        Self::owned_slots(self)
+    }
+
+    fn put_halo(&self, w: &mut [State], h: usize, s: State) {
+        Self::put_halo(self, w, h, s)
+    }
+
+    fn set_time(&mut self, t: f64) {
+        Self::set_time(self, t)
+    }
+
+    fn interior_phase(&mut self, w: &[State], dt: f64) {
+        Self::interior_phase(self, w, dt)
+    }
+
+    fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        Self::boundary_phase(self, w, dt, res)
+    }
+
+    fn local_rate(&self, w: &[State]) -> f64 {
+        self.max_rate(w)
+    }
+
+    fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64 {
+        cfl / rate
+    }
+
+    fn patch_names(&self) -> Vec<String> {
+        Self::patch_names(self).to_vec()
+    }
+
+    fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {
+        Self::wall_samples(self, w, want, dt)
+    }
+
+    fn set_low_order(&mut self, cells: &[usize]) {
+        Self::set_low_order(self, cells)
+    }
+
+    fn clear_low_order(&mut self) {
+        Self::clear_low_order(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::LoadedCase;
+    use crate::case::{Case, LoadedCase};
     use crate::mesh::Diagonal;
     use crate::scheme::scfv::{subcells, triangle_average};
     use std::f64::consts::PI;
@@ -1037,7 +1124,7 @@ end = 1.0
 
     fn whole(mesh: &TriMesh, c: &Case) -> ScfvOperator {
         let all: Vec<usize> = (0..mesh.n_cells()).collect();
-        ScfvOperator::new(c, gas(), mesh, &all, &[]).unwrap()
+        ScfvOperator::new(&c.common(), &c.scfv_params(), mesh, &all, &[]).unwrap()
     }
 
     #[test]
@@ -1166,7 +1253,7 @@ end = 1.0
                         .collect();
                     halo.sort_unstable();
                     halo.dedup();
-                    let mut op = ScfvOperator::new(&c, gas(), &m, &owned, &halo).unwrap();
+                    let mut op = ScfvOperator::new(&c.common(), &c.scfv_params(), &m, &owned, &halo).unwrap();
                     op.set_time(0.1);
                     let mut wl = op.new_state();
                     for (k, &g) in owned.iter().enumerate() {

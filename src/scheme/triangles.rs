@@ -11,9 +11,9 @@
 
 use rayon::prelude::*;
 
-use super::tri_bc::Bc;
-use super::{LowOrder, Residual};
-use crate::case::Case;
+use super::bc::Bc;
+use super::{Common, LowOrder, Residual, Scheme, SpatialOperator, WallSample};
+use crate::mesh::Grid;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
 
@@ -49,6 +49,15 @@ struct Face {
     x: [[f64; 2]; 2],
     rl: [[f64; 2]; 2],
     rr: [[f64; 2]; 2],
+}
+
+/// The parameters of the second-order triangle scheme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TriParams {
+    /// Limit the least-squares gradients (Venkatakrishnan).
+    pub limit: bool,
+    /// The constant K of the Venkatakrishnan limiter, ε² = (K h)³.
+    pub limiter_k: f64,
 }
 
 /// The second-order triangle operator of one rank.
@@ -89,13 +98,15 @@ pub struct TriOperator {
 impl TriOperator {
     /// The operator for the `owned` cells (global ids, increasing) reading the `halo` cells (increasing,
     /// every cell within two face steps of an owned cell that another rank owns).
-    pub fn new(case: &Case, gas: Gas, mesh: &TriMesh, owned: &[usize], halo: &[usize]) -> Self {
-        let map = case.boundary_map();
-        let bcs: Vec<Bc> = mesh
-            .patches
-            .iter()
-            .map(|p| Bc::new(&map[p], p, &gas))
-            .collect();
+    pub fn new(
+        common: &Common,
+        params: &TriParams,
+        mesh: &TriMesh,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Result<Self, String> {
+        let gas = common.gas;
+        let bcs = common.patch_conditions(&mesh.patches)?;
         let n_own = owned.len();
         let global: Vec<usize> = owned.iter().chain(halo).copied().collect();
         let local_of = |g: usize| -> Option<usize> {
@@ -295,17 +306,13 @@ impl TriOperator {
             .iter()
             .map(|f| inner_cell(f.left) && f.right.map_or(true, inner_cell))
             .collect();
-        TriOperator {
-            viscous: case.viscosity().is_viscous(),
+        Ok(TriOperator {
+            viscous: common.flux.viscosity.is_viscous(),
             patch_names: mesh.patches.clone(),
             gas,
-            flux: FluxParams {
-                tau_c1: case.tau_c1(),
-                tau_c2: case.flux.tau_c2,
-                viscosity: case.viscosity(),
-            },
-            limiter_k: case.scheme.limiter_k,
-            limit: case.scheme.limiter,
+            flux: common.flux,
+            limiter_k: params.limiter_k,
+            limit: params.limit,
             n_own,
             owned: owned.to_vec(),
             global,
@@ -324,7 +331,7 @@ impl TriOperator {
             grad: vec![[[0.0; 4]; 2]; nl],
             low_order: LowOrder::new(nl),
             time: 0.0,
-        }
+        })
     }
 
     /// A local state array (owned then halo cells).
@@ -570,5 +577,89 @@ impl TriOperator {
                 *rl = a.map(|x| x * ia);
                 *rt = b.map(|x| x * ia);
             });
+    }
+}
+
+impl Scheme for TriParams {
+    fn reach(&self) -> ((usize, usize), usize) {
+        ((0, 0), 2)
+    }
+
+    fn build(
+        &self,
+        common: &Common,
+        grid: &Grid,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Result<Box<dyn SpatialOperator>, String> {
+        let Grid::Triangles(mesh) = grid else {
+            return Err("the second-order scheme needs a triangle mesh".into());
+        };
+        Ok(Box::new(TriOperator::new(common, self, mesh, owned, halo)?))
+    }
+
+    fn describe(&self, time: &str) -> String {
+        let lim = if self.limit {
+            format!("venkatakrishnan(K={})", self.limiter_k)
+        } else {
+            "unlimited".into()
+        };
+        format!("lsq2-gks/{time}/{lim}/2gp")
+    }
+
+    /// Per triangle: state, gradient, Wⁿ, new state, two residual pairs, geometry and least-squares weights
+    /// (~400 bytes), and 1.5 faces with their fluxes and Gauss points (~250 bytes each).
+    fn memory_estimate(&self, grid: &Grid) -> usize {
+        grid.n_cells() * 780
+    }
+}
+
+impl SpatialOperator for TriOperator {
+    fn new_state(&self) -> Vec<State> {
+        Self::new_state(self)
+    }
+
+    fn owned_slots(&self) -> &[usize] {
+        Self::owned_slots(self)
+    }
+
+    fn put_halo(&self, w: &mut [State], h: usize, s: State) {
+        Self::put_halo(self, w, h, s)
+    }
+
+    fn set_time(&mut self, t: f64) {
+        Self::set_time(self, t)
+    }
+
+    fn interior_phase(&mut self, w: &[State], dt: f64) {
+        Self::interior_phase(self, w, dt)
+    }
+
+    fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        Self::boundary_phase(self, w, dt, res)
+    }
+
+    fn local_rate(&self, w: &[State]) -> f64 {
+        self.max_rate(w)
+    }
+
+    fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64 {
+        cfl / rate
+    }
+
+    fn patch_names(&self) -> Vec<String> {
+        Self::patch_names(self).to_vec()
+    }
+
+    fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {
+        Self::wall_samples(self, w, want, dt)
+    }
+
+    fn set_low_order(&mut self, cells: &[usize]) {
+        Self::set_low_order(self, cells)
+    }
+
+    fn clear_low_order(&mut self) {
+        Self::clear_low_order(self)
     }
 }

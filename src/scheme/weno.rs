@@ -1,6 +1,15 @@
 //! Fifth-order WENO reconstruction of interface values from cell averages (Jiang–Shu and WENO-Z weights).
 
-use crate::case::WenoVariant;
+/// The nonlinear weights of WENO5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WenoVariant {
+    /// Jiang–Shu weights.
+    Js,
+    /// WENO-Z weights (Borges et al.).
+    Z,
+    /// The linear (optimal) weights: fifth-order upwind, no limiting.
+    Linear,
+}
 
 /// Settings of the WENO weights.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,12 +42,12 @@ impl Weno {
         let b2 = K * s2 * s2 + 0.25 * t2 * t2;
         let eps = self.epsilon;
         let (a0, a1, a2) = match self.variant {
-            crate::case::WenoVariant::Js => {
+            WenoVariant::Js => {
                 let f = |d: f64, b: f64| d / ((eps + b) * (eps + b));
                 (f(0.1, b0), f(0.6, b1), f(0.3, b2))
             }
-            crate::case::WenoVariant::Linear => (0.1, 0.6, 0.3),
-            crate::case::WenoVariant::Z => {
+            WenoVariant::Linear => (0.1, 0.6, 0.3),
+            WenoVariant::Z => {
                 let tau = (b0 - b2).abs();
                 let f = |d: f64, b: f64| {
                     let r = tau / (b + eps);
@@ -63,7 +72,6 @@ impl Weno {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::WenoVariant;
 
     fn averages(f: impl Fn(f64) -> f64, h: f64) -> [f64; 5] {
         // Exact averages of a polynomial primitive F over [x_k − h/2, x_k + h/2], cells centred at k·h.

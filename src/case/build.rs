@@ -1,0 +1,190 @@
+//! From a validated case to the typed objects the rest of the code takes: the gas, the mesh, the boundary
+//! conditions, the flux settings and the scheme. Only this layer reads case sections; the mesh, the physics
+//! and the schemes take plain parameters.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{
+    BcKind, Boundary, Case, DiagonalKind, MeshKind, MeshSection, SchemeKind, TimeScheme, Variables,
+    WenoVariant,
+};
+use crate::mesh::gmsh::read_msh;
+use crate::mesh::grid::from_gmsh;
+use crate::mesh::{Diagonal, Grid, StructuredMesh, TriMesh};
+use crate::physics::{FluxParams, Gas};
+use crate::scheme::weno::{Weno, WenoVariant as Variant};
+use crate::scheme::{Bc, Common, Scheme, ScfvParams, TriParams, WenoParams};
+
+impl MeshSection {
+    /// The rectangle of the mesh (the extent of generated meshes; for Gmsh meshes the `x`, `y` keys).
+    pub fn rectangle(&self) -> StructuredMesh {
+        StructuredMesh::rectangle(self.nx, self.ny, self.x, self.y)
+    }
+}
+
+impl Boundary {
+    /// The condition of patch `name` for the gas `gas`.
+    pub fn condition(&self, name: &str, gas: &Gas) -> Bc {
+        let state = || self.state.expect("validated");
+        match self.kind {
+            BcKind::Periodic => Bc::Periodic,
+            BcKind::Transmissive => Bc::Transmissive,
+            BcKind::SlipWall | BcKind::Symmetry => Bc::SlipWall,
+            BcKind::NoSlipWall => Bc::NoSlip {
+                velocity: self.velocity.unwrap_or([0.0; 2]),
+                temperature: self.temperature,
+                start: self.start.unwrap_or(f64::NEG_INFINITY),
+            },
+            BcKind::SubsonicInflow => Bc::SubsonicInflow(state()),
+            BcKind::SubsonicOutflow => Bc::SubsonicOutflow(state()[3]),
+            BcKind::Characteristic => Bc::Characteristic(state()),
+            BcKind::Inflow | BcKind::FarField => Bc::Inflow(gas.conservative(state())),
+            BcKind::DoubleMach => Bc::DoubleMach {
+                bottom: name == "bottom",
+            },
+        }
+    }
+}
+
+impl Case {
+    /// The gas.
+    pub fn gas_model(&self) -> Gas {
+        Gas::new(self.gas.gamma).expect("validated")
+    }
+
+    /// The flux settings: collision-time coefficients and viscosity.
+    pub fn flux_params(&self) -> FluxParams {
+        FluxParams {
+            tau_c1: self.tau_c1(),
+            tau_c2: self.flux.tau_c2,
+            viscosity: self.viscosity(),
+        }
+    }
+
+    /// What every operator takes: gas, flux settings, and the boundary condition of every patch.
+    pub fn common(&self) -> Common {
+        let gas = self.gas_model();
+        let bcs = self
+            .boundary_map()
+            .iter()
+            .map(|(name, b)| (name.clone(), b.condition(name, &gas)))
+            .collect();
+        Common {
+            gas,
+            flux: self.flux_params(),
+            bcs,
+        }
+    }
+
+    /// The scheme of `[scheme]` with its parameters.
+    pub fn scheme(&self) -> Box<dyn Scheme> {
+        match self.scheme.kind {
+            SchemeKind::Weno5 => Box::new(self.weno_params()),
+            SchemeKind::SecondOrder => Box::new(self.tri_params()),
+            SchemeKind::Scfv => Box::new(self.scfv_params()),
+        }
+    }
+
+    /// The WENO5-GKS parameters of `[scheme]`.
+    pub fn weno_params(&self) -> WenoParams {
+        let s = &self.scheme;
+        WenoParams {
+            weno: Weno {
+                variant: match s.weno {
+                    WenoVariant::Js => Variant::Js,
+                    WenoVariant::Z => Variant::Z,
+                    WenoVariant::Linear => Variant::Linear,
+                },
+                epsilon: s.epsilon,
+            },
+            characteristic: s.variables == Variables::Characteristic,
+            gauss_points: s.gauss_points,
+        }
+    }
+
+    /// The second-order triangle scheme's parameters of `[scheme]`.
+    pub fn tri_params(&self) -> TriParams {
+        TriParams {
+            limit: self.scheme.limiter,
+            limiter_k: self.scheme.limiter_k,
+        }
+    }
+
+    /// The SCFV-GKS parameters of `[scheme]`.
+    pub fn scfv_params(&self) -> ScfvParams {
+        ScfvParams {
+            limit: self.scheme.limiter,
+            characteristic: self.scheme.variables == Variables::Characteristic,
+        }
+    }
+
+    /// The name of the time scheme in outputs.
+    pub fn time_name(&self) -> &'static str {
+        match self.time.scheme {
+            TimeScheme::S2o4 => "s2o4",
+            TimeScheme::SingleStage => "single-stage",
+            TimeScheme::Euler => "euler",
+        }
+    }
+
+    /// Scheme description used in outputs, e.g. `weno5-gks/s2o4/characteristic/js/3gp`.
+    pub fn scheme_name(&self) -> String {
+        self.scheme().describe(self.time_name())
+    }
+
+    /// The mesh the case describes, in the solver cells of its scheme; `base` is the directory of the case
+    /// file (relative Gmsh paths start there).
+    pub fn grid(&self, base: &Path) -> Result<Grid, String> {
+        let g = self.triangles_or_rectangle(base)?;
+        Ok(match g {
+            Grid::Triangles(t) if self.scheme().cells_per_element() == 4 => Grid::Subcells(t),
+            g => g,
+        })
+    }
+
+    fn triangles_or_rectangle(&self, base: &Path) -> Result<Grid, String> {
+        let m = &self.mesh;
+        match m.kind {
+            MeshKind::Gmsh => {
+                let file = m.file.as_deref().expect("validated");
+                let path = if Path::new(file).is_absolute() {
+                    PathBuf::from(file)
+                } else {
+                    base.join(file)
+                };
+                let g = read_msh(&path).map_err(|e| e.to_string())?;
+                let conditions: BTreeMap<String, bool> = self
+                    .boundary
+                    .iter()
+                    .map(|(k, b)| (k.clone(), b.kind == BcKind::Periodic))
+                    .collect();
+                from_gmsh(&g, &conditions, &path).map(Grid::Triangles)
+            }
+            MeshKind::Rectangle => Ok(Grid::Structured(m.rectangle())),
+            MeshKind::Triangles => self.generated_triangles().map(Grid::Triangles),
+        }
+    }
+
+    fn generated_triangles(&self) -> Result<TriMesh, String> {
+        let m = &self.mesh;
+        let per = |k: BcKind| k == BcKind::Periodic;
+        let sides = m.sides();
+        let diagonal = match m.diagonal.unwrap_or(DiagonalKind::Alternate) {
+            DiagonalKind::Right => Diagonal::Right,
+            DiagonalKind::Left => Diagonal::Left,
+            DiagonalKind::Alternate => Diagonal::Alternate,
+        };
+        TriMesh::rectangle(
+            m.nx,
+            m.ny,
+            m.x,
+            m.y,
+            diagonal,
+            m.jitter.unwrap_or(0.0),
+            m.seed.unwrap_or(1),
+            [per(sides.left.kind), per(sides.bottom.kind)],
+        )
+        .map_err(|e| e.to_string())
+    }
+}
