@@ -1,0 +1,122 @@
+//! Regression guard (not a validation): short runs of every scheme, on 1 and 3 ranks, whose final solution
+//! bits must equal digests recorded from the code before the scheme-layer reshaping (commit 83019bc). Any
+//! change of a single bit in any cell shows here. A change that is meant to alter results (a new `exp`, a
+//! different limiter) re-records them: `GASKET_RECORD_DIGESTS=1 cargo test --release --test digests --
+//! --nocapture` prints the new table.
+
+mod common;
+
+use common::{mpirun_case, solution_bits, tempdir};
+
+/// (label, case, overrides, digest of the final state after the run).
+const RUNS: &[(&str, &str, &[&str], u64)] = &[
+    (
+        "weno5 characteristic, riemann2d_a 48x48",
+        "riemann2d_a",
+        &["mesh.nx=48", "mesh.ny=48", "time.max_steps=12"],
+        0x08b9_6986_776d_b863,
+    ),
+    (
+        "weno5 conservative Z, double_mach 96x24",
+        "double_mach",
+        &[
+            "mesh.nx=96",
+            "mesh.ny=24",
+            "time.max_steps=10",
+            "scheme.variables=\"conservative\"",
+            "scheme.weno=\"z\"",
+        ],
+        0x096a_b1ac_66a7_50a7,
+    ),
+    (
+        "second order, double_mach_tri 60x20",
+        "double_mach_tri",
+        &["mesh.nx=60", "mesh.ny=20", "time.max_steps=10"],
+        0x7af0_9184_b3c5_1ea0,
+    ),
+    (
+        "scfv, isentropic_vortex_tri 12x12",
+        "isentropic_vortex_tri",
+        &["mesh.nx=12", "mesh.ny=12", "time.max_steps=8"],
+        0x9ee8_fa08_60ad_1642,
+    ),
+    (
+        "scfv limited, sod_tri 100x4",
+        "sod_tri",
+        &[
+            "scheme.kind=\"scfv\"",
+            "scheme.limiter=true",
+            "time.max_steps=10",
+        ],
+        0x84d8_af51_46c7_d57b,
+    ),
+    (
+        "navier-stokes weno5, cavity 24x24",
+        "cavity",
+        &["mesh.nx=24", "mesh.ny=24", "time.max_steps=10"],
+        0x1010_e14a_5b7a_ed2c,
+    ),
+    (
+        "navier-stokes second order, couette on triangles",
+        "couette",
+        &[
+            "mesh.kind=\"triangles\"",
+            "scheme.kind=\"second_order\"",
+            "time.max_steps=10",
+        ],
+        0x8254_6267_1eef_e211,
+    ),
+    (
+        "navier-stokes scfv, couette on triangles",
+        "couette",
+        &[
+            "mesh.kind=\"triangles\"",
+            "scheme.kind=\"scfv\"",
+            "time.max_steps=10",
+        ],
+        0x658f_0f3d_f850_b2c4,
+    ),
+];
+
+/// FNV-1a over the solution bits, the time bits and the step.
+fn digest(bits: &[u64], time: f64, step: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &w in bits.iter().chain([time.to_bits(), step].iter()) {
+        for b in w.to_le_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[test]
+fn short_runs_of_every_scheme_match_the_recorded_digests_on_1_and_3_ranks() {
+    let record = std::env::var_os("GASKET_RECORD_DIGESTS").is_some();
+    let mut failures = Vec::new();
+    for (i, (label, case, sets, want)) in RUNS.iter().enumerate() {
+        let mut extra: Vec<&str> = Vec::new();
+        for s in *sets {
+            extra.extend(["--set", s]);
+        }
+        for np in [1, 3] {
+            let d = tempdir(&format!("digest-{i}-{np}"));
+            mpirun_case(np, 1, case, &d, &extra);
+            let (bits, t, s) = solution_bits(&d.join("final.h5"));
+            let got = digest(&bits, t, s);
+            if record {
+                println!("{label} np={np}: 0x{got:016x}");
+            } else if got != *want {
+                failures.push(format!(
+                    "{label} on {np} ranks: 0x{got:016x}, recorded 0x{want:016x}"
+                ));
+            }
+            std::fs::remove_dir_all(&d).ok();
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "digests changed:\n{}",
+        failures.join("\n")
+    );
+}
