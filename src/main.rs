@@ -239,16 +239,14 @@ fn partition_cmd(
     set: Vec<String>,
 ) -> Result<()> {
     let lc = LoadedCase::load(&case, &set)?;
-    let mesh = gasket::run::grid_of(&lc)?;
+    let mesh = gasket::run::grid_of(&lc)?.grid().clone();
     let out = output.unwrap_or_else(|| PathBuf::from(format!("{}.partitions.h5", lc.name)));
     let name = name.unwrap_or_else(|| format!("n{parts}"));
     let t0 = std::time::Instant::now();
     let p = metis_parts(&mesh, parts)?;
     let secs = t0.elapsed().as_secs_f64();
-    let g = gasket_partition::DualGraph::from_pairs(
-        mesh.n_output_cells(),
-        mesh.face_pairs(periodicity(&lc)),
-    )?;
+    let g =
+        gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs(periodicity(&lc)))?;
     let rep = gasket_partition::report(&g, &p, None)?;
     gasket::io::write_partition(
         &out,
@@ -266,7 +264,7 @@ fn partition_cmd(
     println!(
         "partitioned {} cells into {parts} parts in {secs:.2} s: edge cut {} faces (periodic faces \
          counted), parts of {min}..{max} cells, imbalance {:.4}",
-        mesh.n_output_cells(),
+        mesh.n_cells(),
         rep.edge_cut,
         rep.imbalance
     );
@@ -317,7 +315,7 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
             if mesh.is_strip() { " (1D strip)" } else { "" }
         ),
         _ => {
-            if let gasket::mesh::Grid::Triangles(t) = &grid {
+            if let gasket::mesh::Grid::Triangles(t) = grid.grid() {
                 let sizes: Vec<f64> = (0..t.n_cells()).map(|k| t.cell_size(k)).collect();
                 let (lo, hi) = sizes
                     .iter()

@@ -15,6 +15,7 @@ use crate::mesh::Grid;
 use crate::monitor::Monitor;
 use crate::parallel::Comm;
 use crate::physics::State;
+use crate::scheme::Cells;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
 
 /// How a run is launched (everything that is not in the case file).
@@ -178,11 +179,12 @@ pub struct Summary {
 /// the parts returned are per solver cell.
 pub fn partition_mesh(
     lc: &LoadedCase,
-    mesh: &Grid,
+    cells: &Cells,
     periodic: [bool; 2],
     comm: &Comm,
 ) -> Result<(Vec<i32>, String, usize, f64), RunError> {
-    let n = mesh.n_output_cells();
+    let mesh = cells.grid();
+    let n = mesh.n_cells();
     let size = comm.size();
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
     let full =
@@ -225,7 +227,7 @@ pub fn partition_mesh(
         (parts, "metis".to_string())
     };
     let rep = gasket_partition::report(&full, &parts, None).map_err(perr)?;
-    let upc = mesh.units_per_cell();
+    let upc = cells.units_per_cell();
     let parts = parts
         .iter()
         .flat_map(|&p| std::iter::repeat(p).take(upc))
@@ -238,20 +240,18 @@ pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
     lc.case.periodicity()
 }
 
-/// The mesh of a loaded case (a relative Gmsh path starts in the case file's directory).
-pub fn grid_of(lc: &LoadedCase) -> Result<Grid, RunError> {
+/// The solver cells of a loaded case's mesh (a relative Gmsh path starts in the case file's directory).
+pub fn grid_of(lc: &LoadedCase) -> Result<Cells, RunError> {
     let base = lc.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    lc.case.grid(&base).map_err(RunError::Mesh)
+    lc.case.cells(&base).map_err(RunError::Mesh)
 }
 
 /// METIS k-way parts of a structured mesh (dual graph without periodic faces).
 pub fn metis_parts(mesh: &Grid, n_parts: usize) -> Result<Vec<i32>, RunError> {
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
-    let g = gasket_partition::DualGraph::from_pairs(
-        mesh.n_output_cells(),
-        mesh.face_pairs([false, false]),
-    )
-    .map_err(perr)?;
+    let g =
+        gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs([false, false]))
+            .map_err(perr)?;
     gasket_partition::partition(&g, n_parts, None).map_err(perr)
 }
 
@@ -642,7 +642,7 @@ fn write_state(
     let mesh = s.grid();
     // Output cells: the owned cells, or the owned triangles of a subcell scheme with the mean of their four
     // (equal-area) subcells, summed in subcell order.
-    let upc = mesh.units_per_cell();
+    let upc = s.cells().units_per_cell();
     let owned: Vec<usize> = dom.owned.iter().step_by(upc).map(|&u| u / upc).collect();
     let means: Vec<State> = states
         .chunks(upc)
@@ -699,7 +699,7 @@ fn write_state(
         path,
         &io::Dist {
             comm: s.comm().raw(),
-            n_cells: mesh.n_output_cells(),
+            n_cells: mesh.n_cells(),
             owned: &owned,
         },
         &MeshOut {
@@ -735,7 +735,7 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
         path: path.to_path_buf(),
         message: m,
     };
-    let upc = s.grid().units_per_cell();
+    let upc = s.cells().units_per_cell();
     let owned: Vec<usize> = s
         .domain()
         .owned
@@ -743,7 +743,7 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
         .step_by(upc)
         .map(|&u| u / upc)
         .collect();
-    let r = io::read_restart(path, s.comm().raw(), s.grid().n_output_cells(), &owned)?;
+    let r = io::read_restart(path, s.comm().raw(), s.grid().n_cells(), &owned)?;
     if r.states_per_cell != upc {
         return Err(err(format!(
             "the file holds {} states per cell, this scheme {upc}",

@@ -18,6 +18,7 @@ use crate::initial::InitialCondition;
 use crate::mesh::{Grid, StructuredMesh};
 use crate::parallel::{Comm, HaloPlan};
 use crate::physics::{Gas, State};
+use crate::scheme::Cells;
 use crate::scheme::{Residual, SpatialOperator, WallSample};
 use crate::time;
 
@@ -48,7 +49,7 @@ pub struct Timers {
 /// The state of one rank: its cells, the halo plan, the operator on its window and the work arrays.
 pub struct Solver {
     gas: Gas,
-    grid: Grid,
+    cells: Cells,
     /// The rectangle the case describes (extent for initial conditions and exact solutions).
     rect: StructuredMesh,
     periodic: [bool; 2],
@@ -103,16 +104,21 @@ fn gather_in_order<T: Copy + Default + mpi::traits::Equivalence>(
 impl Solver {
     /// Sets up this rank's part of a case: domain and halo from the partition `parts` (owner rank of every
     /// cell), the operator, and the initial cell averages.
-    pub fn new(lc: &LoadedCase, comm: Comm, parts: Vec<i32>, grid: Grid) -> Result<Self, RunError> {
+    pub fn new(
+        lc: &LoadedCase,
+        comm: Comm,
+        parts: Vec<i32>,
+        cells: Cells,
+    ) -> Result<Self, RunError> {
         let case = &lc.case;
         let common = case.common();
         let gas = common.gas;
         let scheme = case.scheme();
-        let rect = grid.extent();
+        let rect = cells.grid().extent();
         let periodic = case.periodicity();
         let (reach, hops) = scheme.reach();
         let dom = LocalDomain::new(parts, comm.rank(), comm.size(), |c| {
-            grid.stencil(c, reach, hops, periodic)
+            cells.stencil(c, reach, hops, periodic)
         });
         if dom.owned.is_empty() {
             return Err(RunError::Partition(format!(
@@ -122,14 +128,14 @@ impl Solver {
         }
         let halo = HaloPlan::new(&comm, &dom);
         let op = scheme
-            .build(&common, &grid, &dom.owned, &dom.halo)
+            .build(&common, cells.grid(), &dom.owned, &dom.halo)
             .map_err(RunError::Mesh)?;
         let mut w = op.new_state();
         let ic = InitialCondition::for_case(case, gas, &rect);
         let init: Vec<State> = dom
             .owned
             .par_iter()
-            .map(|&c| grid.cell_average(&ic, c, 0.0))
+            .map(|&c| cells.cell_average(&ic, c, 0.0))
             .collect();
         for (k, s) in init.iter().enumerate() {
             w[op.owned_slots()[k]] = *s;
@@ -137,7 +143,7 @@ impl Solver {
         let n = dom.owned.len();
         let s = Solver {
             gas,
-            grid,
+            cells,
             rect,
             periodic,
             comm,
@@ -164,7 +170,12 @@ impl Solver {
 
     /// The mesh.
     pub fn grid(&self) -> &Grid {
-        &self.grid
+        self.cells.grid()
+    }
+
+    /// The solver cells.
+    pub fn cells(&self) -> &Cells {
+        &self.cells
     }
 
     /// The communicator.
@@ -207,7 +218,7 @@ impl Solver {
         &self,
         local: &[T],
     ) -> Option<Vec<T>> {
-        gather_in_order(&self.comm, &self.dom.owned, local, self.grid.n_cells())
+        gather_in_order(&self.comm, &self.dom.owned, local, self.cells.n_cells())
     }
 
     /// The conservative averages of the whole mesh in global order, on rank 0.
@@ -222,7 +233,7 @@ impl Solver {
                 .flat_map(|&c| (0..4).map(move |q| 4 * c + q))
                 .collect::<Vec<_>>(),
             &flat,
-            4 * self.grid.n_cells(),
+            4 * self.cells.n_cells(),
         )?;
         Some(all.chunks(4).map(|c| [c[0], c[1], c[2], c[3]]).collect())
     }
@@ -231,7 +242,7 @@ impl Solver {
     pub fn sums(&self, f: impl Fn(f64) -> f64) -> Option<[f64; 4]> {
         let all = self.gather_states()?;
         let mut t = [0.0; 4];
-        match &self.grid {
+        match self.cells.grid() {
             // One measure for every cell: factor it out (as the structured code always did).
             Grid::Structured(m) => {
                 for s in all {
@@ -241,9 +252,9 @@ impl Solver {
                 }
                 Some(t.map(|x| x * m.cell_measure()))
             }
-            Grid::Triangles(_) | Grid::Subcells(_) => {
+            Grid::Triangles(_) => {
                 for (c, s) in all.iter().enumerate() {
-                    let a = self.grid.measure(c);
+                    let a = self.cells.measure(c);
                     for k in 0..4 {
                         t[k] += f(s[k]) * a;
                     }
@@ -342,7 +353,7 @@ impl Solver {
     /// Restores the cells held at first order from [`Solver::held_flat`]'s layout.
     pub fn set_held(&mut self, v: &[f64]) -> Result<(), String> {
         let count = v.first().copied().unwrap_or(0.0);
-        let n_cells = self.grid.n_cells() as f64;
+        let n_cells = self.cells.n_cells() as f64;
         let ok = |x: f64, hi: f64| x.fract() == 0.0 && x >= 0.0 && x < hi;
         if !ok(count, f64::MAX) || v.len() != 1 + 2 * count as usize {
             return Err(format!("expected 1 + 2·count values, got {}", v.len()));
@@ -402,7 +413,7 @@ impl Solver {
     /// Cells within `r` steps of the given ones, with periodic wrap where it applies.
     fn neighbourhood(&self, cells: &[(usize, State)], r: usize) -> Vec<usize> {
         let ids: Vec<usize> = cells.iter().map(|&(c, _)| c).collect();
-        self.grid.neighbourhood(&ids, r, self.periodic)
+        self.cells.neighbourhood(&ids, r, self.periodic)
     }
 
     /// One residual evaluation at time `t`: halo exchange overlapped with the interior work, then ghosts
@@ -514,7 +525,7 @@ impl Solver {
             step,
             time: self.time,
             cell: c,
-            location: self.grid.locate(c),
+            location: self.cells.locate(c),
             rho,
             u,
             v,
@@ -530,17 +541,17 @@ impl Solver {
             return None;
         }
         let num = self.owned_states();
-        let (grid, t) = (&self.grid, self.time);
+        let (cells, t) = (&self.cells, self.time);
         let e: Vec<f64> = self
             .dom
             .owned
             .par_iter()
             .zip(num.par_iter())
-            .map(|(&c, s)| s[0] - grid.cell_average(&ic, c, t)[0])
+            .map(|(&c, s)| s[0] - cells.cell_average(&ic, c, t)[0])
             .collect();
         let e = self.gather(&e)?;
         let (mut l1, mut l2, mut li) = (0.0, 0.0, 0.0f64);
-        let (l1, l2) = match &self.grid {
+        let (l1, l2) = match self.cells.grid() {
             Grid::Structured(m) => {
                 for x in &e {
                     l1 += x.abs();
@@ -549,9 +560,9 @@ impl Solver {
                 }
                 (l1 * m.cell_measure(), l2 * m.cell_measure())
             }
-            Grid::Triangles(_) | Grid::Subcells(_) => {
+            Grid::Triangles(_) => {
                 for (c, x) in e.iter().enumerate() {
-                    let a = self.grid.measure(c);
+                    let a = self.cells.measure(c);
                     l1 += x.abs() * a;
                     l2 += x * x * a;
                     li = li.max(x.abs());

@@ -14,7 +14,7 @@ use crate::mesh::grid::from_gmsh;
 use crate::mesh::{Diagonal, Grid, StructuredMesh, TriMesh};
 use crate::physics::{FluxParams, Gas};
 use crate::scheme::weno::{Weno, WenoVariant as Variant};
-use crate::scheme::{Bc, Common, Scheme, ScfvParams, TriParams, WenoParams};
+use crate::scheme::{Bc, Cells, Common, ScfvParams, Scheme, TriParams, WenoParams};
 
 impl MeshSection {
     /// The rectangle of the mesh (the extent of generated meshes; for Gmsh meshes the `x`, `y` keys).
@@ -135,15 +135,13 @@ impl Case {
 
     /// The mesh the case describes, in the solver cells of its scheme; `base` is the directory of the case
     /// file (relative Gmsh paths start there).
-    pub fn grid(&self, base: &Path) -> Result<Grid, String> {
-        let g = self.triangles_or_rectangle(base)?;
-        Ok(match g {
-            Grid::Triangles(t) if self.scheme().cells_per_element() == 4 => Grid::Subcells(t),
-            g => g,
-        })
+    pub fn cells(&self, base: &Path) -> Result<Cells, String> {
+        Cells::new(self.grid(base)?, self.scheme().split())
     }
 
-    fn triangles_or_rectangle(&self, base: &Path) -> Result<Grid, String> {
+    /// The mesh the case describes; `base` is the directory of the case file (relative Gmsh paths start
+    /// there).
+    pub fn grid(&self, base: &Path) -> Result<Grid, String> {
         let m = &self.mesh;
         match m.kind {
             MeshKind::Gmsh => {

@@ -6,8 +6,6 @@ use std::path::Path;
 
 use super::gmsh::GmshMesh;
 use super::{wrap_index, StructuredMesh, TriMesh};
-use crate::initial::InitialCondition;
-use crate::physics::State;
 
 /// A structured rectangle or an unstructured triangle mesh.
 #[derive(Debug, Clone)]
@@ -16,43 +14,26 @@ pub enum Grid {
     Structured(StructuredMesh),
     /// Triangles.
     Triangles(TriMesh),
-    /// Triangles each split into four subcells by the edge midpoints (SCFV): the cells of the solver are
-    /// the subcells, `4·c + s` for subcell `s` of triangle `c`; output is on the triangles.
-    Subcells(TriMesh),
 }
 
 impl Grid {
-    /// Number of cells of the solver (subcells for SCFV).
+    /// Number of cells (quadrilaterals or triangles).
     pub fn n_cells(&self) -> usize {
         match self {
             Grid::Structured(m) => m.n_cells(),
             Grid::Triangles(m) => m.n_cells(),
-            Grid::Subcells(m) => 4 * m.n_cells(),
         }
-    }
-
-    /// Solver cells per output cell (4 subcells per triangle for SCFV, else 1).
-    pub fn units_per_cell(&self) -> usize {
-        match self {
-            Grid::Subcells(_) => 4,
-            _ => 1,
-        }
-    }
-
-    /// Number of output cells (triangles or quadrilaterals).
-    pub fn n_output_cells(&self) -> usize {
-        self.n_cells() / self.units_per_cell()
     }
 
     /// The triangle mesh, if any.
     pub fn triangles(&self) -> Option<&TriMesh> {
         match self {
-            Grid::Triangles(m) | Grid::Subcells(m) => Some(m),
+            Grid::Triangles(m) => Some(m),
             Grid::Structured(_) => None,
         }
     }
 
-    /// The solver cell (unit) that contains point `x` (the first one found, on shared edges), if any.
+    /// The cell that contains point `x` (the first one found, on shared edges), if any.
     pub fn find(&self, x: [f64; 2]) -> Option<usize> {
         match self {
             Grid::Structured(m) => {
@@ -63,31 +44,28 @@ impl Grid {
                 (i >= 0.0 && j >= 0.0 && (i as usize) < m.nx && (j as usize) < ny)
                     .then(|| j as usize * m.nx + i as usize)
             }
-            Grid::Triangles(m) | Grid::Subcells(m) => {
-                let (c, l) = (0..m.n_cells()).find_map(|c| {
-                    let v = m.cells[c].map(|k| m.vertices[k]);
-                    let det = (v[1][0] - v[0][0]) * (v[2][1] - v[0][1])
-                        - (v[2][0] - v[0][0]) * (v[1][1] - v[0][1]);
-                    let l1 = ((x[0] - v[0][0]) * (v[2][1] - v[0][1])
-                        - (v[2][0] - v[0][0]) * (x[1] - v[0][1]))
-                        / det;
-                    let l2 = ((v[1][0] - v[0][0]) * (x[1] - v[0][1])
-                        - (x[0] - v[0][0]) * (v[1][1] - v[0][1]))
-                        / det;
-                    let l = [1.0 - l1 - l2, l1, l2];
-                    let tol = -1e-12;
-                    l.iter().all(|&b| b >= tol).then_some((c, l))
-                })?;
-                match self {
-                    Grid::Subcells(_) => {
-                        // Corner subcell k holds the points with barycentric coordinate λ_k ≥ ½.
-                        let s = (0..3).find(|&k| l[k] >= 0.5).unwrap_or(3);
-                        Some(4 * c + s)
-                    }
-                    _ => Some(c),
-                }
-            }
+            Grid::Triangles(_) => self.find_barycentric(x).map(|(c, _)| c),
         }
+    }
+
+    /// The triangle that contains point `x` (the first one found) and the barycentric coordinates of `x`
+    /// in it; `None` on structured meshes.
+    pub fn find_barycentric(&self, x: [f64; 2]) -> Option<(usize, [f64; 3])> {
+        let m = self.triangles()?;
+        (0..m.n_cells()).find_map(|c| {
+            let v = m.cells[c].map(|k| m.vertices[k]);
+            let det = (v[1][0] - v[0][0]) * (v[2][1] - v[0][1])
+                - (v[2][0] - v[0][0]) * (v[1][1] - v[0][1]);
+            let l1 = ((x[0] - v[0][0]) * (v[2][1] - v[0][1])
+                - (v[2][0] - v[0][0]) * (x[1] - v[0][1]))
+                / det;
+            let l2 = ((v[1][0] - v[0][0]) * (x[1] - v[0][1])
+                - (x[0] - v[0][0]) * (v[1][1] - v[0][1]))
+                / det;
+            let l = [1.0 - l1 - l2, l1, l2];
+            let tol = -1e-12;
+            l.iter().all(|&b| b >= tol).then_some((c, l))
+        })
     }
 
     /// The measure of cell `c` in integrals and norms (its area; Δx for a 1D strip).
@@ -95,8 +73,6 @@ impl Grid {
         match self {
             Grid::Structured(m) => m.cell_measure(),
             Grid::Triangles(m) => m.area[c],
-            // The midpoint split gives four subcells of a quarter of the area each.
-            Grid::Subcells(m) => 0.25 * m.area[c / 4],
         }
     }
 
@@ -104,7 +80,7 @@ impl Grid {
     pub fn vertices(&self) -> Vec<[f64; 2]> {
         match self {
             Grid::Structured(m) => m.vertices(),
-            Grid::Triangles(m) | Grid::Subcells(m) => m.vertices.clone(),
+            Grid::Triangles(m) => m.vertices.clone(),
         }
     }
 
@@ -112,7 +88,7 @@ impl Grid {
     pub fn nodes_per_cell(&self) -> usize {
         match self {
             Grid::Structured(_) => 4,
-            Grid::Triangles(_) | Grid::Subcells(_) => 3,
+            Grid::Triangles(_) => 3,
         }
     }
 
@@ -129,7 +105,7 @@ impl Grid {
                 }
                 out
             }
-            Grid::Triangles(m) | Grid::Subcells(m) => cells
+            Grid::Triangles(m) => cells
                 .iter()
                 .flat_map(|&c| m.cells[c].map(|v| v as i64))
                 .collect(),
@@ -148,11 +124,6 @@ impl Grid {
         match self {
             Grid::Structured(m) => m.stencil(c, reach.0, reach.1, periodic),
             Grid::Triangles(m) => m.stencil(c, hops),
-            Grid::Subcells(m) => m
-                .stencil(c / 4, hops)
-                .into_iter()
-                .flat_map(|t| (0..4).map(move |s| 4 * t + s))
-                .collect(),
         }
     }
 
@@ -182,15 +153,6 @@ impl Grid {
                     out.extend(m.stencil(c, r));
                 }
             }
-            Grid::Subcells(m) => {
-                for &c in cells {
-                    out.extend(
-                        m.stencil(c / 4, r)
-                            .into_iter()
-                            .flat_map(|t| (0..4).map(move |s| 4 * t + s)),
-                    );
-                }
-            }
         }
         out
     }
@@ -200,8 +162,6 @@ impl Grid {
         match self {
             Grid::Structured(m) => m.face_pairs(periodic),
             Grid::Triangles(m) => m.face_pairs(periodic[0] || periodic[1]),
-            // Partitioned by triangle (see `run::partition_mesh`): the pairs of the triangles.
-            Grid::Subcells(m) => m.face_pairs(periodic[0] || periodic[1]),
         }
     }
 
@@ -210,7 +170,7 @@ impl Grid {
     pub fn extent(&self) -> StructuredMesh {
         match self {
             Grid::Structured(m) => m.clone(),
-            Grid::Triangles(m) | Grid::Subcells(m) => {
+            Grid::Triangles(m) => {
                 let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
                 for v in &m.vertices {
                     for k in 0..2 {
@@ -235,7 +195,7 @@ impl Grid {
                 "rectangle {}x{} origin [{:e}, {:e}] spacing [{:e}, {:e}]",
                 m.nx, m.ny, m.origin[0], m.origin[1], m.spacing[0], m.spacing[1]
             ),
-            Grid::Triangles(m) | Grid::Subcells(m) => {
+            Grid::Triangles(m) => {
                 // FNV-1a over the coordinates and connectivity.
                 let mut h: u64 = 0xcbf2_9ce4_8422_2325;
                 let mut eat = |x: u64| {
@@ -271,24 +231,6 @@ impl Grid {
                 "triangle at x = {:.6}, y = {:.6}",
                 m.centroid[c][0], m.centroid[c][1]
             ),
-            Grid::Subcells(m) => format!(
-                "subcell {} of the triangle at x = {:.6}, y = {:.6}",
-                c % 4,
-                m.centroid[c / 4][0],
-                m.centroid[c / 4][1]
-            ),
-        }
-    }
-
-    /// The average of the initial condition (or exact solution) over cell `c` at time `t`.
-    pub fn cell_average(&self, ic: &InitialCondition, c: usize, t: f64) -> State {
-        match self {
-            Grid::Structured(m) => ic.cell_average(m, c % m.nx, c / m.nx, t),
-            Grid::Triangles(m) => ic.triangle_average(m.cells[c].map(|v| m.vertices[v]), t),
-            Grid::Subcells(m) => {
-                let tri = m.cells[c / 4].map(|v| m.vertices[v]);
-                ic.triangle_average(crate::scheme::scfv::geometry::subcells(&tri)[c % 4], t)
-            }
         }
     }
 }

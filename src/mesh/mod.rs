@@ -11,7 +11,6 @@ pub use grid::Grid;
 
 pub use tri::{Across, Diagonal, TriMesh, TriMeshError};
 
-
 /// Index `k` wrapped into `0..n` when `periodic`, else `None` outside `0..n`.
 pub fn wrap_index(k: i64, n: usize, periodic: bool) -> Option<i64> {
     let n = n as i64;

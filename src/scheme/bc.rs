@@ -100,7 +100,14 @@ impl Bc {
     /// interior cell `m` that mirrors it (walls) and the edge cell `e` (the other conditions); `x` is the
     /// ghost's centre and `t` the time. The condition must already be the one in force there
     /// ([`Bc::at_along`]).
-    pub fn cell_ghost(self, gas: &Gas, (m, e): (&State, &State), n: [f64; 2], x: [f64; 2], t: f64) -> State {
+    pub fn cell_ghost(
+        self,
+        gas: &Gas,
+        (m, e): (&State, &State),
+        n: [f64; 2],
+        x: [f64; 2],
+        t: f64,
+    ) -> State {
         let axis = if n[0] != 0.0 { 0 } else { 1 };
         match self {
             Bc::NoSlip { .. } => {

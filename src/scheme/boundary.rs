@@ -169,7 +169,10 @@ impl BoundarySet {
                     };
                     let yc = self.mesh.origin[1] + (j as f64 + 0.5) * self.mesh.spacing[1];
                     let side = side.at_along(yc);
-                    let x = [self.mesh.origin[0] + (i as f64 + 0.5) * self.mesh.spacing[0], yc];
+                    let x = [
+                        self.mesh.origin[0] + (i as f64 + 0.5) * self.mesh.spacing[0],
+                        yc,
+                    ];
                     let (m, e) = (&w[loc(mir, j)], &w[loc(edge, j)]);
                     w[lj * wd + li] = side.cell_ghost(&self.gas, (m, e), n, x, t);
                 }

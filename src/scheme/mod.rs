@@ -2,6 +2,7 @@
 
 pub mod bc;
 pub mod boundary;
+pub mod cells;
 pub mod characteristic;
 pub mod ghost;
 pub mod scfv;
@@ -11,11 +12,13 @@ pub mod triangles;
 pub mod weno;
 
 pub use bc::Bc;
+pub use cells::{Cells, Split};
 pub use structured::{Residual, StructuredOperator, WenoParams};
 pub use subcell::{ScfvOperator, ScfvParams};
 pub use triangles::{TriOperator, TriParams};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::mesh::grid::Grid;
 use crate::physics::{FluxParams, Gas, State};
@@ -163,10 +166,10 @@ pub trait Scheme: Send + Sync {
     /// The stencil reach: (normal, tangential) cells on structured meshes, face-neighbour hops on triangles.
     fn reach(&self) -> ((usize, usize), usize);
 
-    /// Solver cells (degrees of freedom that the time loop, the partition and the output see) per mesh
-    /// element: 1 for cell-average schemes, 4 for the subcells of SCFV.
-    fn cells_per_element(&self) -> usize {
-        1
+    /// How the scheme splits each element into solver cells (the cells that the time loop, the partition
+    /// and restarts see); `None`: the elements are the solver cells.
+    fn split(&self) -> Option<Arc<dyn Split>> {
+        None
     }
 
     /// The operator for the `owned` solver cells of a grid (global ids, increasing), reading the `halo`
@@ -184,7 +187,7 @@ pub trait Scheme: Send + Sync {
     fn describe(&self, time: &str) -> String;
 
     /// Estimated bytes of one rank that holds the whole grid.
-    fn memory_estimate(&self, grid: &Grid) -> usize;
+    fn memory_estimate(&self, cells: &Cells) -> usize;
 }
 
 /// A spatial discretisation on one rank's part of a mesh: the residual `L(W)` and its time derivative for

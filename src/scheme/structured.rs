@@ -28,7 +28,7 @@ use super::characteristic::Eigen;
 use super::ghost::{enthalpy, NoSlip};
 use super::weno::Weno;
 use super::weno::WenoVariant;
-use super::{Common, LowOrder, Scheme, SpatialOperator, WallSample};
+use super::{Cells, Common, LowOrder, Scheme, SpatialOperator, WallSample};
 use crate::mesh::Grid;
 use crate::mesh::{wrap_index, StructuredMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
@@ -1075,8 +1075,8 @@ impl Scheme for WenoParams {
     /// On one rank: per window cell the state and, per direction, four normal-sweep arrays and the two face
     /// fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about 1/N of it plus the
     /// margin of 3 cells around their part.
-    fn memory_estimate(&self, grid: &Grid) -> usize {
-        let Grid::Structured(mesh) = grid else {
+    fn memory_estimate(&self, cells: &Cells) -> usize {
+        let Grid::Structured(mesh) = cells.grid() else {
             return 0;
         };
         let strip = mesh.is_strip();
@@ -1121,7 +1121,9 @@ impl SpatialOperator for StructuredOperator {
     }
 
     fn patch_names(&self) -> Vec<String> {
-        ["left", "right", "bottom", "top"].map(String::from).to_vec()
+        ["left", "right", "bottom", "top"]
+            .map(String::from)
+            .to_vec()
     }
 
     fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {

@@ -40,17 +40,18 @@
 
 use rayon::prelude::*;
 
+use super::bc::Bc;
 use super::characteristic::Eigen;
 use super::scfv::{
     basis_gradients, basis_values, centroid, segment_gauss, subcell_centroids, subcells, subfaces,
     CellRecon, FaceSide, LimiterParams, LocalFrame, Point, SubFace, Triangle, MAX_DATA, MIDDLE,
     N_P3, N_SUBCELLS, N_SUBFACES,
 };
-use super::bc::Bc;
-use super::{Common, LowOrder, Residual, Scheme, SpatialOperator, WallSample};
+use super::{Cells, Common, LowOrder, Residual, Scheme, SpatialOperator, Split, WallSample};
 use crate::mesh::Grid;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
+use std::sync::Arc;
 
 /// What a subcell face separates.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -889,13 +890,41 @@ impl ScfvOperator {
     }
 }
 
+/// The split of a triangle into four subcells by its edge midpoints (corner subcells 0–2, the middle one 3).
+#[derive(Debug, Clone, Copy)]
+pub struct MidpointSplit;
+
+impl Split for MidpointSplit {
+    fn parts(&self) -> usize {
+        N_SUBCELLS
+    }
+
+    fn part(&self, tri: &Triangle, s: usize) -> Triangle {
+        subcells(tri)[s]
+    }
+
+    /// Corner subcell k holds the points with barycentric coordinate λ_k ≥ ½.
+    fn part_at(&self, l: [f64; 3]) -> usize {
+        (0..3).find(|&k| l[k] >= 0.5).unwrap_or(MIDDLE)
+    }
+
+    /// The midpoint split gives four subcells of a quarter of the area each.
+    fn measure(&self, area: f64, _s: usize) -> f64 {
+        0.25 * area
+    }
+
+    fn name(&self) -> &'static str {
+        "subcell"
+    }
+}
+
 impl Scheme for ScfvParams {
     fn reach(&self) -> ((usize, usize), usize) {
         ((0, 0), 2)
     }
 
-    fn cells_per_element(&self) -> usize {
-        N_SUBCELLS
+    fn split(&self) -> Option<Arc<dyn Split>> {
+        Some(Arc::new(MidpointSplit))
     }
 
     /// The operator works on main cells (triangles): the owned and halo subcells come in groups of four.
@@ -906,12 +935,14 @@ impl Scheme for ScfvParams {
         owned: &[usize],
         halo: &[usize],
     ) -> Result<Box<dyn SpatialOperator>, String> {
-        let Grid::Subcells(mesh) = grid else {
+        let Grid::Triangles(mesh) = grid else {
             return Err("SCFV-GKS needs a triangle mesh".into());
         };
         let main = |u: &[usize]| u.iter().step_by(4).map(|&x| x / 4).collect::<Vec<_>>();
         let (owned, halo) = (main(owned), main(halo));
-        Ok(Box::new(ScfvOperator::new(common, self, mesh, &owned, &halo)?))
+        Ok(Box::new(ScfvOperator::new(
+            common, self, mesh, &owned, &halo,
+        )?))
     }
 
     fn describe(&self, time: &str) -> String {
@@ -924,8 +955,8 @@ impl Scheme for ScfvParams {
     }
 
     /// As the second-order scheme's estimate per solver cell (subcell).
-    fn memory_estimate(&self, grid: &Grid) -> usize {
-        grid.n_cells() * 780
+    fn memory_estimate(&self, cells: &Cells) -> usize {
+        cells.n_cells() * 780
     }
 }
 
@@ -1253,7 +1284,9 @@ end = 1.0
                         .collect();
                     halo.sort_unstable();
                     halo.dedup();
-                    let mut op = ScfvOperator::new(&c.common(), &c.scfv_params(), &m, &owned, &halo).unwrap();
+                    let mut op =
+                        ScfvOperator::new(&c.common(), &c.scfv_params(), &m, &owned, &halo)
+                            .unwrap();
                     op.set_time(0.1);
                     let mut wl = op.new_state();
                     for (k, &g) in owned.iter().enumerate() {

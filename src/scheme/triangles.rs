@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use super::bc::Bc;
-use super::{Common, LowOrder, Residual, Scheme, SpatialOperator, WallSample};
+use super::{Cells, Common, LowOrder, Residual, Scheme, SpatialOperator, WallSample};
 use crate::mesh::Grid;
 use crate::mesh::{Across, TriMesh};
 use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
@@ -609,8 +609,8 @@ impl Scheme for TriParams {
 
     /// Per triangle: state, gradient, Wⁿ, new state, two residual pairs, geometry and least-squares weights
     /// (~400 bytes), and 1.5 faces with their fluxes and Gauss points (~250 bytes each).
-    fn memory_estimate(&self, grid: &Grid) -> usize {
-        grid.n_cells() * 780
+    fn memory_estimate(&self, cells: &Cells) -> usize {
+        cells.n_cells() * 780
     }
 }
 
