@@ -1,4 +1,4 @@
-//! Boundary conditions of the triangle schemes, applied at each flux point (method note §e): the ghost
+//! Boundary conditions of the triangle schemes, applied at each flux point (docs/method.md §9): the ghost
 //! state and its derivatives across a boundary edge, from the interior state at the point.
 
 use super::ghost::{self, NoSlip};
