@@ -83,7 +83,7 @@ jobs/meshes/%.msh: jobs/meshes/%.geo
 	gmsh -2 $< -format msh41 -o $@ > $@.log 2>&1 || { cat $@.log; exit 1; }
 	@rm -f $@.log
 
-# Every shipped case at the paper's resolution (long: tens of minutes), with PNG plots for the README.
+# Every shipped case at the paper's resolution (long: tens of minutes), with PNG plots for docs/validation.md.
 cases: build meshes
 	jobs/run_cases.sh
 

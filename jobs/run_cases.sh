@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every shipped case at its own (the paper's) resolution and draws the README pictures into docs/img/.
+# Runs every shipped case at its own (the paper's) resolution and draws the pictures of docs/validation.md into docs/img/.
 # Usage: jobs/run_cases.sh [case ...]   (default: all; long — tens of minutes on two cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -331,7 +331,7 @@ impl<'a> InitialCondition<'a> {
     }
 }
 
-/// Shock–vortex interaction (method note §f.1 test 8): a stationary Mach 1.1 shock at x = 0.5 with the
+/// Shock–vortex interaction (docs/validation.md §1): a stationary Mach 1.1 shock at x = 0.5 with the
 /// upstream state (Ma², √γ, 0, 1) (Mach Ma), the downstream state from the Rankine–Hugoniot relations, and an
 /// isentropic vortex (κ = 0.3, μ = 0.204, r_c = 0.05) centred at (0.25, 0.5) upstream.
 pub fn shock_vortex(gamma: f64, x: f64, y: f64) -> [f64; 4] {

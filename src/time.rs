@@ -1,6 +1,6 @@
 //! Time-stepping formulas for `dW/dt = L(W)` with the time derivative `∂ₜL` supplied by the GKS flux.
 //!
-//! Two-stage fourth-order (S2O4, Li & Du 2016; method note §c):
+//! Two-stage fourth-order (S2O4, Li & Du 2016; docs/method.md §4.1):
 //! `W* = Wⁿ + ½Δt L(Wⁿ) + ⅛Δt² ∂ₜL(Wⁿ)`, then `Wⁿ⁺¹ = Wⁿ + Δt L(Wⁿ) + (Δt²/6)[∂ₜL(Wⁿ) + 2∂ₜL(W*)]`.
 //! Each formula acts on one component; the solver applies it cell by cell.
 

@@ -5,7 +5,7 @@ Runs the case (irregular triangles, one period, t = 10 unless --t-end) for a lis
 fourth-order SCFV-GKS and with the second-order baseline, on R MPI ranks (jobs/mpirun.sh), then writes
 
   OUT/convergence.csv     scheme, n, cells, L1, Linf, orders, wall seconds of the time loop, us/cell/stage
-  OUT/convergence.md      the same as a Markdown table (pasted into the README)
+  OUT/convergence.md      the same as a Markdown table (pasted into docs/triangles.md)
   OUT/error_vs_h.png      L1 and Linf density error against the mesh spacing, with slopes 2 and 4
   OUT/error_vs_time.png   L1 density error against the wall time of the time loop at R ranks
 
@@ -17,7 +17,7 @@ second-order scheme) against the exact averages; L1 = sum |e| * area over the 10
 The second-order scheme runs with its limiter: unlimited, its least-squares gradients on these irregular
 meshes are destroyed by t = 10 (L1 = 1.3 on 80² with tau_c1 = 0.05, 3.7 with 0). Both schemes use their
 default numerical collision time (flux.tau_c1 = 0.1 for SCFV, which it needs for
-stability, README "SCFV-GKS"; 0.05 for the second-order scheme).
+stability, docs/triangles.md §4.1; 0.05 for the second-order scheme).
 
 Usage: jobs/convergence/vortex_tri.py [--ranks 2] [--scfv 10 20 40 80] [--second 20 40 80 160]
                                       [--jitter 0.2] [--t-end 10] [--out output/convergence]

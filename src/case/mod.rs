@@ -402,13 +402,13 @@ pub enum InitialKind {
     PiecewiseX,
     /// ρ = ρ̄ + A sin(k(x − x₀)) advected by a uniform (u, v, p): `state` = mean, `amplitude`, `wavenumber`.
     DensitySine,
-    /// Isentropic vortex of strength `strength` at `center` on the mean `state` (method note §f.1 test 2).
+    /// Isentropic vortex of strength `strength` at `center` on the mean `state` (docs/validation.md §1).
     IsentropicVortex,
-    /// Shu–Osher shock/entropy-wave interaction (method note §f.1 test 5).
+    /// Shu–Osher shock/entropy-wave interaction (docs/validation.md §1).
     ShuOsher,
-    /// Double Mach reflection: Mach 10 shock at 60° through (1/6, 0) (method note §f.1 test 9).
+    /// Double Mach reflection: Mach 10 shock at 60° through (1/6, 0) (docs/validation.md §1).
     DoubleMach,
-    /// Shock–vortex interaction: Mach 1.1 stationary shock at x = 0.5 and a vortex upstream (§f.1 test 8).
+    /// Shock–vortex interaction: Mach 1.1 stationary shock at x = 0.5 and a vortex upstream (docs/validation.md §1).
     ShockVortex,
     /// A decaying shear wave `u = U + A sin(k y)` on the uniform `state` (`amplitude`, `wavenumber`; for
     /// checks of the viscosity: the amplitude decays as `exp(−μ k² t/ρ)`).

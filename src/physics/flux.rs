@@ -1,4 +1,4 @@
-//! The second-order gas-kinetic (BGK) flux at one face point and its time derivative (method note §b).
+//! The second-order gas-kinetic (BGK) flux at one face point and its time derivative (docs/method.md §3).
 //!
 //! Everything here is in the face's local frame: the first velocity component is along the unit normal `n`
 //! (pointing from the left to the right state), the second along `t = (−n_y, n_x)`. [`to_local`] and
@@ -92,7 +92,7 @@ fn add(a: &State, b: &State) -> State {
     [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
 }
 
-/// The time coefficients T0…T5 of the flux integral over `[0, δ]` (method note §b.3).
+/// The time coefficients T0…T5 of the flux integral over `[0, δ]` (docs/method.md §3.3).
 #[inline]
 fn time_coefficients(delta: f64, tau: f64, tau_n: f64) -> [f64; 6] {
     let e = if tau_n > 0.0 {
@@ -160,7 +160,7 @@ struct Prepared {
     s: [State; 6],
     tau: f64,
     tau_n: f64,
-    /// Prandtl correction of the energy flux per unit time, `(1/Pr − 1) q` (method note §a.5).
+    /// Prandtl correction of the energy flux per unit time, `(1/Pr − 1) q` (docs/method.md §3.6).
     prandtl: f64,
 }
 
@@ -280,8 +280,8 @@ impl Prepared {
 /// The fitted gas-kinetic flux `F⁰` and its time derivative `∂ₜF⁰` at one face point for a step `dt`.
 ///
 /// Both are in the local frame and per unit face length. The two time integrals over `Δt` and `Δt/2` use the
-/// same τ and τₙ (pitfall g.3); the physical τ enters the Chapman–Enskog terms and τₙ only the relaxation
-/// (pitfall g.2). The states must be admissible (positive density and pressure).
+/// same τ and τₙ (docs/method.md §3.4); the physical τ enters the Chapman–Enskog terms and τₙ only the relaxation
+/// (docs/method.md §3.5). The states must be admissible (positive density and pressure).
 #[inline]
 pub fn gks_flux(gas: &Gas, fp: &FacePoint, dt: f64, params: &FluxParams) -> (State, State) {
     Prepared::new(gas, fp, dt, params).fitted(dt)
@@ -344,7 +344,7 @@ mod tests {
     }
 
     /// Linear smooth state: the flux equals the Navier–Stokes flux with μ = τp, the 2D-model bulk term
-    /// 2/(K+2) and κ = c_p μ/Pr = (K+4)μ/(2 Pr) (method note §b.5 item 2, §a.5), for Pr = 1 (BGK) and
+    /// 2/(K+2) and κ = c_p μ/Pr = (K+4)μ/(2 Pr) (docs/method.md §2.2, §3.6), for Pr = 1 (BGK) and
     /// with the Prandtl fix.
     #[test]
     fn smooth_linear_state_gives_the_navier_stokes_flux() {
@@ -449,7 +449,7 @@ mod tests {
         }
     }
 
-    /// Smooth data in the Euler limit (τ = 0, τₙ > 0): the exponentials cancel (§b.4), so F⁰ is the Euler flux
+    /// Smooth data in the Euler limit (τ = 0, τₙ > 0): the exponentials cancel (docs/method.md §3.7), so F⁰ is the Euler flux
     /// of the point state and ∂ₜF⁰ is the time derivative of the Euler flux, `J_x·W_t` with
     /// `W_t = −(J_x W_x + J_y W_y)` (Jacobian-vector products by central differences).
     #[test]

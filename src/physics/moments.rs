@@ -1,7 +1,7 @@
 //! Velocity moments of the normalised Maxwellian and the slope (micro-derivative) solve.
 //!
 //! `⟨X⟩ = (1/ρ)∫ X ψ g dΞ` with `ψ = (1, u, v, ½(u² + v² + ξ²))`. Moments factorise into u-, v- and ξ-parts;
-//! half-space moments restrict the normal velocity u to u > 0 or u < 0 (method note §a.2).
+//! half-space moments restrict the normal velocity u to u > 0 or u < 0 (docs/method.md §2.3).
 
 /// Moment tables of one Maxwellian: `u[n] = ⟨uⁿ⟩` (full or half space), `v[m] = ⟨vᵐ⟩`, `xi[l] = ⟨ξ^{2l}⟩`.
 #[derive(Debug, Clone, Copy)]
@@ -112,7 +112,7 @@ impl Moments {
     }
 }
 
-/// Solves `⟨ψ a⟩ = r` for the slope polynomial `a` at (U, V, λ) in closed form (method note §a.3).
+/// Solves `⟨ψ a⟩ = r` for the slope polynomial `a` at (U, V, λ) in closed form (docs/method.md §2.4).
 ///
 /// `r` is a derivative of the conservative variables divided by ρ.
 #[inline]

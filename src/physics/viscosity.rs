@@ -73,7 +73,7 @@ impl Viscosity {
 
     /// The speed that adds to `|U| + c` in the time-step limit `Δt = CFL·h/(|U| + c + this)` of a cell of
     /// size `h` with state `w`: `2·D·μ/(ρh)`, `D` = [`Viscosity::diffusivity_factor`], so that in the
-    /// diffusion limit `Δt = CFL·h²/(4ν)` for air (method note pitfall g.10). Zero for the Euler equations.
+    /// diffusion limit `Δt = CFL·h²/(4ν)` for air (docs/method.md §4.4). Zero for the Euler equations.
     #[inline]
     pub fn viscous_speed(&self, gas: &super::Gas, w: &super::State, h: f64) -> f64 {
         if !self.is_viscous() {

@@ -1,4 +1,4 @@
-//! The boundary conditions of every scheme (method note §e): one type, [`Bc`], that gives the ghost state
+//! The boundary conditions of every scheme (docs/method.md §9): one type, [`Bc`], that gives the ghost state
 //! and its derivatives across a boundary at a flux point (the unstructured schemes) and the ghost cells of a
 //! structured window ([`Bc::cell_ghost`]). Problem-specific boundary data (the double Mach reflection's
 //! states and shock path) belongs to the condition, here.

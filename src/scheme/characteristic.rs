@@ -1,7 +1,7 @@
 //! Characteristic variables of the Euler equations in a face-normal direction (for WENO on shocks).
 //!
 //! The projection uses the eigenvectors of the flux Jacobian `∂F·n/∂W` at a reference state (the average of
-//! the two cells beside the face, pitfall g.6): `q = L·W`, `W = R·q`, with `L = R⁻¹`.
+//! the two cells beside the face, docs/method.md §5.2): `q = L·W`, `W = R·q`, with `L = R⁻¹`.
 
 use crate::physics::{from_local, to_local, Gas, State};
 

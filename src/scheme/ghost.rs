@@ -1,5 +1,5 @@
 //! Ghost states of the viscous and subsonic boundary conditions, shared by the structured and triangle
-//! schemes (method note §e).
+//! schemes (docs/method.md §9).
 //!
 //! Everything is in the boundary's local frame: the first velocity component is along the outward normal
 //! `n` (from the interior to the ghost), the second along `t = (−n_y, n_x)`. A ghost *state with

@@ -1,4 +1,4 @@
-//! WENO5-GKS on a structured mesh (method note §d.1): dimension-by-dimension WENO reconstruction of face
+//! WENO5-GKS on a structured mesh (docs/method.md §5): dimension-by-dimension WENO reconstruction of face
 //! values and derivatives, the gas-kinetic flux at Gauss points of every face, and the finite-volume residuals
 //! `L(W)` and `∂ₜL(W)` that the two-stage time stepping combines.
 //!
@@ -9,7 +9,7 @@
 //! 2. *Face fluxes*: along each face a tangential WENO5 of the segment values of five neighbouring lines
 //!    gives end values; with the segment mean they define a parabola evaluated at the Gauss points (values
 //!    and tangential derivatives). Normal derivatives and the equilibrium normal derivative (the four-cell
-//!    formula of §b.1) are carried to the Gauss points by the quadratic through three lines.
+//!    formula of docs/method.md §5.5) are carried to the Gauss points by the quadratic through three lines.
 //!
 //! Every face and cell is computed independently from its inputs, so results do not depend on the number of
 //! threads. A strip (`ny = 1`) is homogeneous in y: only x-faces are computed, with one point per face.
@@ -1001,7 +1001,7 @@ fn face_line(
     }
 }
 
-/// A face point in the local frame, with the positivity fallback of pitfall g.5: a side whose reconstructed
+/// A face point in the local frame, with the positivity fallback of docs/method.md §5.6: a side whose reconstructed
 /// state is not admissible uses its cell average with zero slopes.
 #[inline(always)]
 fn point(

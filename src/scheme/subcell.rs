@@ -1,4 +1,4 @@
-//! The fourth-order compact subcell finite-volume GKS (SCFV-GKS) operator on triangles (method note §d.3).
+//! The fourth-order compact subcell finite-volume GKS (SCFV-GKS) operator on triangles (docs/method.md §7).
 //!
 //! Every main triangle is split by its edge midpoints into 4 subcells ([`scfv::subcells`] order: corners
 //! 0, 1, 2, middle 3); the unknowns are the subcell averages. A *unit* is one subcell: unit `4·m + s` is
@@ -18,7 +18,7 @@
 //! cell average in the direction of the density gradient (so a shock or contact is split into its waves
 //! before limiting), with `"conservative"` the conservative ones; otherwise the unlimited fit is used.
 //!
-//! Fluxes: the gas-kinetic flux of method note §b at 2 Gauss points per subcell face, with the normal and
+//! Fluxes: the gas-kinetic flux of docs/method.md §3 at 2 Gauss points per subcell face, with the normal and
 //! tangential derivatives taken from the polynomial gradients (the basis values and derivatives at every
 //! flux point are computed once, [`PointBasis`]). On the 3 faces inside a main cell both sides share the
 //! polynomial and its derivatives but not the subcell constants, so the states differ by O(h⁴) for smooth
@@ -1359,7 +1359,7 @@ end = 1.0
         );
     }
 
-    /// S2O4 (method note §c) with this operator: the vortex error after `t_end`.
+    /// S2O4 (docs/method.md §4.1) with this operator: the vortex error after `t_end`.
     #[allow(clippy::needless_range_loop)]
     fn evolve(n: usize, t_end: f64, cfl: f64, jitter: f64) -> f64 {
         let m = mesh(n, jitter, true);

@@ -1,7 +1,7 @@
 //! Compact subcell finite-volume (SCFV) reconstruction on triangles: geometry and mathematics only.
 //!
 //! A pure library (no mesh, no MPI, no physics) for a fourth-order compact SCFV scheme in the spirit of
-//! arXiv:2110.09306 (design per method note §d.3, pitfalls g.13–g.15; the paper's details are not
+//! arXiv:2110.09306 (design in docs/method.md §7; the paper's details are not
 //! available). Everything works on triangle vertex coordinates and arrays of subcell averages.
 //!
 //! # Subcells and faces ([`geometry`])
@@ -31,7 +31,7 @@
 //! these constants are of the size of the fitting error, O(h⁴), so the states on the two sides of a face
 //! inside a main cell differ by O(h⁴), and the kinetic flux damps them like any other jump.
 //!
-//! Why not the constrained fit of the method note (own averages as exact constraints, one continuous
+//! Why not the constrained fit of docs/method.md §7.3 (own averages as exact constraints, one continuous
 //! polynomial per main cell; still available as `own_weight: None`)? With it the 3 faces inside a main
 //! cell see the same state on both sides, their flux is central, and the scheme has growing modes: the
 //! linearised operator about a uniform flow (`examples/scfv_eigen.rs`) has eigenvalues with real part up to

@@ -5,7 +5,7 @@
 //! `90° + 120°·k`) onto the main triangle (vertex `k` to vertex `k`). For an equilateral cell this is
 //! `(x − x_c)/h` up to a rotation, with `h = √(2|T|)`; for a stretched cell it removes the stretching, so
 //! the conditioning of the reconstruction of an affinely stretched stencil does not depend on the aspect
-//! ratio (pitfall g.15). P3 is affine invariant, so the fits themselves do not depend on this choice
+//! ratio (docs/method.md §7.2). P3 is affine invariant, so the fits themselves do not depend on this choice
 //! (only their round-off does).
 //!
 //! Basis: the 10 monomials `ξ^i η^j`, `i + j ≤ 3`, ordered by degree,

@@ -2,7 +2,7 @@
 //!
 //! For a main cell `T` (subcells `s = 0..3`) and its face neighbours (each with 4 subcells), the
 //! polynomial `p ∈ P_d` minimises `Σ_{s'} w_{s'} (avg_{s'} p − ū_{s'})²` over the neighbour subcells
-//! subject to `avg_s p = ū_s` on the 4 own subcells. Method (pitfall g.15): scaled coordinates; Householder
+//! subject to `avg_s p = ū_s` on the 4 own subcells. Method (docs/method.md §7.3): scaled coordinates; Householder
 //! QR of the constraint matrix `Cᵀ = Q [R₁; 0]` gives a particular solution `P ū_own`
 //! (`P = Q₁ R₁⁻ᵀ`) and an orthonormal null-space basis `Z = Q₂`; the reduced weighted problem
 //! `min ‖W^{1/2}(A Z y − (ū_nb − A P ū_own))‖` is solved with a Jacobi-SVD pseudo-inverse, whose
