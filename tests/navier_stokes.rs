@@ -196,14 +196,7 @@ fn wall_shear_and_heat_flux_of_couette_flow_match_the_exact_solution() {
 /// within 1 % of the lid's shear force.
 #[test]
 fn cavity_at_re_100_matches_ghia_and_balances_its_wall_forces() {
-    let ghia = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared")
-        .join("reference");
-    if !ghia.join("ghia1982_u_vertical_centreline.csv").exists() {
-        eprintln!("skipped: Ghia's data not found in {}", ghia.display());
-        return;
-    }
+    let ghia = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("jobs/validation/reference");
     let dir = tempdir("cavity-coarse");
     run_case(
         "cavity",

@@ -527,7 +527,7 @@ fn lax_shock_tube() {
 /// narrow dip with excess internal energy that does not vanish pointwise under refinement, Toro §6.4);
 /// its depth is scheme-dependent, so the pointwise bound only rules out a collapse: at least a
 /// quarter of ρ*. The measured minima (0.0111, 0.0092, … against ρ* = 0.0219) are reported in the
-/// README. The L1 errors, which do converge, carry the accuracy check.
+/// docs/validation.md. The L1 errors, which do converge, carry the accuracy check.
 #[test]
 fn problem_123() {
     let runs = refinement_study(&P123);

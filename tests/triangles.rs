@@ -315,7 +315,7 @@ fn gmsh_meshes_map_physical_lines_to_conditions() {
 /// The fourth-order subcell scheme (SCFV-GKS), unlimited, on irregular triangles (interior vertices moved
 /// by up to 0.2 of the spacing), vortex to t = 2: the L1 and L∞ density errors fall at fourth order. The
 /// bound 3.6 allows for the pre-asymptotic range of these meshes (measured 3.86 and 3.74 from 40² to 80²;
-/// the case's t = 10 table in the README has 3.87 and 3.79). At t = 1 the L∞ order is only 3.1: the
+/// the case's t = 10 table in docs/triangles.md §4.2 has 3.87 and 3.79). At t = 1 the L∞ order is only 3.1: the
 /// irregular mesh's third-order truncation error shows before the solution error settles to fourth order.
 /// Mass, momentum and energy are conserved to round-off.
 #[test]

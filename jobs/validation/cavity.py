@@ -14,7 +14,7 @@ jobs/mpirun.sh, then compares; it writes OUT/cavity-TAG.md (table) and OUT/cavit
 nN or triN. A run directory
 that already holds summary.json is compared without running again.
 
-The reference data are read from ../shared/reference (or --ghia DIR): the project does not ship them.
+The reference data are read from jobs/validation/reference (Ghia, Ghia & Shin 1982, Tables I and II; or --ghia DIR).
 """
 import argparse
 import subprocess
@@ -108,7 +108,7 @@ def main():
     ap.add_argument("runs", nargs="*")
     ap.add_argument("--re", type=int, nargs="+", default=[100])
     ap.add_argument("--lid", type=float, default=0.15)
-    ap.add_argument("--ghia", default=str(REPO.parent / "shared" / "reference"))
+    ap.add_argument("--ghia", default=str(REPO / "jobs" / "validation" / "reference"))
     ap.add_argument("--png")
     ap.add_argument("--json", action="store_true", help="print the deviations of the first run as JSON")
     ap.add_argument("--run", action="store_true")

@@ -13,7 +13,7 @@ skin friction c_f = τ_w/(½ρU²) along the plate with 0.664/√Re_x (RMS and l
 the --cf-range of Re_x), and the speed at the top of each station's column (the outer flow: Blasius assumes
 it is U). Writes DIR/flat_plate.md and DIR/flat_plate.png.
 
-The Blasius table is read from ../shared/reference/blasius.csv (or --blasius): the project does not ship it.
+The Blasius table is read from jobs/validation/reference/blasius.csv (or --blasius).
 """
 import argparse
 import csv
@@ -33,7 +33,7 @@ def main():
     ap.add_argument("--re", type=float, default=1.0e5, help="Reynolds number per unit length U/nu")
     ap.add_argument("--cf-range", type=float, nargs=2, default=[500, 10000], help="Re_x range for c_f")
     ap.add_argument("--u", type=float, default=0.15, help="free-stream speed")
-    ap.add_argument("--blasius", default=str(REPO.parent / "shared" / "reference" / "blasius.csv"))
+    ap.add_argument("--blasius", default=str(REPO / "jobs" / "validation" / "reference" / "blasius.csv"))
     ap.add_argument("--out")
     a = ap.parse_args()
     run = Path(a.run)

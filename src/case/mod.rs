@@ -587,7 +587,7 @@ pub struct FluxSection {
 
 /// The smallest `flux.tau_c1` the SCFV scheme accepts: below about 0.07 its linearised operator has
 /// eigenvalues with a positive real part on some meshes (measured with `examples/scfv_eigen.rs`; the
-/// README's SCFV section has the numbers).
+/// docs/triangles.md §4.1 has the numbers).
 pub const SCFV_MIN_TAU_C1: f64 = 0.08;
 
 fn default_c2() -> f64 {
@@ -1344,7 +1344,7 @@ impl Case {
                 format!(
                     "the SCFV scheme needs flux.tau_c1 >= {SCFV_MIN_TAU_C1} (got {}): the faces inside each \
                      triangle take their dissipation from the numerical collision time, and below this the \
-                     scheme has growing modes (README, \"SCFV-GKS\"); 0.1 is a good value for smooth flows",
+                     scheme has growing modes (docs/triangles.md §4.1); 0.1 is a good value for smooth flows",
                     self.tau_c1()
                 ),
             ));

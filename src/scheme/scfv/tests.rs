@@ -605,7 +605,7 @@ fn limiter_step_elsewhere_diagnostics() {
 fn weighting_comparison_and_memory() {
     // Error of the face values for a smooth function with uniform vs inverse-distance weights, for the
     // constrained and the relaxed (default) fit. Inverse distance wins for the constrained fit; for the
-    // relaxed fit uniform weights give ~10 % smaller face errors but growing modes in the scheme (README),
+    // relaxed fit uniform weights give ~10 % smaller face errors but growing modes in the scheme (docs/triangles.md §4.1),
     // so the comparison there is printed only.
     let f = |p: Point| (p[0]).sin() * (p[1]).cos() + 0.3 * (2.0 * p[0] + p[1]).sin();
     let mut rng = Rng(9);
