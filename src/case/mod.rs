@@ -1258,6 +1258,13 @@ impl Case {
             self.validate_generated_mesh()?;
         }
         self.validate_monitor()?;
+        self.validate_initial()?;
+        self.validate_scheme()?;
+        self.validate_time_and_output()
+    }
+
+    /// The keys that the initial condition's kind needs.
+    fn validate_initial(&self) -> Result<(), Invalid> {
         let i = &self.initial;
         let kind = serde_json::to_value(i.kind)
             .ok()
@@ -1322,6 +1329,11 @@ impl Case {
                 check_state("initial.state", need(&i.state, "initial.state", &kind)?)?;
             }
         }
+        Ok(())
+    }
+
+    /// Scheme and flux keys.
+    fn validate_scheme(&self) -> Result<(), Invalid> {
         let s = &self.scheme;
         if !(s.gauss_points == 2 || s.gauss_points == 3) {
             return Err(invalid("scheme.gauss_points", "expected 2 or 3"));
@@ -1349,6 +1361,11 @@ impl Case {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Time stepping, output and partition keys.
+    fn validate_time_and_output(&self) -> Result<(), Invalid> {
         positive("time.end", self.time.end)?;
         positive("time.cfl", self.time.cfl)?;
         if self.time.cfl > 2.0 {
