@@ -168,45 +168,25 @@ pub struct StructuredOperator {
     low_order: LowOrder,
 }
 
-/// A benign state for window cells that no stencil reads (never used, but kept finite and admissible).
-const UNUSED: State = [1.0, 0.0, 0.0, 2.5];
+/// Where the cells of a rank sit in its window: the mesh cell of every window slot, the slots of the
+/// owned cells, their periodic images, and the slots of each halo cell.
+struct Slots {
+    slot_cell: Vec<usize>,
+    owned_slot: Vec<usize>,
+    is_owned: Vec<bool>,
+    self_images: Vec<(usize, usize)>,
+    halo_slots: Vec<Vec<usize>>,
+}
 
-impl StructuredOperator {
-    /// The operator of the whole mesh on one rank (every cell owned, no halo).
-    pub fn whole(common: &Common, params: &WenoParams, mesh: &StructuredMesh) -> Self {
-        let owned: Vec<usize> = (0..mesh.n_cells()).collect();
-        Self::new(common, params, mesh, &owned, &[])
-    }
-
-    /// The operator for the `owned` cells (global ids, increasing, not empty) of a mesh, reading the `halo`
-    /// cells (increasing) that other ranks own.
-    pub fn new(
-        common: &Common,
-        params: &WenoParams,
+impl Slots {
+    fn new(
         mesh: &StructuredMesh,
+        pad: Padded,
+        periodic: [bool; 2],
         owned: &[usize],
         halo: &[usize],
     ) -> Self {
-        let gas = common.gas;
         let (nx, ny) = (mesh.nx, mesh.ny);
-        let r = GHOST as i64;
-        let (mut i0, mut i1, mut j0, mut j1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
-        for &c in owned {
-            let (i, j) = ((c % nx) as i64, (c / nx) as i64);
-            i0 = i0.min(i);
-            i1 = i1.max(i);
-            j0 = j0.min(j);
-            j1 = j1.max(j);
-        }
-        let pad = if mesh.is_strip() {
-            Padded::window(mesh, (i0 - r, i1 + r + 1), (0, 1))
-        } else {
-            Padded::window(mesh, (i0 - r, i1 + r + 1), (j0 - r, j1 + r + 1))
-        };
-        let side = |name: &str| common.bcs.get(name).copied().unwrap_or(Bc::Transmissive);
-        let sides = ["left", "right", "bottom", "top"].map(side);
-        let bc = BoundarySet::new(sides, &gas, mesh, pad);
-        let periodic = bc.periodic();
         let n = pad.len();
         let slot_cell: Vec<usize> = (0..n)
             .map(|k| {
@@ -237,7 +217,103 @@ impl StructuredOperator {
                 halo_slots[h].push(k);
             }
         }
+        Slots {
+            slot_cell,
+            owned_slot,
+            is_owned,
+            self_images,
+            halo_slots,
+        }
+    }
+}
 
+/// A benign state for window cells that no stencil reads (never used, but kept finite and admissible).
+const UNUSED: State = [1.0, 0.0, 0.0, 2.5];
+
+impl StructuredOperator {
+    /// The operator of the whole mesh on one rank (every cell owned, no halo).
+    pub fn whole(common: &Common, params: &WenoParams, mesh: &StructuredMesh) -> Self {
+        let owned: Vec<usize> = (0..mesh.n_cells()).collect();
+        Self::new(common, params, mesh, &owned, &[])
+    }
+
+    /// The operator for the `owned` cells (global ids, increasing, not empty) of a mesh, reading the `halo`
+    /// cells (increasing) that other ranks own.
+    pub fn new(
+        common: &Common,
+        params: &WenoParams,
+        mesh: &StructuredMesh,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Self {
+        let gas = common.gas;
+        let pad = Self::window(mesh, owned);
+        let side = |name: &str| common.bcs.get(name).copied().unwrap_or(Bc::Transmissive);
+        let sides = ["left", "right", "bottom", "top"].map(side);
+        let bc = BoundarySet::new(sides, &gas, mesh, pad);
+        let n = pad.len();
+        let slots = Slots::new(mesh, pad, bc.periodic(), owned, halo);
+        let dirs = Self::directions(mesh, pad);
+        let plans = dirs
+            .iter()
+            .map(|d| Self::plan(d, &slots.is_owned, mesh.is_strip()))
+            .collect();
+        let zero = vec![[0.0; 4]; n];
+        let sweeps = dirs
+            .iter()
+            .map(|_| Sweep {
+                fl: zero.clone(),
+                fr: zero.clone(),
+                dm: zero.clone(),
+                dp: zero.clone(),
+            })
+            .collect();
+        let f0: Vec<Vec<State>> = dirs.iter().map(|_| zero.clone()).collect();
+        StructuredOperator {
+            gas,
+            flux: common.flux,
+            weno: params.weno,
+            characteristic: params.characteristic,
+            gauss: Self::gauss_points(mesh, params.gauss_points),
+            mesh: mesh.clone(),
+            pad,
+            bc,
+            fd: f0.clone(),
+            f0,
+            dirs,
+            plans,
+            sweeps,
+            owned: owned.to_vec(),
+            owned_slot: slots.owned_slot,
+            slot_cell: slots.slot_cell,
+            self_images: slots.self_images,
+            halo_slots: slots.halo_slots,
+            low_order: LowOrder::new(n),
+        }
+    }
+
+    /// The window of the grid a rank stores: the bounding box of its `owned` cells grown by the stencil
+    /// reach.
+    fn window(mesh: &StructuredMesh, owned: &[usize]) -> Padded {
+        let nx = mesh.nx;
+        let r = GHOST as i64;
+        let (mut i0, mut i1, mut j0, mut j1) = (i64::MAX, i64::MIN, i64::MAX, i64::MIN);
+        for &c in owned {
+            let (i, j) = ((c % nx) as i64, (c / nx) as i64);
+            i0 = i0.min(i);
+            i1 = i1.max(i);
+            j0 = j0.min(j);
+            j1 = j1.max(j);
+        }
+        if mesh.is_strip() {
+            Padded::window(mesh, (i0 - r, i1 + r + 1), (0, 1))
+        } else {
+            Padded::window(mesh, (i0 - r, i1 + r + 1), (j0 - r, j1 + r + 1))
+        }
+    }
+
+    /// The sweep directions of the window: x, and y unless the mesh is a strip.
+    fn directions(mesh: &StructuredMesh, pad: Padded) -> Vec<Dir> {
         let [hx, hy] = mesh.spacing;
         let mut dirs = vec![Dir {
             n: [1.0, 0.0],
@@ -261,50 +337,19 @@ impl StructuredOperator {
                 tsign: -1.0,
             });
         }
-        let plans = dirs
-            .iter()
-            .map(|d| Self::plan(d, &is_owned, mesh.is_strip()))
-            .collect();
-        let gauss = if mesh.is_strip() {
+        dirs
+    }
+
+    /// Gauss points `(offset, weight)` along a face of unit length: one for a strip, else 2 or 3.
+    fn gauss_points(mesh: &StructuredMesh, n: usize) -> Vec<(f64, f64)> {
+        if mesh.is_strip() {
             vec![(0.0, 1.0)]
-        } else if params.gauss_points == 2 {
+        } else if n == 2 {
             let g = 0.5 / 3f64.sqrt();
             vec![(-g, 0.5), (g, 0.5)]
         } else {
             let g = 0.5 * (0.6f64).sqrt();
             vec![(-g, 5.0 / 18.0), (0.0, 4.0 / 9.0), (g, 5.0 / 18.0)]
-        };
-        let zero = vec![[0.0; 4]; n];
-        let sweeps = dirs
-            .iter()
-            .map(|_| Sweep {
-                fl: zero.clone(),
-                fr: zero.clone(),
-                dm: zero.clone(),
-                dp: zero.clone(),
-            })
-            .collect();
-        let f0: Vec<Vec<State>> = dirs.iter().map(|_| zero.clone()).collect();
-        StructuredOperator {
-            gas,
-            flux: common.flux,
-            weno: params.weno,
-            characteristic: params.characteristic,
-            gauss,
-            mesh: mesh.clone(),
-            pad,
-            bc,
-            fd: f0.clone(),
-            f0,
-            dirs,
-            plans,
-            sweeps,
-            owned: owned.to_vec(),
-            owned_slot,
-            slot_cell,
-            self_images,
-            halo_slots,
-            low_order: LowOrder::new(n),
         }
     }
 
