@@ -114,6 +114,9 @@ pub enum RunError {
         /// The checkpoint written.
         checkpoint: PathBuf,
     },
+    /// The output directory is in use by another run, or its lock cannot be taken.
+    #[error(transparent)]
+    Lock(#[from] crate::io::lock::LockError),
     /// Output could not be written.
     #[error("{path}: {message}")]
     Output {
@@ -135,6 +138,7 @@ impl RunError {
                 | RunError::BadTimeStep { .. }
                 | RunError::Mesh(_)
                 | RunError::Interrupted { .. }
+                | RunError::Lock(_)
         )
     }
 }

@@ -1,5 +1,5 @@
-//! A whole run on every rank: partition, set-up or restart, the time loop with output, checkpoint and
-//! end times hit exactly, stop requests by signal, progress lines, and the run summary.
+//! A whole run on every rank: the output directory lock, partition, set-up or restart, the time loop with
+//! output, checkpoint and end times hit exactly, stop requests by signal, progress lines, and the run summary.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::case::LoadedCase;
 use crate::error::RunError;
+use crate::io::lock::{LockError, OutputLock};
 use crate::io::{self, FieldsOut, MeshOut, Meta};
 use crate::mesh::Grid;
 use crate::monitor::Monitor;
@@ -304,18 +305,61 @@ fn injected_failure(rank: usize, step: u64) -> Option<RunError> {
     })
 }
 
+/// Creates the output directory and locks it on rank 0, before any file is written. Every rank learns
+/// rank 0's outcome, so that a busy directory stops all ranks together (rank 0 reports it). Rank 0 gets the
+/// lock, the other ranks `None`.
+fn lock_output(dir: &Path, comm: &Comm) -> Result<Option<OutputLock>, RunError> {
+    let mut outcome = None;
+    if comm.is_root() {
+        std::fs::create_dir_all(dir).map_err(|e| RunError::Output {
+            path: dir.to_path_buf(),
+            message: format!("cannot create the output directory: {e}"),
+        })?;
+        outcome = Some(OutputLock::acquire(dir));
+    }
+    // [outcome, pid, text length], then the text: the holder's host or what is wrong.
+    let (mut head, text) = match &outcome {
+        Some(Err(LockError::Busy { host, pid, .. })) => ([1, *pid as i32, 0], host.clone()),
+        Some(Err(LockError::Unusable { message, .. })) => ([2, 0, 0], message.clone()),
+        _ => ([0; 3], String::new()),
+    };
+    head[2] = text.len() as i32;
+    comm.broadcast_i32(&mut head);
+    let text = broadcast_text(comm, &text, head[2] as usize);
+    let dir = dir.to_path_buf();
+    match (outcome, head[0]) {
+        (Some(r), _) => r.map(Some).map_err(RunError::from),
+        (None, 0) => Ok(None),
+        (None, 1) => Err(RunError::from(LockError::Busy {
+            dir,
+            host: text,
+            pid: head[1] as u32,
+        })),
+        (None, _) => Err(RunError::from(LockError::Unusable { dir, message: text })),
+    }
+}
+
+/// Rank 0's `text` (of `len` bytes, known on every rank) on every rank.
+fn broadcast_text(comm: &Comm, text: &str, len: usize) -> String {
+    let mut buf: Vec<i32> = if comm.is_root() {
+        text.bytes().map(i32::from).collect()
+    } else {
+        vec![0; len]
+    };
+    comm.broadcast_i32(&mut buf);
+    let bytes: Vec<u8> = buf.iter().map(|&b| b as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// Runs a case to its end time on every rank of `comm`, writing snapshots, checkpoints, `final.h5` and
-/// (rank 0) `summary.json` into the output directory.
+/// (rank 0) `summary.json` into the output directory. The directory is locked for the whole run
+/// (`DIR/.gasket.lock`, see [`crate::io::lock`]): a directory in use gives [`RunError::Lock`] on every rank
+/// before anything is written.
 pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, RunError> {
     let case = &lc.case;
     let dir = &opts.output_dir;
-    if comm.is_root() {
-        std::fs::create_dir_all(dir).map_err(|e| RunError::Output {
-            path: dir.clone(),
-            message: format!("cannot create the output directory: {e}"),
-        })?;
-    }
-    comm.barrier();
+    // Held until the run returns, whichever way (the lock file is removed when it is dropped).
+    let _lock = lock_output(dir, &comm)?;
     let mesh = grid_of(lc)?;
     let periodic = periodicity(lc);
     let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodic, &comm)?;

@@ -344,6 +344,10 @@ fn sigusr1_writes_a_checkpoint_and_stops_with_status_75() {
     assert_eq!(out.status.code(), Some(75), "{text}");
     assert!(!run.join("final.h5").exists(), "the run did not stop");
     assert!(text.contains("stopped by signal 10"), "{text}");
+    assert!(
+        !run.join(gasket::io::lock::LOCK_FILE).exists(),
+        "the stopped run left its lock"
+    );
     let ck = run.join("checkpoint.h5");
     let t = gasket::io::read_snapshot(&ck).unwrap().time;
     assert!(t > 0.0 && t < 10.0);
