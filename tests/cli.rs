@@ -306,3 +306,21 @@ fn a_mesh_not_yet_generated_says_how_to_make_it() {
     }
     std::fs::remove_dir_all(&root).ok();
 }
+
+#[test]
+fn an_os_error_is_said_once() {
+    let dir = tempdir("os-error-once");
+    let err = stderr_of(&["run", dir.join("nonexistent.toml").to_str().unwrap()]);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert!(err.contains("cannot read the case file"), "{err}");
+    // A Gmsh mesh that is missing (no .geo beside it either).
+    let err = stderr_of(&[
+        "info",
+        case("forward_step_tri").to_str().unwrap(),
+        "--set",
+        &format!("mesh.file=\"{}\"", dir.join("none.msh").display()),
+    ]);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert!(err.contains("cannot read the Gmsh mesh"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

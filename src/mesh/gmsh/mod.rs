@@ -141,12 +141,12 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum GmshError {
     /// The file could not be read.
-    #[error("{path}: cannot read the Gmsh mesh: {source}")]
+    #[error("{path}: cannot read the Gmsh mesh: {error}")]
     Io {
         /// The mesh file.
         path: PathBuf,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (part of the message, not a `source()`).
+        error: std::io::Error,
     },
     /// The `.msh` file does not exist, but the `.geo` of the same stem is beside it: the mesh has not been
     /// generated yet (the error says how to generate it).
@@ -353,9 +353,9 @@ pub fn read_msh(path: &Path) -> Result<GmshMesh, GmshError> {
 
 /// The error for a mesh file that cannot be read: [`GmshError::NotGenerated`] for a missing `.msh` with
 /// its `.geo` beside it, else [`GmshError::Io`].
-fn read_error(path: &Path, source: std::io::Error) -> GmshError {
+fn read_error(path: &Path, error: std::io::Error) -> GmshError {
     let geo = path.with_extension("geo");
-    if source.kind() == std::io::ErrorKind::NotFound
+    if error.kind() == std::io::ErrorKind::NotFound
         && path.extension() != Some("geo".as_ref())
         && geo.is_file()
     {
@@ -366,7 +366,7 @@ fn read_error(path: &Path, source: std::io::Error) -> GmshError {
     }
     GmshError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
