@@ -22,7 +22,7 @@ export OMPI_MCA_rmaps_base_oversubscribe := 1
 # Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: all deps build run test bench lint fmt cases meshes scaling convergence clean
+.PHONY: all deps build run test test-suites bench lint fmt cases meshes scaling convergence clean
 
 all: build
 
@@ -56,11 +56,18 @@ run: build
 	$(BIN) run jobs/cases/default.toml --threads $(NPROC) --output output/default
 	$(BIN) plot output/default/final.h5 --field density -o output/default/density.png
 
-# Runs every test; the last line totals the suites ("N passed, N failed").
+# Runs every test suite, also those after a failing one; the last line totals all suites ("tests: N passed,
+# N failed") and the status is non-zero if any test failed. The tests run Python as GASKET_PYTHON (PYTHON).
 test: build
-	@set -o pipefail; $(CARGO) test --release --workspace 2>&1 | tee target/test.log; status=$$?; \
+	@$(MAKE) --no-print-directory test-suites
+
+# `make test` without the build step (tests/tooling.rs runs it with a stand-in cargo and its own log).
+TEST_LOG ?= target/test.log
+test-suites:
+	@mkdir -p $(dir $(TEST_LOG)); set -o pipefail; \
+	GASKET_PYTHON='$(PYTHON)' $(CARGO) test --release --workspace --no-fail-fast 2>&1 | tee $(TEST_LOG); status=$$?; \
 	awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($$(i+1) ~ /^passed/) p += $$i; if ($$(i+1) ~ /^failed/) f += $$i } } \
-	     END { printf "tests: %d passed, %d failed\n", p, f }' target/test.log; exit $$status
+	     END { printf "tests: %d passed, %d failed\n", p, f }' $(TEST_LOG); exit $$status
 
 bench: build
 	$(CARGO) bench

@@ -1,4 +1,9 @@
 //! Typed errors of the gasket library.
+//!
+//! Every error's message is complete: it says the cause itself (an I/O error's text included), and no
+//! error returns a cause from `source()` that its message already holds. So an error prints the same with
+//! `{}` and through an error-chain printer such as anyhow's `{:#}`, and the library can turn errors into
+//! strings (as in [`RunError::Mesh`]) without losing the cause.
 
 use std::path::PathBuf;
 
@@ -14,12 +19,12 @@ pub enum PhysicsError {
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
     /// The case file could not be read.
-    #[error("{path}: cannot read the case file: {source}")]
+    #[error("{path}: cannot read the case file: {error}")]
     Io {
         /// The case file.
         path: PathBuf,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (part of the message, not a `source()`).
+        error: std::io::Error,
     },
     /// TOML syntax error or a key with the wrong type or an unknown name.
     #[error("{path}: {message}")]
@@ -114,6 +119,9 @@ pub enum RunError {
         /// The checkpoint written.
         checkpoint: PathBuf,
     },
+    /// The output directory is in use by another run, or its lock cannot be taken.
+    #[error(transparent)]
+    Lock(#[from] crate::io::lock::LockError),
     /// Output could not be written.
     #[error("{path}: {message}")]
     Output {
@@ -135,6 +143,31 @@ impl RunError {
                 | RunError::BadTimeStep { .. }
                 | RunError::Mesh(_)
                 | RunError::Interrupted { .. }
+                | RunError::Lock(_)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    #[test]
+    fn an_io_error_is_said_once() {
+        let e = CaseError::Io {
+            path: PathBuf::from("nope.toml"),
+            error: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert!(e.source().is_none(), "the message already holds the cause");
+        let chain = format!("{:#}", anyhow::Error::from(e));
+        assert_eq!(chain.matches("not found").count(), 1, "{chain}");
+        let lock = RunError::from(crate::io::lock::LockError::Unusable {
+            dir: PathBuf::from("out"),
+            message: "cannot create the lock file: denied".into(),
+        });
+        assert!(lock.source().is_none());
+        let chain = format!("{:#}", anyhow::Error::from(lock));
+        assert_eq!(chain.matches("denied").count(), 1, "{chain}");
     }
 }

@@ -1,5 +1,5 @@
-//! A whole run on every rank: partition, set-up or restart, the time loop with output, checkpoint and
-//! end times hit exactly, stop requests by signal, progress lines, and the run summary.
+//! A whole run on every rank: the output directory lock, partition, set-up or restart, the time loop with
+//! output, checkpoint and end times hit exactly, stop requests by signal, progress lines, and the run summary.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::case::LoadedCase;
 use crate::error::RunError;
+use crate::io::lock::{LockError, OutputLock};
 use crate::io::{self, FieldsOut, MeshOut, Meta};
 use crate::mesh::Grid;
 use crate::monitor::Monitor;
@@ -17,6 +18,10 @@ use crate::parallel::Comm;
 use crate::physics::State;
 use crate::scheme::Cells;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
+
+mod observers;
+
+use observers::{Checkpoints, Monitoring, Progress, Snapshots, Step, StepObserver};
 
 /// How a run is launched (everything that is not in the case file).
 #[derive(Debug, Clone)]
@@ -304,236 +309,353 @@ fn injected_failure(rank: usize, step: u64) -> Option<RunError> {
     })
 }
 
-/// Runs a case to its end time on every rank of `comm`, writing snapshots, checkpoints, `final.h5` and
-/// (rank 0) `summary.json` into the output directory.
-pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, RunError> {
-    let case = &lc.case;
-    let dir = &opts.output_dir;
+/// Creates the output directory and locks it on rank 0, before any file is written. Every rank learns
+/// rank 0's outcome, so that a busy directory stops all ranks together (rank 0 reports it). Rank 0 gets the
+/// lock, the other ranks `None`.
+fn lock_output(dir: &Path, comm: &Comm) -> Result<Option<OutputLock>, RunError> {
+    let mut outcome = None;
     if comm.is_root() {
         std::fs::create_dir_all(dir).map_err(|e| RunError::Output {
-            path: dir.clone(),
+            path: dir.to_path_buf(),
             message: format!("cannot create the output directory: {e}"),
         })?;
+        outcome = Some(OutputLock::acquire(dir));
     }
-    comm.barrier();
-    let mesh = grid_of(lc)?;
-    let periodic = periodicity(lc);
-    let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodic, &comm)?;
-    let ranks = comm.size();
-    let mut s = Solver::new(lc, comm, parts, mesh.clone())?;
-    let n = mesh.n_cells();
-    let end = case.time.end;
-    let every = case.output.every.filter(|&e| e > 0.0);
-    let ckpt_every = case.output.checkpoint_every;
-    let mut outputs = Vec::new();
-    let mut ls;
-    if let Some(path) = &opts.restart {
-        let r = read_restart(&mut s, path, lc)?;
-        ls = r;
+    // [outcome, pid, text length], then the text: the holder's host or what is wrong.
+    let (mut head, text) = match &outcome {
+        Some(Err(LockError::Busy { host, pid, .. })) => ([1, *pid as i32, 0], host.clone()),
+        Some(Err(LockError::Unusable { message, .. })) => ([2, 0, 0], message.clone()),
+        _ => ([0; 3], String::new()),
+    };
+    head[2] = text.len() as i32;
+    comm.broadcast_i32(&mut head);
+    let text = broadcast_text(comm, &text, head[2] as usize);
+    let dir = dir.to_path_buf();
+    match (outcome, head[0]) {
+        (Some(r), _) => r.map(Some).map_err(RunError::from),
+        (None, 0) => Ok(None),
+        (None, 1) => Err(RunError::from(LockError::Busy {
+            dir,
+            host: text,
+            pid: head[1] as u32,
+        })),
+        (None, _) => Err(RunError::from(LockError::Unusable { dir, message: text })),
+    }
+}
+
+/// Rank 0's `text` (of `len` bytes, known on every rank) on every rank.
+fn broadcast_text(comm: &Comm, text: &str, len: usize) -> String {
+    let mut buf: Vec<i32> = if comm.is_root() {
+        text.bytes().map(i32::from).collect()
     } else {
-        let initial = s.sums(|x| x).unwrap_or_default();
-        let scale = s.sums(f64::abs).unwrap_or_default();
-        ls = LoopState {
+        vec![0; len]
+    };
+    comm.broadcast_i32(&mut buf);
+    let bytes: Vec<u8> = buf.iter().map(|&b| b as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Runs a case to its end time on every rank of `comm`, writing snapshots, checkpoints, `final.h5` and
+/// (rank 0) `summary.json` into the output directory. The directory is locked for the whole run
+/// (`DIR/.gasket.lock`, see [`crate::io::lock`]): a directory in use gives [`RunError::Lock`] on every rank
+/// before anything is written.
+pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, RunError> {
+    // Held until the run returns, whichever way (the lock file is removed when it is dropped).
+    let _lock = lock_output(&opts.output_dir, &comm)?;
+    let mesh = grid_of(lc)?;
+    let (parts, source, edge_cut, imbalance) = partition_mesh(lc, &mesh, periodicity(lc), &comm)?;
+    let ranks = comm.size();
+    let cells = mesh.n_cells();
+    let mut s = Solver::new(lc, comm, parts, mesh)?;
+    let mut ctx = start(&mut s, lc, opts)?;
+    let mut observers = observers(&s, &mut ctx, cells)?;
+    let first_step = s.step;
+    let started = Instant::now();
+    time_loop(&mut s, &mut ctx, &mut observers)?;
+    let facts = RunFacts {
+        cells,
+        ranks,
+        first_step,
+        wall: started.elapsed().as_secs_f64(),
+        source,
+        edge_cut,
+        imbalance,
+    };
+    finish(&mut s, ctx, &facts)
+}
+
+/// What the time loop shares with its observers: the case, the options, the loop state a checkpoint
+/// carries, and the files written so far.
+struct RunCtx<'a> {
+    lc: &'a LoadedCase,
+    opts: &'a RunOptions,
+    ls: LoopState,
+    outputs: Vec<String>,
+}
+
+impl RunCtx<'_> {
+    /// Writes the next `snapshot_NNNN.h5` (collective) and counts it.
+    fn snapshot(&mut self, s: &Solver) -> Result<(), RunError> {
+        let name = format!("snapshot_{:04}.h5", self.ls.snap_index);
+        let p = self.opts.output_dir.join(name);
+        write_state(s, &p, self.lc, self.opts, None)?;
+        self.outputs.push(p.display().to_string());
+        self.ls.snap_index += 1;
+        Ok(())
+    }
+
+    /// The checkpoint file (overwritten by each checkpoint).
+    fn checkpoint_path(&self) -> PathBuf {
+        self.opts.output_dir.join("checkpoint.h5")
+    }
+}
+
+/// The loop state to start from: the restart file's, or the initial condition's totals, with
+/// `snapshot_0000` written when the case asks for snapshots.
+fn start<'a>(
+    s: &mut Solver,
+    lc: &'a LoadedCase,
+    opts: &'a RunOptions,
+) -> Result<RunCtx<'a>, RunError> {
+    let ls = match &opts.restart {
+        Some(path) => read_restart(s, path, lc)?,
+        None => LoopState {
             snap_index: 0,
             ckpt_index: 1,
-            initial,
-            scale,
-        };
-        if every.is_some() {
-            let p = dir.join(format!("snapshot_{:04}.h5", ls.snap_index));
-            write_state(&s, &p, lc, opts, None)?;
-            outputs.push(p.display().to_string());
-            ls.snap_index += 1;
-        }
-    }
-    let next_after = |e: Option<f64>, k: u64, t: f64| -> f64 {
-        match e {
-            Some(e) if e * (k as f64) > t => e * (k as f64),
-            _ => f64::INFINITY,
-        }
+            initial: s.sums(|x| x).unwrap_or_default(),
+            scale: s.sums(f64::abs).unwrap_or_default(),
+        },
     };
-    let mut next_snap = next_after(every, ls.snap_index, s.time);
-    let mut next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
-    if ckpt_every.is_some() {
-        // After a restart the counter may lag behind the time: skip checkpoint times already passed.
-        while next_ckpt.is_infinite()
-            && ckpt_every.is_some_and(|e| e * ls.ckpt_index as f64 <= s.time)
-        {
-            ls.ckpt_index += 1;
-            next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
-        }
+    let mut ctx = RunCtx {
+        lc,
+        opts,
+        ls,
+        outputs: Vec::new(),
+    };
+    if opts.restart.is_none() && snapshot_every(lc).is_some() {
+        ctx.snapshot(s)?;
     }
-    let mut monitor = Monitor::new(lc, &s, dir, opts.restart.is_some())?;
+    Ok(ctx)
+}
+
+/// The snapshot interval of a case, if it asks for snapshots.
+fn snapshot_every(lc: &LoadedCase) -> Option<f64> {
+    lc.case.output.every.filter(|&e| e > 0.0)
+}
+
+/// What the time loop calls around each step, in order: the monitors, snapshots, checkpoints and progress
+/// lines the case and options ask for. `cells`: cells of the mesh.
+fn observers(
+    s: &Solver,
+    ctx: &mut RunCtx,
+    cells: usize,
+) -> Result<Vec<Box<dyn StepObserver>>, RunError> {
+    let (lc, opts) = (ctx.lc, ctx.opts);
+    let mut v: Vec<Box<dyn StepObserver>> = Vec::new();
+    let snapshots = snapshot_every(lc).map(|e| Snapshots::new(e, ctx, s.time));
+    let checkpoints = lc.case.output.checkpoint_every;
+    let checkpoints = checkpoints.map(|e| Checkpoints::new(e, ctx, s.time));
+    if let Some(m) = Monitor::new(lc, s, &opts.output_dir, opts.restart.is_some())? {
+        v.push(Box::new(Monitoring::new(m)));
+    }
+    if let Some(o) = snapshots {
+        v.push(Box::new(o));
+    }
+    if let Some(o) = checkpoints {
+        v.push(Box::new(o));
+    }
+    if opts.progress && s.comm().is_root() {
+        let (end, every) = (lc.case.time.end, lc.case.output.progress);
+        v.push(Box::new(Progress::new(s, cells, end, every)));
+    }
+    Ok(v)
+}
+
+/// Steps to the end time (or `time.max_steps`), ending steps exactly on the times the observers ask
+/// for. A stop signal writes the checkpoint and ends the run with [`RunError::Interrupted`].
+fn time_loop(
+    s: &mut Solver,
+    ctx: &mut RunCtx,
+    observers: &mut [Box<dyn StepObserver>],
+) -> Result<(), RunError> {
+    let time = &ctx.lc.case.time;
+    let (end, max_steps) = (time.end, time.max_steps.unwrap_or(u64::MAX));
     let stop = stop_flag();
-    let started = Instant::now();
-    let mut last_print = Instant::now();
-    let max_steps = case.time.max_steps.unwrap_or(u64::MAX);
-    let first_step = s.step;
-    let t_begin = s.time;
-    let is_root = s.comm().is_root();
-    let checkpoint = dir.join("checkpoint.h5");
     while s.time < end && s.step < max_steps {
-        let (mut dt, sig) = s.stable_dt(case.time.cfl, stop.load(Ordering::Relaxed) as f64);
+        let (dt, sig) = s.stable_dt(time.cfl, stop.load(Ordering::Relaxed) as f64);
         if sig > 0.0 {
-            let t0 = Instant::now();
-            write_state(&s, &checkpoint, lc, opts, Some(&ls))?;
-            s.timers.io += t0.elapsed().as_secs_f64();
-            return Err(RunError::Interrupted {
-                signal: sig as i32,
-                step: s.step,
-                time: s.time,
-                checkpoint,
-            });
+            return Err(interrupted(s, ctx, sig as i32));
         }
-        let target = end.min(next_snap).min(next_ckpt);
-        // Clip to hit output and end times exactly; absorb a sliver smaller than 1e-9·dt into this step.
-        let clipped = s.time + dt * (1.0 + 1e-9) >= target;
-        if clipped {
-            dt = target - s.time;
-        }
-        if !(dt.is_finite() && dt > 0.0) {
-            return Err(RunError::BadTimeStep {
-                step: s.step,
-                time: s.time,
-                dt,
-            });
-        }
+        let target = observers.iter().fold(end, |t, o| t.min(o.next_time()));
+        let (dt, clipped) = clip_step(s, dt, target)?;
         if let Some(e) = injected_failure(s.comm().rank(), s.step) {
             return Err(e);
         }
-        let (step0, time0) = (s.step, s.time);
-        // Every `every` steps. Not forced on the last step: a step clipped to hit the end time has another
-        // Δt, and the step-averaged wall fluxes of a steady flow balance only at the steady Δt.
-        let sampled = monitor.as_ref().is_some_and(|m| m.due(step0));
-        if let Some(m) = &monitor {
-            m.before_step(&mut s, sampled);
+        let step = Step {
+            step: s.step,
+            time: s.time,
+            dt,
+        };
+        for o in observers.iter_mut() {
+            o.before_step(s);
         }
         s.advance(dt)?;
         s.time = if clipped { target } else { s.time + dt };
-        if sampled {
-            if let Some(m) = monitor.as_mut() {
-                m.after_step(&s, step0, time0)?;
-            }
-        }
-        if s.time >= next_snap {
-            let t0 = Instant::now();
-            let p = dir.join(format!("snapshot_{:04}.h5", ls.snap_index));
-            write_state(&s, &p, lc, opts, None)?;
-            outputs.push(p.display().to_string());
-            ls.snap_index += 1;
-            next_snap = next_after(every, ls.snap_index, s.time);
-            s.timers.io += t0.elapsed().as_secs_f64();
-        }
-        if s.time >= next_ckpt {
-            let t0 = Instant::now();
-            ls.ckpt_index += 1;
-            write_state(&s, &checkpoint, lc, opts, Some(&ls))?;
-            next_ckpt = next_after(ckpt_every, ls.ckpt_index, s.time);
-            s.timers.io += t0.elapsed().as_secs_f64();
-        }
-        if opts.progress
-            && is_root
-            && (last_print.elapsed().as_secs_f64() >= case.output.progress || s.time >= end)
-        {
-            last_print = Instant::now();
-            let el = started.elapsed().as_secs_f64();
-            let done = s.step - first_step;
-            let eta = el / (s.time - t_begin) * (end - s.time);
-            let retried = if s.retried_steps > 0 {
-                format!("  ({} steps redone)", s.retried_steps)
-            } else {
-                String::new()
-            };
-            println!(
-                "step {:>7}  t = {:.6e} / {:.4e}  dt = {:.3e}  {:5.1}%  {:.3e} cell-updates/s  ETA {}{}",
-                s.step,
-                s.time,
-                end,
-                dt,
-                100.0 * s.time / end,
-                n as f64 * done as f64 / el,
-                fmt_eta(eta),
-                retried
-            );
+        for o in observers.iter_mut() {
+            o.after_step(s, ctx, &step)?;
         }
     }
-    if let Some(m) = monitor.as_mut() {
-        m.finish()?;
+    for o in observers.iter_mut() {
+        o.finish(s, ctx)?;
     }
-    let wall = started.elapsed().as_secs_f64();
-    let fin = dir.join("final.h5");
+    Ok(())
+}
+
+/// The time step to take towards `target` and whether it was clipped to end on it: a step that would
+/// pass it (or miss it by less than 1e-9·Δt) ends on it exactly. A zero or non-finite step is an error.
+fn clip_step(s: &Solver, dt: f64, target: f64) -> Result<(f64, bool), RunError> {
+    let clipped = s.time + dt * (1.0 + 1e-9) >= target;
+    let dt = if clipped { target - s.time } else { dt };
+    if !(dt.is_finite() && dt > 0.0) {
+        return Err(RunError::BadTimeStep {
+            step: s.step,
+            time: s.time,
+            dt,
+        });
+    }
+    Ok((dt, clipped))
+}
+
+/// Writes the checkpoint after a stop signal; the error that ends the run (the write's own error if it
+/// fails).
+fn interrupted(s: &mut Solver, ctx: &RunCtx, signal: i32) -> RunError {
+    let checkpoint = ctx.checkpoint_path();
     let t0 = Instant::now();
-    write_state(&s, &fin, lc, opts, Some(&ls))?;
+    if let Err(e) = write_state(s, &checkpoint, ctx.lc, ctx.opts, Some(&ctx.ls)) {
+        return e;
+    }
     s.timers.io += t0.elapsed().as_secs_f64();
-    outputs.push(fin.display().to_string());
+    RunError::Interrupted {
+        signal,
+        step: s.step,
+        time: s.time,
+        checkpoint,
+    }
+}
+
+/// Figures of a run that the summary reports besides the solver's.
+struct RunFacts {
+    cells: usize,
+    ranks: usize,
+    first_step: u64,
+    /// Wall seconds of the time loop.
+    wall: f64,
+    source: String,
+    edge_cut: usize,
+    imbalance: f64,
+}
+
+/// Writes `final.h5` and, on rank 0, `summary.json`; ranks other than 0 return a placeholder summary.
+fn finish(s: &mut Solver, mut ctx: RunCtx, facts: &RunFacts) -> Result<Summary, RunError> {
+    let (lc, opts) = (ctx.lc, ctx.opts);
+    let fin = opts.output_dir.join("final.h5");
+    let t0 = Instant::now();
+    write_state(s, &fin, lc, opts, Some(&ctx.ls))?;
+    s.timers.io += t0.elapsed().as_secs_f64();
+    ctx.outputs.push(fin.display().to_string());
+    // Collective, on every rank in this order.
     let last = s.sums(|x| x);
     let errors = s.density_errors(lc);
-    let timers = gather_timers(&s);
+    let timers = gather_timers(s);
     let halo_bytes = s.comm().all_gather(&[s.halo().bytes_sent() as u64]);
     let neighbours = s.comm().all_gather(&[s.halo().neighbours() as u64]);
+    let Some((per_rank, spreads)) = timers else {
+        return Ok(placeholder_summary(lc, facts.ranks, opts));
+    };
     let stages = s.stages();
-    let steps_run = s.step - first_step;
-    let summary = timers.map(|(per_rank, spreads)| {
-        let last = last.unwrap_or_default();
-        let absolute: [f64; 4] = std::array::from_fn(|k| last[k] - ls.initial[k]);
-        let relative: [f64; 4] =
-            std::array::from_fn(|k| absolute[k].abs() / ls.scale[k].max(f64::MIN_POSITIVE));
-        let io_root = per_rank[0].io;
-        let loop_wall = (wall - io_root).max(1e-12);
-        let updates = n as f64 * steps_run as f64;
-        let cores = (opts.threads * ranks) as f64;
-        let (compute, halo_wait, io) = spreads;
-        Summary {
-            case: lc.name.clone(),
-            scheme: scheme_name(lc),
-            cells: n,
-            ranks,
-            threads: opts.threads,
-            steps: s.step,
-            steps_this_run: steps_run,
-            stages_per_step: stages,
-            retried_steps: s.retried_steps,
-            final_time: s.time,
-            restarted_from: opts.restart.as_ref().map(|p| p.display().to_string()),
-            wall_seconds: wall,
-            output_seconds: io_root,
-            cell_updates_per_second: updates / loop_wall,
-            cell_updates_per_second_per_core: updates / loop_wall / cores,
-            us_per_cell_per_stage_per_core: loop_wall * 1e6 * cores
-                / (updates * stages as f64).max(1.0),
-            load_imbalance: compute.max / compute.mean.max(1e-300),
-            timing: Timing {
-                compute,
-                halo_wait,
-                io,
-                per_rank: per_rank.clone(),
-            },
-            partition: PartitionInfo {
-                source: source.clone(),
-                edge_cut,
-                imbalance,
-                halo_cells: per_rank.iter().map(|r| r.halo_cells).sum(),
-                halo_bytes_per_exchange: halo_bytes.iter().sum::<u64>() as usize,
-                exchanges_per_step: stages,
-                neighbours_max: neighbours.iter().copied().max().unwrap_or(0) as usize,
-            },
-            conservation: Drift {
-                initial: ls.initial,
-                last,
-                absolute,
-                relative,
-            },
-            density_errors: errors,
-            outputs: outputs.clone(),
-            version: crate::version(),
-        }
-    });
-    match summary {
-        Some(summary) => {
-            io::summary::write_json(&dir.join("summary.json"), &summary)?;
-            Ok(summary)
-        }
-        None => Ok(placeholder_summary(lc, ranks, opts)),
+    let partition = PartitionInfo {
+        source: facts.source.clone(),
+        edge_cut: facts.edge_cut,
+        imbalance: facts.imbalance,
+        halo_cells: per_rank.iter().map(|r| r.halo_cells).sum(),
+        halo_bytes_per_exchange: halo_bytes.iter().sum::<u64>() as usize,
+        exchanges_per_step: stages,
+        neighbours_max: neighbours.iter().copied().max().unwrap_or(0) as usize,
+    };
+    let gathered = Gathered {
+        per_rank,
+        spreads,
+        partition,
+        conservation: drift(&ctx.ls, last.unwrap_or_default()),
+        density_errors: errors,
+    };
+    let summary = summarise(s, &ctx, facts, gathered);
+    io::summary::write_json(&opts.output_dir.join("summary.json"), &summary)?;
+    Ok(summary)
+}
+
+/// The conservation drift from the loop state's initial totals to `last`.
+fn drift(ls: &LoopState, last: [f64; 4]) -> Drift {
+    let absolute: [f64; 4] = std::array::from_fn(|k| last[k] - ls.initial[k]);
+    let relative: [f64; 4] =
+        std::array::from_fn(|k| absolute[k].abs() / ls.scale[k].max(f64::MIN_POSITIVE));
+    Drift {
+        initial: ls.initial,
+        last,
+        absolute,
+        relative,
+    }
+}
+
+/// What rank 0 gathered from every rank at the end of a run.
+struct Gathered {
+    per_rank: Vec<RankTiming>,
+    spreads: Spreads,
+    partition: PartitionInfo,
+    conservation: Drift,
+    density_errors: Option<Errors>,
+}
+
+/// The summary of a finished run on rank 0.
+fn summarise(s: &Solver, ctx: &RunCtx, facts: &RunFacts, g: Gathered) -> Summary {
+    let (lc, opts) = (ctx.lc, ctx.opts);
+    let io_root = g.per_rank[0].io;
+    let loop_wall = (facts.wall - io_root).max(1e-12);
+    let steps_run = s.step - facts.first_step;
+    let updates = facts.cells as f64 * steps_run as f64;
+    let cores = (opts.threads * facts.ranks) as f64;
+    let stages = s.stages();
+    let (compute, halo_wait, io) = g.spreads;
+    Summary {
+        case: lc.name.clone(),
+        scheme: scheme_name(lc),
+        cells: facts.cells,
+        ranks: facts.ranks,
+        threads: opts.threads,
+        steps: s.step,
+        steps_this_run: steps_run,
+        stages_per_step: stages,
+        retried_steps: s.retried_steps,
+        final_time: s.time,
+        restarted_from: opts.restart.as_ref().map(|p| p.display().to_string()),
+        wall_seconds: facts.wall,
+        output_seconds: io_root,
+        cell_updates_per_second: updates / loop_wall,
+        cell_updates_per_second_per_core: updates / loop_wall / cores,
+        us_per_cell_per_stage_per_core: loop_wall * 1e6 * cores
+            / (updates * stages as f64).max(1.0),
+        load_imbalance: compute.max / compute.mean.max(1e-300),
+        timing: Timing {
+            compute,
+            halo_wait,
+            io,
+            per_rank: g.per_rank,
+        },
+        partition: g.partition,
+        conservation: g.conservation,
+        density_errors: g.density_errors,
+        outputs: ctx.outputs.clone(),
+        version: crate::version(),
     }
 }
 
@@ -627,23 +749,17 @@ fn fmt_eta(s: f64) -> String {
     format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
 }
 
-/// Writes the current state as `path` (HDF5, XDMF beside it) collectively from every rank, with the
-/// restart data (conservative averages, loop state, the case and mesh it belongs to) when `ls` is given.
-fn write_state(
-    s: &Solver,
-    path: &Path,
-    lc: &LoadedCase,
-    opts: &RunOptions,
-    ls: Option<&LoopState>,
-) -> Result<(), RunError> {
-    let dom = s.domain();
-    let states = s.owned_states();
-    let gas = s.gas();
-    let mesh = s.grid();
-    // Output cells: the owned cells, or the owned triangles of a subcell scheme with the mean of their four
-    // (equal-area) subcells, summed in subcell order.
+/// The output cells a rank owns and their cell averages: the owned cells, or the owned triangles of a
+/// subcell scheme with the mean of their four (equal-area) subcells, summed in subcell order.
+fn output_cells(s: &Solver, states: &[State]) -> (Vec<usize>, Vec<State>) {
     let upc = s.cells().units_per_cell();
-    let owned: Vec<usize> = dom.owned.iter().step_by(upc).map(|&u| u / upc).collect();
+    let owned: Vec<usize> = s
+        .domain()
+        .owned
+        .iter()
+        .step_by(upc)
+        .map(|&u| u / upc)
+        .collect();
     let means: Vec<State> = states
         .chunks(upc)
         .map(|c| {
@@ -656,45 +772,73 @@ fn write_state(
             m.map(|x| x / upc as f64)
         })
         .collect();
-    let n = owned.len();
-    let mut rho = Vec::with_capacity(n);
-    let mut vel = Vec::with_capacity(n);
-    let mut pre = Vec::with_capacity(n);
-    for st in &means {
+    (owned, means)
+}
+
+/// Density, velocity and pressure of cell averages.
+type Primitives = (Vec<f64>, Vec<[f64; 2]>, Vec<f64>);
+
+/// The primitive fields of cell averages.
+fn primitives(s: &Solver, means: &[State]) -> Primitives {
+    let gas = s.gas();
+    let n = means.len();
+    let (mut rho, mut vel, mut pre) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for st in means {
         let [r, u, v, p] = gas.primitive(st);
         rho.push(r);
         vel.push([u, v]);
         pre.push(p);
     }
+    (rho, vel, pre)
+}
+
+/// The `/restart` attributes of a checkpoint: numbers and strings.
+type RestartAttrs = (Vec<(&'static str, Vec<f64>)>, Vec<(&'static str, String)>);
+
+/// The `/restart` attributes that carry the loop state `ls` and the case and mesh a checkpoint belongs to.
+fn restart_attrs(s: &Solver, lc: &LoadedCase, ls: &LoopState) -> RestartAttrs {
+    let f64s = vec![
+        ("snapshot_index", vec![ls.snap_index as f64]),
+        ("checkpoint_index", vec![ls.ckpt_index as f64]),
+        ("initial_totals", ls.initial.to_vec()),
+        ("total_scale", ls.scale.to_vec()),
+        ("low_order_held", s.held_flat()),
+    ];
+    let strs = vec![
+        ("restart_key", restart_key(lc)),
+        ("mesh_key", mesh_key(s.grid())),
+    ];
+    (f64s, strs)
+}
+
+/// Writes the current state as `path` (HDF5, XDMF beside it) collectively from every rank, with the
+/// restart data (conservative averages, loop state, the case and mesh it belongs to) when `ls` is given.
+fn write_state(
+    s: &Solver,
+    path: &Path,
+    lc: &LoadedCase,
+    opts: &RunOptions,
+    ls: Option<&LoopState>,
+) -> Result<(), RunError> {
+    let states = s.owned_states();
+    let mesh = s.grid();
+    let (owned, means) = output_cells(s, &states);
+    let (rho, vel, pre) = primitives(s, &means);
     let vertices = mesh.vertices();
     let conn = mesh.connectivity(&owned);
-    let partition = vec![s.comm().rank() as i32; n];
-    let scheme = scheme_name(lc);
-    let version = crate::version();
-    let attrs_f64;
-    let attrs_str;
-    let restart = match ls {
-        Some(ls) => {
-            attrs_f64 = vec![
-                ("snapshot_index", vec![ls.snap_index as f64]),
-                ("checkpoint_index", vec![ls.ckpt_index as f64]),
-                ("initial_totals", ls.initial.to_vec()),
-                ("total_scale", ls.scale.to_vec()),
-                ("low_order_held", s.held_flat()),
-            ];
-            attrs_str = vec![
-                ("restart_key", restart_key(lc)),
-                ("mesh_key", mesh_key(mesh)),
-            ];
-            Some(io::RestartOut {
-                conserved: &states,
-                states_per_cell: upc,
-                attrs_f64: &attrs_f64,
-                attrs_str: &attrs_str,
-            })
-        }
-        None => None,
-    };
+    let partition = vec![s.comm().rank() as i32; owned.len()];
+    let (scheme, version) = (scheme_name(lc), crate::version());
+    let attrs = ls.map(|ls| restart_attrs(s, lc, ls));
+    let restart = attrs.as_ref().map(|(f64s, strs)| io::RestartOut {
+        conserved: &states,
+        states_per_cell: s.cells().units_per_cell(),
+        attrs_f64: f64s,
+        attrs_str: strs,
+    });
     io::write_snapshot(
         path,
         &io::Dist {
@@ -716,7 +860,7 @@ fn write_state(
         &Meta {
             time: s.time,
             step: s.step,
-            gamma: gas.gamma,
+            gamma: s.gas().gamma,
             case: &lc.name,
             scheme: &scheme,
             ranks: s.comm().size() as i64,
@@ -750,49 +894,8 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
             r.states_per_cell
         )));
     }
-    let key = mesh_key(s.grid());
-    match r.attrs_str.get("mesh_key") {
-        Some(k) if *k == key => {}
-        Some(k) => {
-            return Err(err(format!(
-                "the file belongs to mesh {k}, the case has mesh {key}"
-            )))
-        }
-        None => {
-            return Err(err(
-                "the file records no mesh (not a gasket restart file)".into()
-            ))
-        }
-    }
-    let want = restart_key(lc);
-    match r.attrs_str.get("restart_key") {
-        Some(k) if *k == want => {}
-        Some(k) => {
-            let diff = differing_sections(k, &want);
-            return Err(err(format!(
-                "the file was written by a different case: {} differ (only [time] end/max_steps, \
-                 [output] and [partition] may change on restart)",
-                diff
-            )));
-        }
-        None => {
-            return Err(err(
-                "the file records no case (not a gasket restart file)".into()
-            ))
-        }
-    }
-    let num = |name: &str, len: usize| -> Result<Vec<f64>, RunError> {
-        match r.attrs_f64.get(name) {
-            Some(v) if v.len() == len => Ok(v.clone()),
-            _ => Err(err(format!(
-                "restart attribute {name} is missing or malformed"
-            ))),
-        }
-    };
-    let snap = num("snapshot_index", 1)?[0] as u64;
-    let ckpt = num("checkpoint_index", 1)?[0] as u64;
-    let initial: [f64; 4] = num("initial_totals", 4)?.try_into().expect("length 4");
-    let scale: [f64; 4] = num("total_scale", 4)?.try_into().expect("length 4");
+    check_restart_keys(&r, s, lc).map_err(err)?;
+    let ls = restart_loop_state(&r).map_err(err)?;
     s.time = r.time;
     s.step = r.step;
     s.set_owned_states(&r.conserved)?;
@@ -801,11 +904,50 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
         s.set_held(h)
             .map_err(|m| err(format!("restart attribute low_order_held: {m}")))?;
     }
+    Ok(ls)
+}
+
+/// Refuses a restart file of another mesh or another case (beyond what may change on restart).
+fn check_restart_keys(r: &io::RestartIn, s: &Solver, lc: &LoadedCase) -> Result<(), String> {
+    let key = mesh_key(s.grid());
+    match r.attrs_str.get("mesh_key") {
+        Some(k) if *k == key => {}
+        Some(k) => {
+            return Err(format!(
+                "the file belongs to mesh {k}, the case has mesh {key}"
+            ))
+        }
+        None => return Err("the file records no mesh (not a gasket restart file)".into()),
+    }
+    let want = restart_key(lc);
+    match r.attrs_str.get("restart_key") {
+        Some(k) if *k == want => Ok(()),
+        Some(k) => Err(format!(
+            "the file was written by a different case: {} differ (only [time] end/max_steps, \
+             [output] and [partition] may change on restart)",
+            differing_sections(k, &want)
+        )),
+        None => Err("the file records no case (not a gasket restart file)".into()),
+    }
+}
+
+/// The loop state a restart file records.
+fn restart_loop_state(r: &io::RestartIn) -> Result<LoopState, String> {
+    let num = |name: &str, len: usize| -> Result<Vec<f64>, String> {
+        match r.attrs_f64.get(name) {
+            Some(v) if v.len() == len => Ok(v.clone()),
+            _ => Err(format!("restart attribute {name} is missing or malformed")),
+        }
+    };
+    let four = |name: &str| -> Result<[f64; 4], String> {
+        let v = num(name, 4)?;
+        Ok([v[0], v[1], v[2], v[3]])
+    };
     Ok(LoopState {
-        snap_index: snap,
-        ckpt_index: ckpt,
-        initial,
-        scale,
+        snap_index: num("snapshot_index", 1)?[0] as u64,
+        ckpt_index: num("checkpoint_index", 1)?[0] as u64,
+        initial: four("initial_totals")?,
+        scale: four("total_scale")?,
     })
 }
 

@@ -266,3 +266,61 @@ fn every_shipped_viscous_case_runs_coarsened() {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+#[test]
+fn a_mesh_not_yet_generated_says_how_to_make_it() {
+    // A checkout's layout: jobs/cases/x.toml names ../meshes/x.msh, which is not generated; x.geo is there.
+    let root = tempdir("mesh-not-generated");
+    let (cases, meshes) = (root.join("jobs/cases"), root.join("jobs/meshes"));
+    std::fs::create_dir_all(&cases).unwrap();
+    std::fs::create_dir_all(&meshes).unwrap();
+    std::fs::write(root.join("Makefile"), "meshes:\n").unwrap();
+    std::fs::write(meshes.join("x.geo"), "// geometry\n").unwrap();
+    let text = std::fs::read_to_string(case("forward_step_tri"))
+        .unwrap()
+        .replace("../meshes/forward_step.msh", "../meshes/x.msh");
+    assert!(text.contains("../meshes/x.msh"));
+    let toml = cases.join("x.toml");
+    std::fs::write(&toml, text).unwrap();
+    let (msh, geo) = (cases.join("../meshes/x.msh"), cases.join("../meshes/x.geo"));
+    let want = format!(
+        "{} not found; {} is beside it: run 'make meshes' to write it (or gmsh -2 {} -format msh41 -o {})",
+        msh.display(),
+        geo.display(),
+        geo.display(),
+        msh.display()
+    );
+    let t = toml.to_str().unwrap();
+    let out = root.join("out");
+    for args in [
+        vec!["run", t, "-q", "-o", out.to_str().unwrap()],
+        vec!["info", t],
+        vec!["partition", t, "--parts", "2"],
+    ] {
+        let err = stderr_of(&args);
+        assert!(
+            err.contains(&want),
+            "gasket {args:?}: expected {want:?} in:\n{err}"
+        );
+        assert!(!err.contains("os error"), "gasket {args:?}:\n{err}");
+    }
+    std::fs::remove_dir_all(&root).ok();
+}
+
+#[test]
+fn an_os_error_is_said_once() {
+    let dir = tempdir("os-error-once");
+    let err = stderr_of(&["run", dir.join("nonexistent.toml").to_str().unwrap()]);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert!(err.contains("cannot read the case file"), "{err}");
+    // A Gmsh mesh that is missing (no .geo beside it either).
+    let err = stderr_of(&[
+        "info",
+        case("forward_step_tri").to_str().unwrap(),
+        "--set",
+        &format!("mesh.file=\"{}\"", dir.join("none.msh").display()),
+    ]);
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+    assert!(err.contains("cannot read the Gmsh mesh"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

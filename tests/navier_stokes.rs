@@ -267,12 +267,3 @@ fn monitors_are_identical_across_ranks_and_threads() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
-
-/// Python with h5py and matplotlib (Debian's, where it is).
-fn python() -> &'static str {
-    if std::path::Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    }
-}

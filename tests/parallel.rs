@@ -344,6 +344,10 @@ fn sigusr1_writes_a_checkpoint_and_stops_with_status_75() {
     assert_eq!(out.status.code(), Some(75), "{text}");
     assert!(!run.join("final.h5").exists(), "the run did not stop");
     assert!(text.contains("stopped by signal 10"), "{text}");
+    assert!(
+        !run.join(gasket::io::lock::LOCK_FILE).exists(),
+        "the stopped run left its lock"
+    );
     let ck = run.join("checkpoint.h5");
     let t = gasket::io::read_snapshot(&ck).unwrap().time;
     assert!(t > 0.0 && t < 10.0);
@@ -464,7 +468,7 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
          print(len(d), sorted(set(p.tolist())), c.shape, float(f.attrs['time']), repr(float(d[0])), repr(float(d[-1])))\n",
         fin.display()
     );
-    let out = Command::new("python3")
+    let out = Command::new(python())
         .args(["-c", &script])
         .output()
         .unwrap();
@@ -561,16 +565,14 @@ fn a_non_finite_state_stops_all_ranks_with_the_cell_and_step() {
     mpirun_case(2, 1, "riemann2d_a", &a, &sets);
     let bad = dir.join("bad.h5");
     std::fs::copy(a.join("final.h5"), &bad).unwrap();
-    let python = if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
     let script = format!(
         "import h5py\nf = h5py.File(r'{}', 'r+')\nc = f['restart/conserved']\nc[437, 3] = float('nan')\nf.close()\n",
         bad.display()
     );
-    let out = Command::new(python).args(["-c", &script]).output().unwrap();
+    let out = Command::new(python())
+        .args(["-c", &script])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -743,9 +743,9 @@ where
 impl LoadedCase {
     /// Reads a case file, applies `--set KEY=VALUE` overrides in order, and validates the result.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Self, CaseError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CaseError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| CaseError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Self::from_text(&text, path, overrides)
     }

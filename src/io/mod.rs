@@ -26,6 +26,7 @@
 //! Partition files ([`partition`]) hold named partitionings `/partitions/<name>/parts`.
 
 pub mod hdf5;
+pub mod lock;
 pub mod parallel;
 pub mod partition;
 pub mod summary;

@@ -12,6 +12,24 @@ pub fn case(name: &str) -> PathBuf {
         .join(format!("{name}.toml"))
 }
 
+/// The Python interpreter the tests run: `$GASKET_PYTHON` (`make test` sets it from its `PYTHON`), else
+/// Debian's `/usr/bin/python3` (it sees the apt packages h5py and matplotlib), else `python3` on PATH.
+pub fn python() -> String {
+    python_choice(
+        std::env::var("GASKET_PYTHON").ok().as_deref(),
+        Path::new("/usr/bin/python3").exists(),
+    )
+}
+
+/// The choice [`python`] makes from the value of `GASKET_PYTHON` and whether `/usr/bin/python3` exists.
+pub fn python_choice(env: Option<&str>, debian: bool) -> String {
+    match env.map(str::trim) {
+        Some(p) if !p.is_empty() => p.to_string(),
+        _ if debian => "/usr/bin/python3".to_string(),
+        _ => "python3".to_string(),
+    }
+}
+
 /// A fresh, empty temporary directory unique to this test.
 pub fn tempdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("gasket-it-{}-{tag}", std::process::id()));

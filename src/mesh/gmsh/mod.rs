@@ -141,12 +141,21 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum GmshError {
     /// The file could not be read.
-    #[error("{path}: cannot read the Gmsh mesh: {source}")]
+    #[error("{path}: cannot read the Gmsh mesh: {error}")]
     Io {
         /// The mesh file.
         path: PathBuf,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (part of the message, not a `source()`).
+        error: std::io::Error,
+    },
+    /// The `.msh` file does not exist, but the `.geo` of the same stem is beside it: the mesh has not been
+    /// generated yet (the error says how to generate it).
+    #[error("{path} not found; {geo} is beside it: {}", generate_hint(path, geo))]
+    NotGenerated {
+        /// The missing mesh file.
+        path: PathBuf,
+        /// The Gmsh geometry beside it.
+        geo: PathBuf,
     },
     /// The file is not a mesh this reader accepts.
     #[error("{path}: {at}: {problem}")]
@@ -161,18 +170,18 @@ pub enum GmshError {
 }
 
 impl GmshError {
-    /// What is wrong, for an invalid file (`None` for an I/O error).
+    /// What is wrong, for an invalid file (`None` for a file that cannot be read).
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            GmshError::Io { .. } => None,
+            GmshError::Io { .. } | GmshError::NotGenerated { .. } => None,
             GmshError::Invalid { problem, .. } => Some(problem),
         }
     }
 
-    /// Where the problem is, for an invalid file (`None` for an I/O error).
+    /// Where the problem is, for an invalid file (`None` for a file that cannot be read).
     pub fn location(&self) -> Option<Location> {
         match self {
-            GmshError::Io { .. } => None,
+            GmshError::Io { .. } | GmshError::NotGenerated { .. } => None,
             GmshError::Invalid { at, .. } => Some(*at),
         }
     }
@@ -338,11 +347,46 @@ pub enum Problem {
 
 /// Read a Gmsh mesh file (see the module docs for what is accepted).
 pub fn read_msh(path: &Path) -> Result<GmshMesh, GmshError> {
-    let bytes = std::fs::read(path).map_err(|source| GmshError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
     parse_msh(&bytes, path)
+}
+
+/// The error for a mesh file that cannot be read: [`GmshError::NotGenerated`] for a missing `.msh` with
+/// its `.geo` beside it, else [`GmshError::Io`].
+fn read_error(path: &Path, error: std::io::Error) -> GmshError {
+    let geo = path.with_extension("geo");
+    if error.kind() == std::io::ErrorKind::NotFound
+        && path.extension() != Some("geo".as_ref())
+        && geo.is_file()
+    {
+        return GmshError::NotGenerated {
+            path: path.to_path_buf(),
+            geo,
+        };
+    }
+    GmshError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// How to write a missing `.msh` from its `.geo`: the Gmsh command the Makefile runs, and `make meshes`
+/// when the `.geo` is in the `jobs/meshes` directory of a checkout (a `Makefile` two levels up).
+fn generate_hint(msh: &Path, geo: &Path) -> String {
+    let gmsh = format!(
+        "gmsh -2 {} -format msh41 -o {}",
+        geo.display(),
+        msh.display()
+    );
+    let dir = geo.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new(".")).canonicalize().ok();
+    let shipped =
+        dir.is_some_and(|d| d.ends_with("jobs/meshes") && d.join("../../Makefile").is_file());
+    if shipped {
+        format!("run 'make meshes' to write it (or {gmsh})")
+    } else {
+        format!("write it with {gmsh}")
+    }
 }
 
 /// Parse the contents of a Gmsh mesh file; `path` is only used in error messages.

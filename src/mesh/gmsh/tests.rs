@@ -201,6 +201,33 @@ fn periodic_fixture_is_read_in_all_three_formats() {
 }
 
 #[test]
+fn a_missing_msh_beside_its_geo_says_how_to_generate_it() {
+    let dir = std::env::temp_dir().join(format!("gasket-gmsh-geo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("x.geo"), "// geometry\n").unwrap();
+    let e = read_msh(&dir.join("x.msh")).unwrap_err();
+    assert!(matches!(e, GmshError::NotGenerated { .. }), "{e:?}");
+    let msg = e.to_string();
+    let gmsh = format!(
+        "gmsh -2 {} -format msh41 -o {}",
+        dir.join("x.geo").display(),
+        dir.join("x.msh").display()
+    );
+    assert!(
+        msg.contains("x.msh not found") && msg.contains(&gmsh),
+        "{msg}"
+    );
+    // Outside a checkout's jobs/meshes, `make meshes` would not write it.
+    assert!(!msg.contains("make meshes"), "{msg}");
+    // Without the .geo it is a plain I/O error.
+    assert!(matches!(
+        read_msh(&dir.join("y.msh")),
+        Err(GmshError::Io { .. })
+    ));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn read_msh_reads_a_file_and_names_a_missing_one() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/gmsh");
     let m = read_msh(&dir.join("square_41_bin.msh")).unwrap();
