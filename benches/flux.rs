@@ -1,13 +1,21 @@
 //! Benchmarks: the gas-kinetic flux at one face point, and one time step of WENO5-GKS on the 2D Riemann
 //! problem at 100 × 100 (the setting of Table 4 of arXiv:1602.05803) with S2O4 and with a first-order
 //! forward-Euler step, on one thread. Per-cell figures are printed after the criterion output.
+//!
+//! The flux is timed in 2D (Euler and Navier–Stokes with the Prandtl fix), next to the pre-generic 2D code
+//! kept in `src/physics/reference2d.rs` (same inputs, bitwise the same result), and in 3D.
 
 use std::path::Path;
 use std::time::Instant;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use gasket::case::LoadedCase;
-use gasket::physics::{gks_flux, FacePoint, FluxParams, Gas};
+use gasket::physics::{
+    gks_flux, FacePoint, FacePointOf, FluxParams, Gas, GasOf, State, Viscosity, D3,
+};
+
+#[path = "../src/physics/reference2d.rs"]
+mod reference2d;
 use gasket::solver::Solver;
 
 fn case(sets: &[&str]) -> LoadedCase {
@@ -29,9 +37,79 @@ fn flux(c: &mut Criterion) {
         n0: Some([0.11, 0.045, 0.005, 0.19]),
     };
     let p = FluxParams::default();
+    let ns = FluxParams {
+        viscosity: Viscosity::constant(1e-3, 0.72),
+        ..p
+    };
     c.bench_function("gks_flux (one face point, F0 and dF/dt)", |b| {
         b.iter(|| gks_flux(&gas, black_box(&fp), black_box(1e-3), &p))
     });
+    c.bench_function("gks_flux 2D Euler, pre-generic reference", |b| {
+        b.iter(|| reference2d::gks_flux_ref(&gas, black_box(&fp), black_box(1e-3), &p))
+    });
+    c.bench_function("gks_flux 2D NS", |b| {
+        b.iter(|| gks_flux(&gas, black_box(&fp), black_box(1e-3), &ns))
+    });
+    c.bench_function("gks_flux 2D NS, pre-generic reference", |b| {
+        b.iter(|| reference2d::gks_flux_ref(&gas, black_box(&fp), black_box(1e-3), &ns))
+    });
+    let lift = |s: State, w: f64| [s[0], s[1], s[2], w, s[3]];
+    let gas3 = GasOf::<D3>::new(1.4).unwrap();
+    let fp3 = FacePointOf::<D3> {
+        wl: gas3.conservative([1.0, 0.2, 0.1, 0.05, 1.0]),
+        nl: lift(fp.nl, 0.01),
+        tl: [lift(fp.tl, 0.02), [0.01, 0.0, 0.02, 0.01, 0.02]],
+        wr: gas3.conservative([0.9, 0.25, 0.05, -0.03, 0.95]),
+        nr: lift(fp.nr, 0.02),
+        tr: [lift(fp.tr, 0.0), [0.02, 0.01, 0.0, 0.01, 0.01]],
+        n0: fp.n0.map(|n| lift(n, 0.015)),
+    };
+    c.bench_function("gks_flux 3D Euler", |b| {
+        b.iter(|| gks_flux(&gas3, black_box(&fp3), black_box(1e-3), &p))
+    });
+    c.bench_function("gks_flux 3D NS", |b| {
+        b.iter(|| gks_flux(&gas3, black_box(&fp3), black_box(1e-3), &ns))
+    });
+
+    // Interleaved direct timing, minimum over rounds: robust against other load on a shared machine.
+    let mut best = [f64::INFINITY; 6];
+    for _ in 0..60 {
+        let calls: [&dyn Fn(); 6] = [
+            &|| drop(black_box(gks_flux(&gas, black_box(&fp), 1e-3, &p))),
+            &|| {
+                drop(black_box(reference2d::gks_flux_ref(
+                    &gas,
+                    black_box(&fp),
+                    1e-3,
+                    &p,
+                )))
+            },
+            &|| drop(black_box(gks_flux(&gas, black_box(&fp), 1e-3, &ns))),
+            &|| {
+                drop(black_box(reference2d::gks_flux_ref(
+                    &gas,
+                    black_box(&fp),
+                    1e-3,
+                    &ns,
+                )))
+            },
+            &|| drop(black_box(gks_flux(&gas3, black_box(&fp3), 1e-3, &p))),
+            &|| drop(black_box(gks_flux(&gas3, black_box(&fp3), 1e-3, &ns))),
+        ];
+        for (k, f) in calls.iter().enumerate() {
+            let n = 4_000;
+            let t0 = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            best[k] = best[k].min(t0.elapsed().as_secs_f64() * 1e9 / n as f64);
+        }
+    }
+    println!("\ngks_flux, ns per call (minimum of 60 interleaved rounds of 4000 calls):");
+    println!("  2D Euler {:7.1} (pre-generic {:7.1})", best[0], best[1]);
+    println!("  2D NS    {:7.1} (pre-generic {:7.1})", best[2], best[3]);
+    println!("  3D Euler {:7.1}", best[4]);
+    println!("  3D NS    {:7.1}", best[5]);
 }
 
 fn step(c: &mut Criterion) {

@@ -244,9 +244,11 @@ impl<D: Dim> Side<D> {
         let (p, m) = MomentsOf::<D>::halves_at(&vel, lambda, gas.k);
         let inv = 1.0 / rho;
         let a = solve_slope_of::<D>(&scale::<D>(dn, inv), &vel, lambda, gas.k);
-        let b = D::tan_from_fn(|j| {
-            solve_slope_of::<D>(&scale::<D>(D::tan(dt, j), inv), &vel, lambda, gas.k)
-        });
+        let mut b = D::tan_from_fn(|_| a);
+        for j in 0..D::D - 1 {
+            let r = scale::<D>(D::tan(dt, j), inv);
+            *D::tan_mut(&mut b, j) = solve_slope_of::<D>(&r, &vel, lambda, gas.k);
+        }
         let half = if left { p } else { m };
         Side {
             rho,
@@ -306,12 +308,14 @@ impl<D: Dim> Equilibrium<D> {
             Some(d) => *d,
             None => add::<D>(&l.collide(&l.a), &r.collide(&r.a)),
         };
-        let dt0 =
-            D::tan_from_fn(|j| add::<D>(&l.collide(D::tan(&l.b, j)), &r.collide(D::tan(&r.b, j))));
         let a0 = solve_slope_of::<D>(&scale::<D>(&dn0, inv0), &vel0, lambda0, gas.k);
-        let b0 = D::tan_from_fn(|j| {
-            solve_slope_of::<D>(&scale::<D>(D::tan(&dt0, j), inv0), &vel0, lambda0, gas.k)
-        });
+        // Loops, not closures: the optimiser kept a closure called twice (3D) out of line.
+        let mut b0 = D::tan_from_fn(|_| a0);
+        for j in 0..D::D - 1 {
+            let dt0 = add::<D>(&l.collide(D::tan(&l.b, j)), &r.collide(D::tan(&r.b, j)));
+            let rj = scale::<D>(&dt0, inv0);
+            *D::tan_mut(&mut b0, j) = solve_slope_of::<D>(&rj, &vel0, lambda0, gas.k);
+        }
         let big_a0 = time_slope(&m0, &vel0, lambda0, gas.k, &a0, &b0);
         let me = [
             m0.psi(1, z),

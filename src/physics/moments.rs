@@ -128,32 +128,38 @@ impl<D: Dim> MomentsOf<D> {
     }
 
     /// `⟨uⁿ Πv_j^{ms_j} ψ⟩` (in 2D `ms` is the power of v).
-    #[inline]
+    #[inline(always)]
     pub fn psi(&self, n: usize, ms: D::Tan<usize>) -> D::State {
         self.psi_l(n, &ms, 0)
     }
 
     /// `⟨uⁿ Πv_j^{ms_j} ψ a⟩` for the slope polynomial `a = a₁ + a₂u + Σ_j a_{2+j}v_j + a_E·½(u² + Σv_j² + ξ²)`.
-    #[inline]
+    ///
+    /// Always inlined, so that the powers are constants at the call site and the moment products fold (and
+    /// written with loops rather than closures, which the optimiser did not inline in 3D).
+    #[inline(always)]
     pub fn psi_poly(&self, n: usize, ms: D::Tan<usize>, a: &D::State) -> D::State {
         let e = D::NVARS - 1;
         let p0 = self.psi_l(n, &ms, 0);
         let pu = self.psi_l(n + 1, &ms, 0);
-        let pv = D::tan_from_fn(|j| self.psi_l(n, &shift::<D>(&ms, j, 1), 0));
-        let puu = self.psi_l(n + 2, &ms, 0);
-        let pvv = D::tan_from_fn(|j| self.psi_l(n, &shift::<D>(&ms, j, 2), 0));
+        let mut q = self.psi_l(n + 2, &ms, 0);
         let pxx = self.psi_l(n, &ms, 1);
-        D::state_from_fn(|i| {
-            let mut r = a[0] * p0[i] + a[1] * pu[i];
-            for j in 0..D::D - 1 {
-                r += a[2 + j] * D::tan(&pv, j)[i];
+        let mut r = p0;
+        for i in 0..D::NVARS {
+            r[i] = a[0] * p0[i] + a[1] * pu[i];
+        }
+        for j in 0..D::D - 1 {
+            let pv = self.psi_l(n, &shift::<D>(&ms, j, 1), 0);
+            let pvv = self.psi_l(n, &shift::<D>(&ms, j, 2), 0);
+            for i in 0..D::NVARS {
+                r[i] += a[2 + j] * pv[i];
+                q[i] += pvv[i];
             }
-            let mut q = puu[i];
-            for j in 0..D::D - 1 {
-                q += D::tan(&pvv, j)[i];
-            }
-            r + 0.5 * a[e] * (q + pxx[i])
-        })
+        }
+        for i in 0..D::NVARS {
+            r[i] += 0.5 * a[e] * (q[i] + pxx[i]);
+        }
+        r
     }
 }
 
