@@ -744,19 +744,10 @@ mod tests {
         let w = gas.conservative(prim);
         let (r, p) = (prim[0], prim[e]);
         let vel = |j: usize| prim[1 + j];
-        let cons_grad = |dp: &D::State| {
-            D::state_from_fn(|q| match q {
-                0 => dp[0],
-                _ if q == e => {
-                    dp[e] / (gas.gamma - 1.0)
-                        + (0..d)
-                            .map(|j| 0.5 * dp[0] * vel(j) * vel(j) + r * vel(j) * dp[1 + j])
-                            .sum::<f64>()
-                }
-                _ => dp[0] * vel(q - 1) + r * dp[q],
-            })
-        };
-        let wgrad: Vec<D::State> = dprim.iter().map(cons_grad).collect();
+        let wgrad: Vec<D::State> = dprim
+            .iter()
+            .map(|dp| conservative_gradient::<D>(&gas, &prim, dp))
+            .collect();
         // ∂_i U_j, the stress σ_ij = μ(∂_iU_j + ∂_jU_i − 2/(K+D) δ_ij ∇·U) and ∂_i T with T = p/ρ.
         let du = |i: usize, j: usize| dprim[i][1 + j];
         let div: f64 = (0..d).map(|i| du(i, i)).sum();
@@ -795,6 +786,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The gradient of the conservative variables from the primitive state `prim` and its gradient `dp`.
+    fn conservative_gradient<D: Dim>(gas: &GasOf<D>, prim: &D::State, dp: &D::State) -> D::State {
+        let e = D::NVARS - 1;
+        let vel = |j: usize| prim[1 + j];
+        D::state_from_fn(|q| match q {
+            0 => dp[0],
+            _ if q == e => {
+                dp[e] / (gas.gamma - 1.0)
+                    + (0..D::D)
+                        .map(|j| 0.5 * dp[0] * vel(j) * vel(j) + prim[0] * vel(j) * dp[1 + j])
+                        .sum::<f64>()
+            }
+            _ => dp[0] * vel(q - 1) + prim[0] * dp[q],
+        })
     }
 
     /// Rotates the momentum part of a state by the matrix `q` (its upper-left D×D block).
