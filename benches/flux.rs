@@ -1,13 +1,21 @@
 //! Benchmarks: the gas-kinetic flux at one face point, and one time step of WENO5-GKS on the 2D Riemann
 //! problem at 100 × 100 (the setting of Table 4 of arXiv:1602.05803) with S2O4 and with a first-order
 //! forward-Euler step, on one thread. Per-cell figures are printed after the criterion output.
+//!
+//! The flux is timed in 2D (Euler and Navier–Stokes with the Prandtl fix), next to the pre-generic 2D code
+//! kept in `src/physics/reference2d.rs` (same inputs, bitwise the same result), and in 3D.
 
 use std::path::Path;
 use std::time::Instant;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use gasket::case::LoadedCase;
-use gasket::physics::{gks_flux, FacePoint, FluxParams, Gas};
+use gasket::physics::{
+    gks_flux, FacePoint, FacePointOf, FluxParams, Gas, GasOf, State, Viscosity, D3,
+};
+
+#[path = "../src/physics/reference2d.rs"]
+mod reference2d;
 use gasket::solver::Solver;
 
 fn case(sets: &[&str]) -> LoadedCase {
@@ -17,7 +25,17 @@ fn case(sets: &[&str]) -> LoadedCase {
     LoadedCase::load(&p, &o).expect("shipped case loads")
 }
 
-fn flux(c: &mut Criterion) {
+/// The benchmarked face points (2D, and a 3D one with the same data plus z-components) and flux settings.
+struct Fixtures {
+    gas: Gas,
+    fp: FacePoint,
+    gas3: GasOf<D3>,
+    fp3: FacePointOf<D3>,
+    euler: FluxParams,
+    ns: FluxParams,
+}
+
+fn fixtures() -> Fixtures {
     let gas = Gas::new(1.4).unwrap();
     let fp = FacePoint {
         wl: gas.conservative([1.0, 0.2, 0.1, 1.0]),
@@ -28,10 +46,90 @@ fn flux(c: &mut Criterion) {
         tr: [0.01, 0.01, 0.0, 0.02],
         n0: Some([0.11, 0.045, 0.005, 0.19]),
     };
-    let p = FluxParams::default();
+    let lift = |s: State, w: f64| [s[0], s[1], s[2], w, s[3]];
+    let gas3 = GasOf::<D3>::new(1.4).unwrap();
+    let fp3 = FacePointOf::<D3> {
+        wl: gas3.conservative([1.0, 0.2, 0.1, 0.05, 1.0]),
+        nl: lift(fp.nl, 0.01),
+        tl: [lift(fp.tl, 0.02), [0.01, 0.0, 0.02, 0.01, 0.02]],
+        wr: gas3.conservative([0.9, 0.25, 0.05, -0.03, 0.95]),
+        nr: lift(fp.nr, 0.02),
+        tr: [lift(fp.tr, 0.0), [0.02, 0.01, 0.0, 0.01, 0.01]],
+        n0: fp.n0.map(|n| lift(n, 0.015)),
+    };
+    let euler = FluxParams::default();
+    let ns = FluxParams {
+        viscosity: Viscosity::constant(1e-3, 0.72),
+        ..euler
+    };
+    Fixtures {
+        gas,
+        fp,
+        gas3,
+        fp3,
+        euler,
+        ns,
+    }
+}
+
+fn flux(c: &mut Criterion) {
+    let Fixtures {
+        gas,
+        fp,
+        gas3,
+        fp3,
+        euler: p,
+        ns,
+    } = fixtures();
     c.bench_function("gks_flux (one face point, F0 and dF/dt)", |b| {
         b.iter(|| gks_flux(&gas, black_box(&fp), black_box(1e-3), &p))
     });
+    c.bench_function("gks_flux 2D Euler, pre-generic reference", |b| {
+        b.iter(|| reference2d::gks_flux_ref(&gas, black_box(&fp), black_box(1e-3), &p))
+    });
+    c.bench_function("gks_flux 2D NS", |b| {
+        b.iter(|| gks_flux(&gas, black_box(&fp), black_box(1e-3), &ns))
+    });
+    c.bench_function("gks_flux 2D NS, pre-generic reference", |b| {
+        b.iter(|| reference2d::gks_flux_ref(&gas, black_box(&fp), black_box(1e-3), &ns))
+    });
+    c.bench_function("gks_flux 3D Euler", |b| {
+        b.iter(|| gks_flux(&gas3, black_box(&fp3), black_box(1e-3), &p))
+    });
+    c.bench_function("gks_flux 3D NS", |b| {
+        b.iter(|| gks_flux(&gas3, black_box(&fp3), black_box(1e-3), &ns))
+    });
+    direct_flux_timing(&fixtures());
+}
+
+/// Interleaved direct timing of the six flux variants, minimum over rounds: robust against other load on a
+/// shared machine, and old and new code see the same conditions.
+fn direct_flux_timing(f: &Fixtures) {
+    let (rounds, n) = (60, 4_000);
+    let (g, g3, e, ns) = (&f.gas, &f.gas3, &f.euler, &f.ns);
+    let calls: [&dyn Fn(); 6] = [
+        &|| _ = black_box(gks_flux(g, black_box(&f.fp), 1e-3, e)),
+        &|| _ = black_box(reference2d::gks_flux_ref(g, black_box(&f.fp), 1e-3, e)),
+        &|| _ = black_box(gks_flux(g, black_box(&f.fp), 1e-3, ns)),
+        &|| _ = black_box(reference2d::gks_flux_ref(g, black_box(&f.fp), 1e-3, ns)),
+        &|| _ = black_box(gks_flux(g3, black_box(&f.fp3), 1e-3, e)),
+        &|| _ = black_box(gks_flux(g3, black_box(&f.fp3), 1e-3, ns)),
+    ];
+    let mut best = [f64::INFINITY; 6];
+    for _ in 0..rounds {
+        for (k, call) in calls.iter().enumerate() {
+            let t0 = Instant::now();
+            for _ in 0..n {
+                call();
+            }
+            best[k] = best[k].min(t0.elapsed().as_secs_f64() * 1e9 / n as f64);
+        }
+    }
+    println!("\ngks_flux, ns per call (minimum of {rounds} interleaved rounds of {n} calls):");
+    println!("  2D Euler {:7.1} (pre-generic {:7.1})", best[0], best[1]);
+    println!("  2D NS    {:7.1} (pre-generic {:7.1})", best[2], best[3]);
+    println!("  3D Euler {:7.1}", best[4]);
+    println!("  3D NS    {:7.1}", best[5]);
 }
 
 fn step(c: &mut Criterion) {

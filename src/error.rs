@@ -13,6 +13,11 @@ pub enum PhysicsError {
     /// γ outside the range the 2D kinetic model supports.
     #[error("gamma = {0} is outside (1, 2]: the 2D kinetic model needs K = (4 - 2γ)/(γ - 1) >= 0")]
     BadGamma(f64),
+    /// γ outside the range the 3D kinetic model supports.
+    #[error(
+        "gamma = {0} is outside (1, 5/3]: the 3D kinetic model needs K = (5 - 3γ)/(γ - 1) >= 0"
+    )]
+    BadGamma3d(f64),
 }
 
 /// Errors in reading, overriding or checking a case file.

@@ -1,15 +1,23 @@
-//! Velocity moments of the normalised Maxwellian and the slope (micro-derivative) solve.
+//! Velocity moments of the normalised Maxwellian and the slope (micro-derivative) solve, in `D` dimensions.
 //!
-//! `⟨X⟩ = (1/ρ)∫ X ψ g dΞ` with `ψ = (1, u, v, ½(u² + v² + ξ²))`. Moments factorise into u-, v- and ξ-parts;
-//! half-space moments restrict the normal velocity u to u > 0 or u < 0 (docs/method.md §2.3).
+//! `⟨X⟩ = (1/ρ)∫ X ψ g dΞ` with `ψ = (1, u, v₁, …, v_{D−1}, ½(u² + Σv_j² + ξ²))`: `u` is the velocity component
+//! along the face normal, `v_j` the ones along the `D − 1` tangents. Moments factorise into u-, v_j- and
+//! ξ-parts; half-space moments restrict the normal velocity u to u > 0 or u < 0 (docs/method.md §2.3).
+//! Tangential powers are given as a [`Dim::Tan`]`<usize>`: a plain `usize` in 2D, `[usize; 2]` in 3D.
 
-/// Moment tables of one Maxwellian: `u[n] = ⟨uⁿ⟩` (full or half space), `v[m] = ⟨vᵐ⟩`, `xi[l] = ⟨ξ^{2l}⟩`.
+use super::dim::{Dim, D2};
+
+/// Moment tables of one Maxwellian in 2D (the type the 2D flux has always used).
+pub type Moments = MomentsOf<D2>;
+
+/// Moment tables of one Maxwellian: `u[n] = ⟨uⁿ⟩` (full or half space), `v[j][m] = ⟨v_jᵐ⟩` per tangential
+/// direction (a single table in 2D), `xi[l] = ⟨ξ^{2l}⟩`.
 #[derive(Debug, Clone, Copy)]
-pub struct Moments {
+pub struct MomentsOf<D: Dim> {
     /// Normal-velocity moments, orders 0..=6.
     pub u: [f64; 7],
-    /// Tangential-velocity moments, orders 0..=5.
-    pub v: [f64; 6],
+    /// Tangential-velocity moments, orders 0..=5, one table per tangential direction.
+    pub v: D::Tan<[f64; 6]>,
     /// Internal-energy moments ⟨ξ⁰⟩, ⟨ξ²⟩, ⟨ξ⁴⟩.
     pub xi: [f64; 3],
 }
@@ -37,24 +45,47 @@ fn v_moments(v0: f64, lambda: f64) -> [f64; 6] {
     v
 }
 
+/// The tangential multi-index `ms` raised by `by` in direction `j`.
+#[inline(always)]
+fn shift<D: Dim>(ms: &D::Tan<usize>, j: usize, by: usize) -> D::Tan<usize> {
+    D::tan_from_fn(|i| *D::tan(ms, i) + if i == j { by } else { 0 })
+}
+
 impl Moments {
     /// Full-space moments at mean velocity (U, V) and λ, with K internal degrees of freedom.
     #[inline]
     pub fn full(u0: f64, v0: f64, lambda: f64, k: f64) -> Self {
-        let mut u = [0.0; 7];
-        u[0] = 1.0;
-        u[1] = u0;
-        recurse(&mut u, u0, lambda);
-        Moments {
-            u,
-            v: v_moments(v0, lambda),
-            xi: xi_moments(k, lambda),
-        }
+        Self::full_at(&[u0, v0], lambda, k)
     }
 
     /// The two half-space tables `(u > 0, u < 0)` at (U, V, λ).
     #[inline]
     pub fn halves(u0: f64, v0: f64, lambda: f64, k: f64) -> (Self, Self) {
+        Self::halves_at(&[u0, v0], lambda, k)
+    }
+}
+
+impl<D: Dim> MomentsOf<D> {
+    /// Full-space moments at mean velocity `vel` (local frame: normal component first) and λ, with K
+    /// internal degrees of freedom.
+    #[inline]
+    pub fn full_at(vel: &D::Vector, lambda: f64, k: f64) -> Self {
+        let u0 = vel[0];
+        let mut u = [0.0; 7];
+        u[0] = 1.0;
+        u[1] = u0;
+        recurse(&mut u, u0, lambda);
+        MomentsOf {
+            u,
+            v: D::tan_from_fn(|j| v_moments(vel[1 + j], lambda)),
+            xi: xi_moments(k, lambda),
+        }
+    }
+
+    /// The two half-space tables `(u > 0, u < 0)` at mean velocity `vel` and λ.
+    #[inline]
+    pub fn halves_at(vel: &D::Vector, lambda: f64, k: f64) -> (Self, Self) {
+        let u0 = vel[0];
         let s = lambda.sqrt();
         let e = (-lambda * u0 * u0).exp() / (2.0 * (std::f64::consts::PI * lambda).sqrt());
         let mut up = [0.0; 7];
@@ -65,67 +96,113 @@ impl Moments {
         um[1] = u0 * um[0] - e;
         recurse(&mut up, u0, lambda);
         recurse(&mut um, u0, lambda);
-        let v = v_moments(v0, lambda);
+        let v = D::tan_from_fn(|j| v_moments(vel[1 + j], lambda));
         let xi = xi_moments(k, lambda);
-        (Moments { u: up, v, xi }, Moments { u: um, v, xi })
+        (MomentsOf { u: up, v, xi }, MomentsOf { u: um, v, xi })
     }
 
+    /// `⟨uⁿ Πv_j^{ms_j} ξ^{2l}⟩`.
     #[inline(always)]
-    fn m(&self, n: usize, m: usize, l: usize) -> f64 {
-        self.u[n] * self.v[m] * self.xi[l]
+    fn m(&self, n: usize, ms: &D::Tan<usize>, l: usize) -> f64 {
+        let mut p = self.u[n];
+        for j in 0..D::D - 1 {
+            p *= D::tan(&self.v, j)[*D::tan(ms, j)];
+        }
+        p * self.xi[l]
     }
 
-    /// `⟨uⁿ vᵐ ξ^{2l} ψ⟩`.
+    /// `⟨uⁿ Πv_j^{ms_j} ξ^{2l} ψ⟩`.
     #[inline(always)]
-    fn psi_l(&self, n: usize, m: usize, l: usize) -> [f64; 4] {
-        [
-            self.m(n, m, l),
-            self.m(n + 1, m, l),
-            self.m(n, m + 1, l),
-            0.5 * (self.m(n + 2, m, l) + self.m(n, m + 2, l) + self.m(n, m, l + 1)),
-        ]
+    fn psi_l(&self, n: usize, ms: &D::Tan<usize>, l: usize) -> D::State {
+        let e = D::NVARS - 1;
+        let mut r = D::state_from_fn(|_| 0.0);
+        r[0] = self.m(n, ms, l);
+        r[1] = self.m(n + 1, ms, l);
+        let mut s = self.m(n + 2, ms, l);
+        for j in 0..D::D - 1 {
+            r[2 + j] = self.m(n, &shift::<D>(ms, j, 1), l);
+            s += self.m(n, &shift::<D>(ms, j, 2), l);
+        }
+        r[e] = 0.5 * (s + self.m(n, ms, l + 1));
+        r
     }
 
-    /// `⟨uⁿ vᵐ ψ⟩`.
-    #[inline]
-    pub fn psi(&self, n: usize, m: usize) -> [f64; 4] {
-        self.psi_l(n, m, 0)
+    /// `⟨uⁿ Πv_j^{ms_j} ψ⟩` (in 2D `ms` is the power of v).
+    #[inline(always)]
+    pub fn psi(&self, n: usize, ms: D::Tan<usize>) -> D::State {
+        self.psi_l(n, &ms, 0)
     }
 
-    /// `⟨uⁿ vᵐ ψ a⟩` for the slope polynomial `a = a₁ + a₂u + a₃v + a₄·½(u² + v² + ξ²)`.
-    #[inline]
-    pub fn psi_poly(&self, n: usize, m: usize, a: &[f64; 4]) -> [f64; 4] {
-        let p0 = self.psi_l(n, m, 0);
-        let pu = self.psi_l(n + 1, m, 0);
-        let pv = self.psi_l(n, m + 1, 0);
-        let puu = self.psi_l(n + 2, m, 0);
-        let pvv = self.psi_l(n, m + 2, 0);
-        let pxx = self.psi_l(n, m, 1);
-        let mut r = [0.0; 4];
-        for i in 0..4 {
-            r[i] = a[0] * p0[i]
-                + a[1] * pu[i]
-                + a[2] * pv[i]
-                + 0.5 * a[3] * (puu[i] + pvv[i] + pxx[i]);
+    /// `⟨uⁿ Πv_j^{ms_j} ψ a⟩` for the slope polynomial `a = a₁ + a₂u + Σ_j a_{2+j}v_j + a_E·½(u² + Σv_j² + ξ²)`.
+    ///
+    /// Always inlined, so that the powers are constants at the call site and the moment products fold (and
+    /// written with loops rather than closures, which the optimiser did not inline in 3D).
+    #[inline(always)]
+    pub fn psi_poly(&self, n: usize, ms: D::Tan<usize>, a: &D::State) -> D::State {
+        let e = D::NVARS - 1;
+        let p0 = self.psi_l(n, &ms, 0);
+        let pu = self.psi_l(n + 1, &ms, 0);
+        let mut q = self.psi_l(n + 2, &ms, 0);
+        let pxx = self.psi_l(n, &ms, 1);
+        let mut r = p0;
+        for i in 0..D::NVARS {
+            r[i] = a[0] * p0[i] + a[1] * pu[i];
+        }
+        for j in 0..D::D - 1 {
+            let pv = self.psi_l(n, &shift::<D>(&ms, j, 1), 0);
+            let pvv = self.psi_l(n, &shift::<D>(&ms, j, 2), 0);
+            for i in 0..D::NVARS {
+                r[i] += a[2 + j] * pv[i];
+                q[i] += pvv[i];
+            }
+        }
+        for i in 0..D::NVARS {
+            r[i] += 0.5 * a[e] * (q[i] + pxx[i]);
         }
         r
     }
 }
 
-/// Solves `⟨ψ a⟩ = r` for the slope polynomial `a` at (U, V, λ) in closed form (docs/method.md §2.4).
+/// Solves `⟨ψ a⟩ = r` for the 2D slope polynomial `a` at (U, V, λ) in closed form (docs/method.md §2.4).
 ///
 /// `r` is a derivative of the conservative variables divided by ρ.
 #[inline]
 pub fn solve_slope(r: &[f64; 4], u0: f64, v0: f64, lambda: f64, k: f64) -> [f64; 4] {
-    let b = 0.5 * (u0 * u0 + v0 * v0 + (k + 2.0) / (2.0 * lambda));
-    let r4 = r[3] - b * r[0];
-    let r3 = r[2] - v0 * r[0];
-    let r2 = r[1] - u0 * r[0];
-    let a4 = 4.0 * lambda * lambda / (k + 2.0) * (2.0 * r4 - 2.0 * u0 * r2 - 2.0 * v0 * r3);
-    let a3 = 2.0 * lambda * r3 - v0 * a4;
-    let a2 = 2.0 * lambda * r2 - u0 * a4;
-    let a1 = r[0] - u0 * a2 - v0 * a3 - b * a4;
-    [a1, a2, a3, a4]
+    solve_slope_of::<D2>(r, &[u0, v0], lambda, k)
+}
+
+/// Solves `⟨ψ a⟩ = r` for the slope polynomial `a` at mean velocity `vel` and λ in `D` dimensions, in closed
+/// form (docs/method.md §2.4, with `K + D` in place of `K + 2`):
+///
+/// `B = ½(|U|² + (K+D)/(2λ))`, `R_i = r_i − U_i r₁`, `R_E = r_E − B r₁`,
+/// `a_E = 4λ²/(K+D)·(2R_E − Σ 2U_i R_i)`, `a_i = 2λR_i − U_i a_E`, `a₁ = r₁ − Σ U_i a_i − B a_E`.
+#[inline]
+pub fn solve_slope_of<D: Dim>(r: &D::State, vel: &D::Vector, lambda: f64, k: f64) -> D::State {
+    let e = D::NVARS - 1;
+    let kd = k + D::D as f64;
+    let mut q = vel[0] * vel[0];
+    for i in 1..D::D {
+        q += vel[i] * vel[i];
+    }
+    let b = 0.5 * (q + kd / (2.0 * lambda));
+    let re = r[e] - b * r[0];
+    let rv = D::vector_from_fn(|i| r[1 + i] - vel[i] * r[0]);
+    let mut s = 2.0 * re;
+    for i in 0..D::D {
+        s -= 2.0 * vel[i] * rv[i];
+    }
+    let ae = 4.0 * lambda * lambda / kd * s;
+    let av = D::vector_from_fn(|i| 2.0 * lambda * rv[i] - vel[i] * ae);
+    let mut a1 = r[0];
+    for i in 0..D::D {
+        a1 -= vel[i] * av[i];
+    }
+    a1 -= b * ae;
+    D::state_from_fn(|i| match i {
+        0 => a1,
+        _ if i == e => ae,
+        _ => av[i - 1],
+    })
 }
 
 #[cfg(test)]
@@ -165,6 +242,26 @@ mod tests {
             assert!((sf - f.u[n]).abs() < 1e-6, "full n={n}");
             assert!((sp - p.u[n]).abs() < 1e-4, "half n={n}");
         }
+    }
+
+    /// The residual of the slope solve vanishes in both dimensions, for several (U, λ, K).
+    fn slope_solve_residual<D: Dim>() {
+        for (lam, k) in [(1.7, 3.0), (0.4, 0.0), (2.5, 1.5)] {
+            let vel = D::vector_from_fn(|i| [0.3, -1.1, 0.6][i]);
+            let r = D::state_from_fn(|i| [0.2, -0.7, 1.3, 2.1, -0.4][i] + 0.1 * i as f64);
+            let a = solve_slope_of::<D>(&r, &vel, lam, k);
+            let zero = D::tan_from_fn(|_| 0);
+            let back = MomentsOf::<D>::full_at(&vel, lam, k).psi_poly(0, zero, &a);
+            for i in 0..D::NVARS {
+                assert!((back[i] - r[i]).abs() < 1e-12, "{back:?} vs {r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn slope_solve_residual_vanishes_in_2d_and_3d() {
+        slope_solve_residual::<D2>();
+        slope_solve_residual::<super::super::dim::D3>();
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! Everything is non-dimensional with the gas constant `R = 1`, so the temperature is `T = p/ρ` and
 //! `c_p = γ/(γ − 1)`; the heat conductivity follows from the Prandtl number, `κ = c_p μ/Pr`.
 
+use super::dim::Dim;
+use super::gas::GasOf;
+
 /// How the dynamic viscosity depends on the temperature.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ViscosityLaw {
@@ -75,7 +78,7 @@ impl Viscosity {
     /// size `h` with state `w`: `2·D·μ/(ρh)`, `D` = [`Viscosity::diffusivity_factor`], so that in the
     /// diffusion limit `Δt = CFL·h²/(4ν)` for air (docs/method.md §4.4). Zero for the Euler equations.
     #[inline]
-    pub fn viscous_speed(&self, gas: &super::Gas, w: &super::State, h: f64) -> f64 {
+    pub fn viscous_speed<D: Dim>(&self, gas: &GasOf<D>, w: &D::State, h: f64) -> f64 {
         if !self.is_viscous() {
             return 0.0;
         }
@@ -84,8 +87,8 @@ impl Viscosity {
     }
 
     /// The largest effective diffusivity over the kinematic viscosity `μ/ρ`: the momentum equations diffuse
-    /// with up to `2 − 2/(K+2)` times `μ/ρ` (normal stress with the kinetic model's bulk term), the energy
-    /// equation with `γ/Pr` times it.
+    /// with up to `2 − 2/(K+D)` times `μ/ρ` (normal stress with the kinetic model's bulk term; `K + D` is the
+    /// same in 2D and 3D for one γ), the energy equation with `γ/Pr` times it.
     #[inline]
     pub fn diffusivity_factor(&self, gamma: f64) -> f64 {
         (gamma / self.prandtl).max(2.0)
