@@ -22,7 +22,7 @@ export OMPI_MCA_rmaps_base_oversubscribe := 1
 # Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: all deps build run test test-suites bench lint fmt cases meshes scaling convergence clean
+.PHONY: all deps build run test test-suites bench roofline lint fmt cases meshes scaling convergence clean
 
 all: build
 
@@ -71,6 +71,10 @@ test-suites:
 
 bench: build
 	$(CARGO) bench
+
+# Peak FLOP rate, bandwidths, exp/erfc and flux costs of this machine (docs/roofline.md).
+roofline:
+	$(CARGO) run --release --example roofline
 
 lint:
 	$(CARGO) fmt --all -- --check
