@@ -15,7 +15,7 @@ use gasket::case::LoadedCase;
 use gasket::mesh::{Diagonal, TriMesh};
 use gasket::physics::Gas;
 use gasket::scheme::subcell::ScfvOperator;
-use gasket::scheme::{Residual, TriOperator};
+use gasket::scheme::{Residual, SpatialOperator, TriOperator};
 
 /// The residual `L(W)` of the owned cells for a local state.
 type ResidualFn = Box<dyn Fn(&[[f64; 4]]) -> Vec<[f64; 4]>>;
@@ -110,8 +110,16 @@ fn main() {
     let base = gas.conservative(state);
     let dt: f64 = std::env::var("EIG_DT").map_or(1e-3, |s| s.parse().unwrap());
     let residual: ResidualFn = if scheme == "scfv" {
-        let op =
-            std::cell::RefCell::new(ScfvOperator::new(&lc.case.common(), &lc.case.scfv_params(), &mesh, &owned, &[]).unwrap());
+        let op = std::cell::RefCell::new(
+            ScfvOperator::new(
+                &lc.case.common(),
+                &lc.case.scfv_params(),
+                &mesh,
+                &owned,
+                &[],
+            )
+            .unwrap(),
+        );
         let n = 4 * mesh.n_cells();
         Box::new(move |w| {
             let mut r = Residual::new(n);
@@ -121,7 +129,9 @@ fn main() {
             r.l
         })
     } else {
-        let op = std::cell::RefCell::new(TriOperator::new(&lc.case.common(), &lc.case.tri_params(), &mesh, &owned, &[]).unwrap());
+        let op = std::cell::RefCell::new(
+            TriOperator::new(&lc.case.common(), &lc.case.tri_params(), &mesh, &owned, &[]).unwrap(),
+        );
         let n = mesh.n_cells();
         Box::new(move |w| {
             let mut r = Residual::new(n);
