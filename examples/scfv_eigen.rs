@@ -15,7 +15,7 @@ use gasket::case::LoadedCase;
 use gasket::mesh::{Diagonal, TriMesh};
 use gasket::physics::Gas;
 use gasket::scheme::subcell::ScfvOperator;
-use gasket::scheme::{Residual, TriOperator};
+use gasket::scheme::{Residual, SpatialOperator, TriOperator};
 
 /// The residual `L(W)` of the owned cells for a local state.
 type ResidualFn = Box<dyn Fn(&[[f64; 4]]) -> Vec<[f64; 4]>>;

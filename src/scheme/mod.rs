@@ -9,6 +9,7 @@ pub mod scfv;
 pub mod structured;
 pub mod subcell;
 pub mod triangles;
+pub mod unstructured;
 pub mod weno;
 
 pub use bc::Bc;
@@ -41,54 +42,6 @@ pub struct WallSample {
     pub flux: State,
     /// Pressure of the unit next to the face.
     pub p: f64,
-}
-
-impl WallSample {
-    /// The sample of a triangle-scheme boundary face with two Gauss points `x`, its stored `(F⁰, ∂ₜF⁰)`
-    /// for the step `dt`, and the pressure `p` of the unit next to it.
-    pub(crate) fn from_face(
-        patch: usize,
-        x: &[[f64; 2]; 2],
-        n: [f64; 2],
-        len: f64,
-        (f0, fd): &(State, State),
-        dt: f64,
-        p: f64,
-    ) -> Self {
-        WallSample {
-            patch,
-            x: [0.5 * (x[0][0] + x[1][0]), 0.5 * (x[0][1] + x[1][1])],
-            n,
-            len,
-            flux: std::array::from_fn(|q| f0[q] + 0.5 * dt * fd[q]),
-            p,
-        }
-    }
-}
-
-/// Factor on the viscous part of the time-step limit of both triangle schemes, whose viscous faces take the
-/// damped derivative of [`viscous_n0`]: the damped operator's spectral radius on SCFV subcells is about
-/// 34 μ/(ρh²) (`examples/scfv_eigen.rs`, 4 × 16 squares, μ = 0.05: smallest real part −3 500, h the subcell
-/// size), twice the generic estimate, and S2O4 is stable to −2.8 on the real axis.
-pub(crate) const TRI_VISCOUS_RATE: f64 = 2.0;
-
-/// Weight α of the jump term in [`viscous_n0`] (Nishikawa's α-damping; 4/3 is his choice for
-/// second-order gradients).
-pub(crate) const VISCOUS_ALPHA: f64 = 4.0 / 3.0;
-
-/// The normal derivative of the equilibrium state at a face point of a triangle scheme in a viscous flow:
-/// the mean of the two sides' normal derivatives plus `α (w_R − w_L)/L` (global frame; `ilen = 1/L`, `L` a
-/// distance between the two sides' unit centroids). The mean alone is the "average of gradients" viscous
-/// flux, whose linearisation has growing modes for the SCFV polynomials (largest real part 1.1 about rest
-/// on a periodic 4 × 16 mesh with μ = 0.05, 26 with no-slip walls, `examples/scfv_eigen.rs`); the jump of
-/// the reconstructed face values, O(hᵖ) for smooth data, damps them (Nishikawa's α-damping).
-#[inline]
-pub(crate) fn viscous_n0(
-    (wl, nl): (&State, &State),
-    (wr, nr): (&State, &State),
-    ilen: f64,
-) -> State {
-    std::array::from_fn(|q| 0.5 * (nl[q] + nr[q]) + VISCOUS_ALPHA * (wr[q] - wl[q]) * ilen)
 }
 
 /// Local cells whose faces fall back to the first-order flux (cell averages, zero slopes) while a step is

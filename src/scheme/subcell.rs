@@ -47,10 +47,14 @@ use super::scfv::{
     CellRecon, FaceSide, LimiterParams, LocalFrame, Point, SubFace, Triangle, MAX_DATA, MIDDLE,
     N_P3, N_SUBCELLS, N_SUBFACES,
 };
-use super::{Cells, Common, LowOrder, Residual, Scheme, SpatialOperator, Split, WallSample};
+use super::unstructured::faces::{main_edges, triangle, Face, FaceSet, MainEdge, NONE};
+use super::unstructured::{
+    Numbering, Phase, PointStates, Side, UnstructuredCore, UnstructuredOperator,
+};
+use super::{Cells, Common, Residual, Scheme, SpatialOperator, Split};
 use crate::mesh::Grid;
 use crate::mesh::{Across, TriMesh};
-use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
+use crate::physics::{Gas, State};
 use std::sync::Arc;
 
 /// What a subcell face separates.
@@ -61,7 +65,7 @@ enum Kind {
     /// Two main cells; the right polynomial is evaluated at the point minus `shift`.
     Edge { shift: [f64; 2] },
     /// A main cell and a boundary.
-    Boundary(Bc),
+    Boundary,
 }
 
 /// Where the 4 subcell averages of a neighbour in a reconstruction come from.
@@ -96,30 +100,17 @@ fn mirror(tri: &Triangle, e: usize) -> (Triangle, [usize; N_SUBCELLS]) {
     ([r[0], r[2], r[1]], [0, 2, 1, MIDDLE])
 }
 
-/// One subcell face computed by this rank.
+/// What SCFV keeps per face: the reconstruction slots of the polynomials of both sides (equal inside a
+/// main cell and on boundaries) and the indices of their bases at the two Gauss points.
 #[derive(Debug, Clone, Copy)]
-struct Face {
-    /// Local units on both sides (`right == usize::MAX` on boundaries).
-    left: usize,
-    right: usize,
-    /// Reconstruction slots of the polynomials of both sides (equal inside a main cell and on boundaries).
+pub struct ScfvFace {
     lrec: usize,
     rrec: usize,
-    kind: Kind,
-    /// Unit normal from left to right.
-    n: [f64; 2],
-    len: f64,
-    /// Gauss points (left cell's coordinates); the weights are ½ each.
-    x: [Point; 2],
-    /// Index into `ScfvOperator::basis` of the left and right polynomials' bases at the two points
-    /// (equal inside a main cell; the right one is unused on boundaries).
+    /// Index into `SubcellFit::basis` of the left and right polynomials' bases at the two points (equal
+    /// inside a main cell; the right one is unused on boundaries).
     lb: u32,
     rb: u32,
-    /// Boundary patch (`u32::MAX` inside).
-    patch: u32,
-    /// `1/L`, `L` twice the distance of the left subcell's centroid from the face: the length of the jump
-    /// term of the viscous equilibrium derivative ([`super::viscous_n0`]).
-    ilen: f64,
+    kind: Kind,
 }
 
 /// The parameters of SCFV-GKS.
@@ -131,26 +122,13 @@ pub struct ScfvParams {
     pub characteristic: bool,
 }
 
-/// The fourth-order SCFV-GKS operator of one rank.
-pub struct ScfvOperator {
-    gas: Gas,
-    /// Names of the mesh's boundary patches.
-    patch_names: Vec<String>,
-    flux: FluxParams,
+/// The subcell reconstructions of the local main cells that the faces read: the fourth-order scheme's
+/// reconstruction.
+struct SubcellFit {
     limit: bool,
-    /// Navier–Stokes: the equilibrium normal derivative gets the jump term of [`super::viscous_n0`].
-    viscous: bool,
     /// Limit characteristic rather than conservative variables (`scheme.variables`).
     characteristic: bool,
     params: LimiterParams,
-    n_own: usize,
-    /// Global id of every local main cell (owned then halo).
-    global: Vec<usize>,
-    owned_slots: Vec<usize>,
-    /// Per owned main cell: subcell area (a quarter of the main area) and subcell size (the smallest
-    /// altitude of a subcell: half that of the main cell).
-    sub_area: Vec<f64>,
-    sub_size: Vec<f64>,
     /// Reconstructions by slot: inner ones (`..n_rec_inner`) first.
     recon: Vec<CellRecon>,
     /// Local main cell of each slot and where its neighbours' data come from (the first
@@ -163,18 +141,14 @@ pub struct ScfvOperator {
     /// Per slot and subcell the constant that restores the subcell's average (the default fit does not
     /// match the own averages exactly): `shift[i][s][q]`.
     shift: Vec<[State; N_SUBCELLS]>,
-    /// Faces: inner ones (`..n_face_inner`) first.
-    faces: Vec<Face>,
-    n_face_inner: usize,
-    /// Bases of the polynomials at the two flux points of the faces (indexed by `Face::lb`, `Face::rb`).
+    /// Bases of the polynomials at the two flux points of the faces (indexed by `ScfvFace::lb`, `rb`).
     basis: Vec<[PointBasis; 2]>,
-    /// `(F⁰, ∂ₜF⁰)` per face, along its normal, per unit length.
-    fluxes: Vec<(State, State)>,
-    /// Per owned unit: its three faces (in `subfaces` order) and whether it is their left side.
-    unit_faces: Vec<[(u32, bool); 3]>,
-    /// Per local unit.
-    low_order: LowOrder,
-    time: f64,
+}
+
+/// The fourth-order SCFV-GKS operator of one rank.
+pub struct ScfvOperator {
+    core: UnstructuredCore<ScfvFace>,
+    fit: SubcellFit,
 }
 
 /// The basis of one polynomial at one flux point: values and the derivatives along the face normal `n`
@@ -234,445 +208,247 @@ fn inverse_jump_length(c: &Point, f: &SubFace) -> f64 {
     0.5 / d.abs()
 }
 
-fn triangle(mesh: &TriMesh, g: usize, shift: [f64; 2]) -> Triangle {
-    mesh.cells[g].map(|v| {
-        let p = mesh.vertices[v];
-        [p[0] + shift[0], p[1] + shift[1]]
-    })
-}
-
-/// The edge of `cell` that faces edge `e` of `g` (across which `cell` lies shifted by `shift`).
-fn back_edge(
-    mesh: &TriMesh,
-    g: usize,
-    e: usize,
-    cell: usize,
-    shift: [f64; 2],
-) -> Result<usize, String> {
-    let back = Across::Cell {
-        cell: g,
-        shift: [-shift[0], -shift[1]],
-    };
-    (0..3)
-        .find(|&q| mesh.across[cell][q] == back)
-        .ok_or_else(|| format!("cell {cell} has no edge back to cell {g} (edge {e})"))
-}
-
 fn gauss2(a: Point, b: Point) -> [Point; 2] {
     let g = segment_gauss(a, b, 2);
     [g[0].0, g[1].0]
 }
 
-impl ScfvOperator {
-    /// The operator for the `owned` main cells (global ids, increasing) reading the `halo` main cells
-    /// (increasing: every main cell within two face steps of an owned one that another rank owns).
-    pub fn new(
-        common: &Common,
+/// A subcell face of the subface `f` with the units `left`, `right` and the reconstructions of the local
+/// main cells `lrec`, `rrec` on its sides; `c` is the centroid of the left subcell.
+fn sub_face(
+    f: &SubFace,
+    c: &Point,
+    (left, right): (usize, usize),
+    (lrec, rrec): (usize, usize),
+    kind: Kind,
+) -> Face<ScfvFace> {
+    let ilen = inverse_jump_length(c, f);
+    Face {
+        left,
+        right,
+        bc: None,
+        patch: u32::MAX,
+        n: f.normal,
+        len: f.length,
+        x: gauss2(f.a, f.b),
+        ilen: [ilen; 2],
+        data: ScfvFace {
+            lrec,
+            rrec,
+            lb: 0,
+            rb: 0,
+            kind,
+        },
+    }
+}
+
+/// The 3 faces inside owned main cell `g` (local `l`) between its middle and corner subcells; returns
+/// their indices.
+fn inside_faces(mesh: &TriMesh, l: usize, g: usize, faces: &mut Vec<Face<ScfvFace>>) -> [usize; 3] {
+    let tri = triangle(mesh, g, [0.0; 2]);
+    let sf = subfaces(&tri);
+    let cents = subcell_centroids(&tri);
+    std::array::from_fn(|k| {
+        let f = &sf[k];
+        debug_assert_eq!(f.outer, FaceSide::Subcell(k));
+        faces.push(sub_face(
+            f,
+            &cents[MIDDLE],
+            (4 * l + MIDDLE, 4 * l + k),
+            (l, l),
+            Kind::Inside,
+        ));
+        faces.len() - 1
+    })
+}
+
+/// The 2 half-edge faces of a main edge, built from the geometry of its lower side; returns their
+/// indices (half 0 next to the edge's first vertex).
+fn half_edges(mesh: &TriMesh, edge: &MainEdge, faces: &mut Vec<Face<ScfvFace>>) -> [usize; 2] {
+    let (own, upper) = match *edge {
+        MainEdge::Boundary { cell, .. } => (cell, None),
+        MainEdge::Cell {
+            lower,
+            upper,
+            shift,
+        } => (lower, Some((upper, shift))),
+    };
+    let (l, e) = (own.local, own.edge);
+    let tri = triangle(mesh, own.global, [0.0; 2]);
+    let sf = subfaces(&tri);
+    let cents = subcell_centroids(&tri);
+    std::array::from_fn(|j| {
+        let f = &sf[3 + 2 * e + j];
+        let c = &cents[f.inner];
+        let face = match (*edge, upper) {
+            (MainEdge::Boundary { patch, bc, .. }, _) => Face {
+                bc: Some(bc),
+                patch: patch as u32,
+                ..sub_face(f, c, (4 * l + f.inner, NONE), (l, l), Kind::Boundary)
+            },
+            (_, Some((up, shift))) => {
+                // Half 0 (next to v_e) meets the neighbour's corner at its v_{kb+1}.
+                let kb = up.edge;
+                let rs = if j == 0 { (kb + 1) % 3 } else { kb };
+                let units = (4 * l + f.inner, 4 * up.local + rs);
+                sub_face(f, c, units, (l, up.local), Kind::Edge { shift })
+            }
+            (MainEdge::Cell { .. }, None) => unreachable!("a cell edge has an upper side"),
+        };
+        faces.push(face);
+        faces.len() - 1
+    })
+}
+
+/// Per owned unit its three faces in [`subfaces`] order and whether it is their left side, from the inside
+/// faces and the half-edges (with whether the cell is their left side) of every owned main cell.
+fn unit_faces(
+    mesh: &TriMesh,
+    num: &Numbering,
+    inside: &[[usize; 3]],
+    edges: &[[([usize; 2], bool); 3]],
+) -> Vec<[(u32, bool); 3]> {
+    let mut out = vec![[(0u32, true); 3]; N_SUBCELLS * num.n_own()];
+    for (l, &g) in num.owned().iter().enumerate() {
+        // The face of each subface of the cell, and whether the cell is its left side.
+        let mut of_sub = [(usize::MAX, true); N_SUBFACES];
+        for k in 0..3 {
+            of_sub[k] = (inside[l][k], true);
+            let (ids, left) = edges[l][k];
+            for j in 0..2 {
+                // Half j of the lower cell's edge is half 1 − j of the upper one's.
+                of_sub[3 + 2 * k + j] = if left {
+                    (ids[j], true)
+                } else {
+                    (ids[1 - j], false)
+                };
+            }
+        }
+        let sf = subfaces(&triangle(mesh, g, [0.0; 2]));
+        for s in 0..N_SUBCELLS {
+            let mut k = 0;
+            for (i, f) in sf.iter().enumerate() {
+                if f.inner == s || f.outer == FaceSide::Subcell(s) {
+                    let (id, left) = of_sub[i];
+                    let left = if i < 3 { s == MIDDLE } else { left };
+                    out[N_SUBCELLS * l + s][k] = (id as u32, left);
+                    k += 1;
+                }
+            }
+            debug_assert_eq!(k, 3);
+        }
+    }
+    out
+}
+
+/// The subcell faces of the owned main cells and each owned unit's faces.
+#[allow(clippy::type_complexity)]
+fn scfv_faces(
+    mesh: &TriMesh,
+    num: &Numbering,
+    bcs: &[Bc],
+) -> Result<(Vec<Face<ScfvFace>>, Vec<[(u32, bool); 3]>), String> {
+    let mut faces = Vec::new();
+    let inside: Vec<[usize; 3]> = num
+        .owned()
+        .iter()
+        .enumerate()
+        .map(|(l, &g)| inside_faces(mesh, l, g, &mut faces))
+        .collect();
+    let edges = main_edges(mesh, num, bcs, |e| Ok(half_edges(mesh, e, &mut faces)))?;
+    let units = unit_faces(mesh, num, &inside, &edges);
+    Ok((faces, units))
+}
+
+/// Where the reconstruction of local main cell `l` reads its neighbours' subcell averages, in edge order,
+/// with the neighbours' triangles (shifted next to the cell; mirror images across boundary edges).
+fn stencil(
+    mesh: &TriMesh,
+    num: &Numbering,
+    bcs: &[Bc],
+    l: usize,
+) -> Result<Vec<(Source, Triangle)>, String> {
+    let g = num.global()[l];
+    let own = triangle(mesh, g, [0.0; 2]);
+    let mut nbs = Vec::with_capacity(3);
+    for e in 0..3 {
+        match mesh.across[g][e] {
+            Across::Cell { cell, shift } => {
+                let m = num
+                    .local(cell)
+                    .map_err(|e| format!("the halo must hold two layers of neighbours: {e}"))?;
+                nbs.push((Source::Cell(m), triangle(mesh, cell, shift)));
+            }
+            Across::Boundary(p) => {
+                let bc = *bcs
+                    .get(p)
+                    .ok_or_else(|| format!("cell {g}: unknown boundary patch {p}"))?;
+                let (t, from) = mirror(&own, e);
+                let (a, b) = (own[e], own[(e + 1) % 3]);
+                let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+                let n = [(b[1] - a[1]) / len, -(b[0] - a[0]) / len];
+                let x = subcells(&t).map(|sub| centroid(&sub));
+                nbs.push((Source::Ghost { bc, n, from, x }, t));
+            }
+        }
+    }
+    Ok(nbs)
+}
+
+impl SubcellFit {
+    /// The reconstructions of the main cells the faces read (`need`), inner ones (`inner`) first; the
+    /// faces' `lrec`, `rrec` become slots and get the bases of their polynomials.
+    fn new(
         params: &ScfvParams,
         mesh: &TriMesh,
-        owned: &[usize],
-        halo: &[usize],
+        num: &Numbering,
+        bcs: &[Bc],
+        (inner, need): (&[bool], &[bool]),
+        faces: &mut [Face<ScfvFace>],
     ) -> Result<Self, String> {
-        let gas = common.gas;
-        let bcs = common.patch_conditions(&mesh.patches)?;
-        let n_own = owned.len();
-        let global: Vec<usize> = owned.iter().chain(halo).copied().collect();
-        let nl = global.len();
-        let local_of = |g: usize| -> Option<usize> {
-            owned
-                .binary_search(&g)
-                .ok()
-                .or_else(|| halo.binary_search(&g).ok().map(|h| n_own + h))
-        };
-        let missing = |g: usize| format!("main cell {g} is neither owned nor in the halo");
-        let scale = mesh
-            .vertices
-            .iter()
-            .fold(1.0f64, |m, p| m.max(p[0].abs()).max(p[1].abs()));
-        let tol = 1e-9 * scale;
-        let close = |a: Point, b: Point| (a[0] - b[0]).abs() <= tol && (a[1] - b[1]).abs() <= tol;
-
-        // Faces. `sub_face[k][i]`: the face of subface `i` of owned cell `k` and whether the cell is its left.
-        let mut faces: Vec<Face> = Vec::new();
-        let mut sub_face = vec![[(usize::MAX, true); N_SUBFACES]; n_own];
-        let mut edge_faces: std::collections::HashMap<(usize, usize), [usize; 2]> =
-            std::collections::HashMap::new();
-        // Pass 1: faces inside the cell, boundary half-edges, and half-edges where the cell has the lower id.
-        for (l, &g) in owned.iter().enumerate() {
-            let tri = triangle(mesh, g, [0.0; 2]);
-            let sf = subfaces(&tri);
-            let cents = subcell_centroids(&tri);
-            for (k, f) in sf.iter().enumerate().take(3) {
-                debug_assert_eq!(f.outer, FaceSide::Subcell(k));
-                faces.push(Face {
-                    left: 4 * l + MIDDLE,
-                    right: 4 * l + k,
-                    lrec: l,
-                    rrec: l,
-                    kind: Kind::Inside,
-                    patch: u32::MAX,
-                    n: f.normal,
-                    len: f.length,
-                    x: gauss2(f.a, f.b),
-                    lb: 0,
-                    rb: 0,
-                    ilen: inverse_jump_length(&cents[MIDDLE], f),
-                });
-                sub_face[l][k] = (faces.len() - 1, true);
-            }
-            for e in 0..3 {
-                match mesh.across[g][e] {
-                    Across::Boundary(p) => {
-                        let bc = *bcs
-                            .get(p)
-                            .ok_or_else(|| format!("cell {g}: unknown boundary patch {p}"))?;
-                        for j in 0..2 {
-                            let f = &sf[3 + 2 * e + j];
-                            faces.push(Face {
-                                left: 4 * l + f.inner,
-                                right: usize::MAX,
-                                lrec: l,
-                                rrec: l,
-                                kind: Kind::Boundary(bc),
-                                patch: p as u32,
-                                n: f.normal,
-                                len: f.length,
-                                x: gauss2(f.a, f.b),
-                                lb: 0,
-                                rb: 0,
-                                ilen: inverse_jump_length(&cents[f.inner], f),
-                            });
-                            sub_face[l][3 + 2 * e + j] = (faces.len() - 1, true);
-                        }
-                    }
-                    Across::Cell { cell, shift } if g < cell => {
-                        let m = local_of(cell).ok_or_else(|| missing(cell))?;
-                        let kb = back_edge(mesh, g, e, cell, shift)?;
-                        let other = triangle(mesh, cell, shift);
-                        if !close(tri[e], other[(kb + 1) % 3])
-                            || !close(tri[(e + 1) % 3], other[kb])
-                        {
-                            return Err(format!("cells {g} and {cell} do not share edge {e}"));
-                        }
-                        let mut ids = [0; 2];
-                        for (j, id) in ids.iter_mut().enumerate() {
-                            let f = &sf[3 + 2 * e + j];
-                            // Half 0 (next to v_e) meets the neighbour's corner at its v_{kb+1}.
-                            let rs = if j == 0 { (kb + 1) % 3 } else { kb };
-                            faces.push(Face {
-                                left: 4 * l + f.inner,
-                                right: 4 * m + rs,
-                                lrec: l,
-                                rrec: m,
-                                kind: Kind::Edge { shift },
-                                patch: u32::MAX,
-                                n: f.normal,
-                                len: f.length,
-                                x: gauss2(f.a, f.b),
-                                lb: 0,
-                                rb: 0,
-                                ilen: inverse_jump_length(&cents[f.inner], f),
-                            });
-                            *id = faces.len() - 1;
-                            sub_face[l][3 + 2 * e + j] = (*id, true);
-                        }
-                        edge_faces.insert((g, e), ids);
-                    }
-                    Across::Cell { cell, .. } if cell == g => {
-                        return Err(format!("cell {g} is its own neighbour"));
-                    }
-                    Across::Cell { .. } => {}
-                }
-            }
-        }
-        // Pass 2: half-edges where the neighbour has the lower id (built from its side).
-        for (l, &g) in owned.iter().enumerate() {
-            for e in 0..3 {
-                let Across::Cell { cell, shift } = mesh.across[g][e] else {
-                    continue;
-                };
-                if cell > g {
-                    continue;
-                }
-                let kb = back_edge(mesh, g, e, cell, shift)?;
-                let ids = match edge_faces.get(&(cell, kb)) {
-                    Some(ids) => *ids,
-                    None => {
-                        let m = local_of(cell).ok_or_else(|| missing(cell))?;
-                        let back = match mesh.across[cell][kb] {
-                            Across::Cell { shift, .. } => shift,
-                            Across::Boundary(_) => unreachable!("found by back_edge"),
-                        };
-                        let tri_m = triangle(mesh, cell, [0.0; 2]);
-                        let sf = subfaces(&tri_m);
-                        let cents = subcell_centroids(&tri_m);
-                        let mut ids = [0; 2];
-                        for (j, id) in ids.iter_mut().enumerate() {
-                            let f = &sf[3 + 2 * kb + j];
-                            let rs = if j == 0 { (e + 1) % 3 } else { e };
-                            faces.push(Face {
-                                left: 4 * m + f.inner,
-                                right: 4 * l + rs,
-                                lrec: m,
-                                rrec: l,
-                                kind: Kind::Edge { shift: back },
-                                patch: u32::MAX,
-                                n: f.normal,
-                                len: f.length,
-                                x: gauss2(f.a, f.b),
-                                lb: 0,
-                                rb: 0,
-                                ilen: inverse_jump_length(&cents[f.inner], f),
-                            });
-                            *id = faces.len() - 1;
-                        }
-                        edge_faces.insert((cell, kb), ids);
-                        ids
-                    }
-                };
-                // Half j of the lower cell's edge is half 1 − j of ours.
-                for (j, &id) in ids.iter().enumerate() {
-                    sub_face[l][3 + 2 * e + 1 - j] = (id, false);
-                }
-            }
-        }
-        debug_assert!(sub_face.iter().flatten().all(|f| f.0 != usize::MAX));
-
-        // Reconstructions: every main cell a face reads (owned cells and their face neighbours).
-        let mut need = vec![false; nl];
-        for f in &faces {
-            need[f.lrec] = true;
-            need[f.rrec] = true;
-        }
-        let mut nbs: Vec<Vec<(Source, Triangle)>> = vec![Vec::new(); nl];
-        for l in (0..nl).filter(|&l| need[l]) {
-            let g = global[l];
-            let own = triangle(mesh, g, [0.0; 2]);
-            for e in 0..3 {
-                match mesh.across[g][e] {
-                    Across::Cell { cell, shift } => {
-                        let m = local_of(cell).ok_or_else(|| {
-                            format!(
-                                "the halo must hold two layers of neighbours: {}",
-                                missing(cell)
-                            )
-                        })?;
-                        nbs[l].push((Source::Cell(m), triangle(mesh, cell, shift)));
-                    }
-                    Across::Boundary(p) => {
-                        let bc = *bcs
-                            .get(p)
-                            .ok_or_else(|| format!("cell {g}: unknown boundary patch {p}"))?;
-                        let (t, from) = mirror(&own, e);
-                        let (a, b) = (own[e], own[(e + 1) % 3]);
-                        let len = (b[0] - a[0]).hypot(b[1] - a[1]);
-                        let n = [(b[1] - a[1]) / len, -(b[0] - a[0]) / len];
-                        let x = subcells(&t).map(|sub| centroid(&sub));
-                        nbs[l].push((Source::Ghost { bc, n, from, x }, t));
-                    }
-                }
-            }
-        }
-        let inner_cell = |l: usize| {
-            l < n_own
-                && nbs[l].iter().all(|(src, _)| match *src {
-                    Source::Cell(m) => m < n_own,
-                    Source::Ghost { .. } => true,
-                })
-        };
+        let nl = num.n_local();
         let order: Vec<usize> = (0..nl)
-            .filter(|&l| need[l] && inner_cell(l))
-            .chain((0..nl).filter(|&l| need[l] && !inner_cell(l)))
+            .filter(|&l| need[l] && inner[l])
+            .chain((0..nl).filter(|&l| need[l] && !inner[l]))
             .collect();
-        let n_rec_inner = (0..nl).filter(|&l| need[l] && inner_cell(l)).count();
         let mut slot_of = vec![usize::MAX; nl];
         let mut recon = Vec::with_capacity(order.len());
         let mut rec_nb = Vec::with_capacity(order.len());
         for (i, &l) in order.iter().enumerate() {
             slot_of[l] = i;
-            let tris: Vec<Triangle> = nbs[l].iter().map(|x| x.1).collect();
-            let r = CellRecon::new(triangle(mesh, global[l], [0.0; 2]), &tris)
-                .map_err(|e| format!("reconstruction of main cell {}: {e}", global[l]))?;
+            let nbs = stencil(mesh, num, bcs, l)?;
+            let tris: Vec<Triangle> = nbs.iter().map(|x| x.1).collect();
+            let g = num.global()[l];
+            let r = CellRecon::new(triangle(mesh, g, [0.0; 2]), &tris)
+                .map_err(|e| format!("reconstruction of main cell {g}: {e}"))?;
             recon.push(r);
             let mut ids = [Source::Cell(usize::MAX); 3];
-            for (k, x) in nbs[l].iter().enumerate() {
+            for (k, x) in nbs.iter().enumerate() {
                 ids[k] = x.0;
             }
             rec_nb.push(ids);
         }
-        // Faces in slot terms, inner ones first.
-        let face_inner = |f: &Face| inner_cell(f.lrec) && inner_cell(f.rrec);
-        let mut new_id = vec![0usize; faces.len()];
-        let mut sorted = Vec::with_capacity(faces.len());
-        for pass in [true, false] {
-            for (i, f) in faces.iter().enumerate() {
-                if face_inner(f) == pass {
-                    new_id[i] = sorted.len();
-                    sorted.push(Face {
-                        lrec: slot_of[f.lrec],
-                        rrec: slot_of[f.rrec],
-                        ..*f
-                    });
-                }
-            }
-        }
-        let n_face_inner = faces.iter().filter(|f| face_inner(f)).count();
-        let mut faces = sorted;
-        // The polynomials' bases at every flux point, computed once.
-        let mut basis = Vec::with_capacity(faces.len() * 3 / 2);
         for f in faces.iter_mut() {
-            let at = |slot: usize, shift: [f64; 2]| {
-                f.x.map(|x| {
-                    PointBasis::new(&recon[slot].frame, [x[0] - shift[0], x[1] - shift[1]], f.n)
-                })
-            };
-            f.lb = basis.len() as u32;
-            basis.push(at(f.lrec, [0.0; 2]));
-            f.rb = match f.kind {
-                Kind::Edge { shift } => {
-                    basis.push(at(f.rrec, shift));
-                    basis.len() as u32 - 1
-                }
-                Kind::Inside | Kind::Boundary(_) => f.lb,
-            };
+            f.data.lrec = slot_of[f.data.lrec];
+            f.data.rrec = slot_of[f.data.rrec];
         }
-        // Faces of each owned unit in `subfaces` order.
-        let mut unit_faces = vec![[(0u32, true); 3]; 4 * n_own];
-        for (l, &g) in owned.iter().enumerate() {
-            let sf = subfaces(&triangle(mesh, g, [0.0; 2]));
-            for s in 0..N_SUBCELLS {
-                let mut k = 0;
-                for (i, f) in sf.iter().enumerate() {
-                    if f.inner == s || f.outer == FaceSide::Subcell(s) {
-                        let (id, left) = sub_face[l][i];
-                        let left = if i < 3 { s == MIDDLE } else { left };
-                        unit_faces[4 * l + s][k] = (new_id[id] as u32, left);
-                        k += 1;
-                    }
-                }
-                debug_assert_eq!(k, 3);
-            }
-        }
-        Ok(ScfvOperator {
-            patch_names: mesh.patches.clone(),
-            gas,
-            flux: common.flux,
+        let basis = bases(&recon, faces);
+        Ok(SubcellFit {
             limit: params.limit,
-            viscous: common.flux.viscosity.is_viscous(),
             characteristic: params.characteristic,
             params: LimiterParams::default(),
-            n_own,
-            owned_slots: (0..4 * n_own).collect(),
-            sub_area: owned.iter().map(|&g| 0.25 * mesh.area[g]).collect(),
-            sub_size: owned.iter().map(|&g| 0.5 * mesh.cell_size(g)).collect(),
-            global,
             coeffs: vec![[[0.0; N_P3]; 4]; recon.len()],
             shift: vec![[[0.0; 4]; N_SUBCELLS]; recon.len()],
+            n_rec_inner: order.iter().filter(|&&l| inner[l]).count(),
             recon,
             rec_cell: order,
             rec_nb,
-            n_rec_inner,
-            fluxes: vec![([0.0; 4], [0.0; 4]); faces.len()],
-            faces,
             basis,
-            n_face_inner,
-            unit_faces,
-            low_order: LowOrder::new(4 * nl),
-            time: 0.0,
         })
     }
 
-    /// A local state array: the 4 units of every owned, then every halo main cell.
-    pub fn new_state(&self) -> Vec<State> {
-        vec![[1.0, 0.0, 0.0, 2.5]; 4 * self.global.len()]
-    }
-
-    /// Local positions of the owned units (`0..4·n_own`).
-    pub fn owned_slots(&self) -> &[usize] {
-        &self.owned_slots
-    }
-
-    /// Writes halo unit `h_unit = 4h + s` (subcell `s` of halo main cell `h`).
-    pub fn put_halo(&self, w: &mut [State], h_unit: usize, s: State) {
-        w[4 * self.n_own + h_unit] = s;
-    }
-
-    /// Sets the time at which boundary values are taken.
-    pub fn set_time(&mut self, t: f64) {
-        self.time = t;
-    }
-
-    /// Marks units (global unit ids `4·main + s`, increasing) whose faces use the first-order flux until
-    /// cleared.
-    pub fn set_low_order(&mut self, units: &[usize]) {
-        let global = &self.global;
-        self.low_order.mark(units, |k| {
-            Some(N_SUBCELLS * global[k / N_SUBCELLS] + k % N_SUBCELLS)
-        });
-    }
-
-    /// Returns every face to the fourth-order flux.
-    pub fn clear_low_order(&mut self) {
-        self.low_order.clear();
-    }
-
-    /// The largest `(|U| + c)/h` over the owned units, `h` the smallest altitude of the subcell (the stable
-    /// step is `CFL / max`).
-    pub fn max_rate(&self, w: &[State]) -> f64 {
-        let gas = self.gas;
-        (0..4 * self.n_own)
-            .into_par_iter()
-            .map(|u| {
-                let (s, h) = (&w[u], self.sub_size[u / 4]);
-                (gas.signal_speed(s)
-                    + super::TRI_VISCOUS_RATE * self.flux.viscosity.viscous_speed(&gas, s, h))
-                    / h
-            })
-            .reduce(|| 0.0, f64::max)
-    }
-
-    /// Names of the boundary patches.
-    pub fn patch_names(&self) -> &[String] {
-        &self.patch_names
-    }
-
-    /// Boundary half-edges of owned subcells on the patches marked in `want`, with the fluxes of the last
-    /// residual evaluation.
-    pub fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<super::WallSample> {
-        self.faces
-            .iter()
-            .zip(&self.fluxes)
-            .filter(|(f, _)| {
-                matches!(f.kind, Kind::Boundary(_))
-                    && want.get(f.patch as usize).copied().unwrap_or(false)
-            })
-            .map(|(f, fl)| {
-                let p = self.gas.pressure(&w[f.left]);
-                super::WallSample::from_face(f.patch as usize, &f.x, f.n, f.len, fl, dt, p)
-            })
-            .collect()
-    }
-
-    /// Bytes of precomputed and per-stage data per owned main cell.
-    pub fn memory_per_cell(&self) -> usize {
-        use std::mem::size_of;
-        let bytes = self.recon.len()
-            * (size_of::<CellRecon>()
-                + size_of::<[[f64; N_P3]; 4]>()
-                + size_of::<[Source; 3]>()
-                + size_of::<[State; N_SUBCELLS]>()
-                + size_of::<usize>())
-            + self.faces.len() * (size_of::<Face>() + size_of::<(State, State)>())
-            + self.basis.len() * size_of::<[PointBasis; 2]>()
-            + self.unit_faces.len() * size_of::<[(u32, bool); 3]>()
-            + self.sub_area.len() * 2 * size_of::<f64>()
-            + self.global.len() * (size_of::<usize>() + 4 * size_of::<bool>())
-            + self.owned_slots.len() * size_of::<usize>();
-        bytes / self.n_own.max(1)
-    }
-
     /// The polynomial coefficients of reconstruction slot `i`.
-    fn reconstruct(&self, w: &[State], i: usize) -> [[f64; N_P3]; 4] {
+    fn reconstruct(&self, gas: &Gas, time: f64, w: &[State], i: usize) -> [[f64; N_P3]; 4] {
         let r = &self.recon[i];
         let l = self.rec_cell[i];
         let nn = r.n_neighbours;
@@ -685,7 +461,7 @@ impl ScfvOperator {
                 Source::Cell(m) => d.copy_from_slice(&w[4 * m..4 * m + N_SUBCELLS]),
                 Source::Ghost { bc, n, from, x } => {
                     for s in 0..N_SUBCELLS {
-                        d[s] = bc.ghost(&self.gas, &w[4 * l + from[s]], n, x[s], self.time);
+                        d[s] = bc.ghost(gas, &w[4 * l + from[s]], n, x[s], time);
                     }
                 }
             }
@@ -693,7 +469,7 @@ impl ScfvOperator {
         if !self.limit {
             return r.unlimited_n::<4>(&data[..nd]);
         }
-        let eigen = self.characteristic.then(|| self.eigen(r, &data[..nd]));
+        let eigen = self.characteristic.then(|| eigen(gas, r, &data[..nd]));
         if let Some(e) = &eigen {
             for x in data[..nd].iter_mut() {
                 *x = e.to_char(x);
@@ -719,100 +495,13 @@ impl ScfvOperator {
         c
     }
 
-    /// Eigenvectors for characteristic limiting of one cell: the flux Jacobian at the cell's main average in
-    /// the direction of the unlimited fit's density gradient at the centroid (normal to a shock or contact
-    /// cutting the cell), or `x` where the density is flat.
-    fn eigen(&self, r: &CellRecon, data: &[State]) -> Eigen {
-        let avg: State = std::array::from_fn(|q| {
-            data[..N_SUBCELLS].iter().map(|s| s[q]).sum::<f64>() / N_SUBCELLS as f64
-        });
-        let mut rho = [[0.0; 1]; MAX_DATA];
-        for (d, s) in rho.iter_mut().zip(data) {
-            d[0] = s[0];
-        }
-        let [c] = r.unlimited_n::<1>(&rho[..data.len()]);
-        let g = r.gradient(&c, r.frame.centroid);
-        let norm = g[0].hypot(g[1]);
-        // A gradient at round-off level of the density has no direction.
-        let n = if norm * r.frame.h > 1e-12 * avg[0].abs() {
-            [g[0] / norm, g[1] / norm]
-        } else {
-            [1.0, 0.0]
+    /// The reconstructions of `phase`, with ghost data at the core's time.
+    fn run(&mut self, core: &UnstructuredCore<ScfvFace>, w: &[State], phase: Phase) {
+        let range = match phase {
+            Phase::Interior => 0..self.n_rec_inner,
+            Phase::Boundary => self.n_rec_inner..self.recon.len(),
         };
-        Eigen::new(&self.gas, &avg, n)
-    }
-
-    /// State, normal and tangential derivative at flux point `k` of face basis `b` of the polynomial of slot
-    /// `i`, shifted to keep the average of its subcell `sub`; `None` when the state is not admissible.
-    #[inline]
-    fn point(&self, i: usize, sub: usize, b: u32, k: usize) -> Option<(State, State, State)> {
-        let (mut v, dn, dt) = self.basis[b as usize][k].eval(&self.coeffs[i]);
-        for (vq, d) in v.iter_mut().zip(&self.shift[i][sub]) {
-            *vq += d;
-        }
-        self.gas.admissible(&v).then_some((v, dn, dt))
-    }
-
-    /// The flux of one face averaged over its Gauss points: (F⁰, ∂ₜF⁰) along the left-to-right normal.
-    fn face_flux(&self, w: &[State], f: &Face, dt: f64) -> (State, State) {
-        let n = f.n;
-        let zero = [0.0; 4];
-        let low = self.low_order.face(f.left, f.right);
-        let mut acc0 = [0.0; 4];
-        let mut accd = [0.0; 4];
-        for (k, &x) in f.x.iter().enumerate() {
-            let left = if low {
-                None
-            } else {
-                self.point(f.lrec, f.left % N_SUBCELLS, f.lb, k)
-            };
-            let (wl, nl, tl) = left.unwrap_or((w[f.left], zero, zero));
-            let (wr, nr, tr) = match f.kind {
-                Kind::Inside | Kind::Edge { .. } => {
-                    let right = if low {
-                        None
-                    } else {
-                        self.point(f.rrec, f.right % N_SUBCELLS, f.rb, k)
-                    };
-                    right.unwrap_or((w[f.right], zero, zero))
-                }
-                Kind::Boundary(bc) => bc.ghost_point(&self.gas, (wl, nl, tl), n, x, self.time),
-            };
-            // Viscous flows: both sides and the equilibrium see one damped normal derivative.
-            let (nl, nr, n0) = if self.viscous {
-                let d = super::viscous_n0((&wl, &nl), (&wr, &nr), f.ilen);
-                (d, d, Some(to_local(&d, n)))
-            } else {
-                (nl, nr, None)
-            };
-            let fp = FacePoint {
-                wl: to_local(&wl, n),
-                nl: to_local(&nl, n),
-                tl: to_local(&tl, n),
-                wr: to_local(&wr, n),
-                nr: to_local(&nr, n),
-                tr: to_local(&tr, n),
-                n0,
-            };
-            let (mut a0, mut ad) = gks_flux(&self.gas, &fp, dt, &self.flux);
-            if let Kind::Boundary(bc) = f.kind {
-                bc.fix_flux(&self.gas, n, x, &wl, &mut a0, &mut ad);
-            }
-            let (g0, gd) = (from_local(&a0, n), from_local(&ad, n));
-            for q in 0..4 {
-                acc0[q] += 0.5 * g0[q];
-                accd[q] += 0.5 * gd[q];
-            }
-        }
-        (acc0, accd)
-    }
-
-    fn run_recon(&mut self, w: &[State], outer: bool) {
-        let range = if outer {
-            self.n_rec_inner..self.recon.len()
-        } else {
-            0..self.n_rec_inner
-        };
+        let (gas, time) = (&core.gas, core.time);
         let mut coeffs = std::mem::take(&mut self.coeffs);
         let mut shift = std::mem::take(&mut self.shift);
         let this = &*self;
@@ -822,7 +511,7 @@ impl ScfvOperator {
             .zip(shift[range].par_iter_mut())
             .enumerate()
             .for_each(|(i, (c, d))| {
-                *c = this.reconstruct(w, start + i);
+                *c = this.reconstruct(gas, time, w, start + i);
                 let r = &this.recon[start + i];
                 let l = this.rec_cell[start + i];
                 for q in 0..4 {
@@ -835,58 +524,153 @@ impl ScfvOperator {
         self.coeffs = coeffs;
         self.shift = shift;
     }
+}
 
-    fn run_faces(&mut self, w: &[State], dt: f64, outer: bool) {
-        let range = if outer {
-            self.n_face_inner..self.faces.len()
-        } else {
-            0..self.n_face_inner
+/// Eigenvectors for characteristic limiting of one cell: the flux Jacobian at the cell's main average in
+/// the direction of the unlimited fit's density gradient at the centroid (normal to a shock or contact
+/// cutting the cell), or `x` where the density is flat.
+fn eigen(gas: &Gas, r: &CellRecon, data: &[State]) -> Eigen {
+    let avg: State = std::array::from_fn(|q| {
+        data[..N_SUBCELLS].iter().map(|s| s[q]).sum::<f64>() / N_SUBCELLS as f64
+    });
+    let mut rho = [[0.0; 1]; MAX_DATA];
+    for (d, s) in rho.iter_mut().zip(data) {
+        d[0] = s[0];
+    }
+    let [c] = r.unlimited_n::<1>(&rho[..data.len()]);
+    let g = r.gradient(&c, r.frame.centroid);
+    let norm = g[0].hypot(g[1]);
+    // A gradient at round-off level of the density has no direction.
+    let n = if norm * r.frame.h > 1e-12 * avg[0].abs() {
+        [g[0] / norm, g[1] / norm]
+    } else {
+        [1.0, 0.0]
+    };
+    Eigen::new(gas, &avg, n)
+}
+
+/// The bases of the polynomials at every flux point (reconstruction slots `recon`), computed once; sets
+/// the faces' `lb`, `rb`.
+fn bases(recon: &[CellRecon], faces: &mut [Face<ScfvFace>]) -> Vec<[PointBasis; 2]> {
+    let mut basis = Vec::with_capacity(faces.len() * 3 / 2);
+    for f in faces.iter_mut() {
+        let at = |slot: usize, shift: [f64; 2]| {
+            f.x.map(|x| {
+                PointBasis::new(&recon[slot].frame, [x[0] - shift[0], x[1] - shift[1]], f.n)
+            })
         };
-        let mut fluxes = std::mem::take(&mut self.fluxes);
-        let this = &*self;
-        let start = range.start;
-        fluxes[range]
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(i, fl)| *fl = this.face_flux(w, &this.faces[start + i], dt));
-        self.fluxes = fluxes;
+        let d = f.data;
+        basis.push(at(d.lrec, [0.0; 2]));
+        let lb = basis.len() as u32 - 1;
+        let rb = match d.kind {
+            Kind::Edge { shift } => {
+                basis.push(at(d.rrec, shift));
+                basis.len() as u32 - 1
+            }
+            Kind::Inside | Kind::Boundary => lb,
+        };
+        f.data.lb = lb;
+        f.data.rb = rb;
+    }
+    basis
+}
+
+impl PointStates<ScfvFace> for SubcellFit {
+    /// The polynomial of the side's slot at flux point `k`, shifted to keep the average of the side's
+    /// subcell.
+    #[inline]
+    fn point(
+        &self,
+        gas: &Gas,
+        _w: &[State],
+        f: &Face<ScfvFace>,
+        side: Side,
+        k: usize,
+    ) -> Option<(State, State, State)> {
+        let (i, sub, b) = match side {
+            Side::Left => (f.data.lrec, f.left % N_SUBCELLS, f.data.lb),
+            Side::Right => (f.data.rrec, f.right % N_SUBCELLS, f.data.rb),
+        };
+        let (mut v, dn, dt) = self.basis[b as usize][k].eval(&self.coeffs[i]);
+        for (vq, d) in v.iter_mut().zip(&self.shift[i][sub]) {
+            *vq += d;
+        }
+        gas.admissible(&v).then_some((v, dn, dt))
+    }
+}
+
+impl ScfvOperator {
+    /// The operator for the `owned` main cells (global ids, increasing) reading the `halo` main cells
+    /// (increasing: every main cell within two face steps of an owned one that another rank owns).
+    pub fn new(
+        common: &Common,
+        params: &ScfvParams,
+        mesh: &TriMesh,
+        owned: &[usize],
+        halo: &[usize],
+    ) -> Result<Self, String> {
+        let bcs = common.patch_conditions(&mesh.patches)?;
+        let num = Numbering::new(owned, halo, N_SUBCELLS);
+        let (faces, units) = scfv_faces(mesh, &num, &bcs)?;
+        let inner = num.inner_cells(mesh);
+        let mut faces = FaceSet::new(faces, units, &inner, N_SUBCELLS);
+        let need = faces.cells_read(num.n_local(), N_SUBCELLS);
+        let fit = SubcellFit::new(params, mesh, &num, &bcs, (&inner, &need), &mut faces.faces)?;
+        // Per owned unit: a quarter of the main area, and half the main cell's smallest altitude.
+        let per_unit = |x: f64| [x; N_SUBCELLS];
+        let area = owned
+            .iter()
+            .flat_map(|&g| per_unit(0.25 * mesh.area[g]))
+            .collect();
+        let size = owned
+            .iter()
+            .flat_map(|&g| per_unit(0.5 * mesh.cell_size(g)))
+            .collect();
+        Ok(ScfvOperator {
+            core: UnstructuredCore::new(common, &mesh.patches, num, faces, area, size),
+            fit,
+        })
     }
 
-    /// First part of a stage: reconstructions and face fluxes that read owned units only.
-    pub fn interior_phase(&mut self, w: &[State], dt: f64) {
-        self.run_recon(w, false);
-        self.run_faces(w, dt, false);
+    /// Bytes of precomputed and per-stage data per owned main cell.
+    pub fn memory_per_cell(&self) -> usize {
+        use std::mem::size_of;
+        let fit = &self.fit;
+        let bytes = fit.recon.len()
+            * (size_of::<CellRecon>()
+                + size_of::<[[f64; N_P3]; 4]>()
+                + size_of::<[Source; 3]>()
+                + size_of::<[State; N_SUBCELLS]>()
+                + size_of::<usize>())
+            + fit.basis.len() * size_of::<[PointBasis; 2]>()
+            + self.core.bytes();
+        bytes / self.core.numbering.n_own().max(1)
+    }
+}
+
+impl UnstructuredOperator for ScfvOperator {
+    type Face = ScfvFace;
+
+    fn core(&self) -> &UnstructuredCore<ScfvFace> {
+        &self.core
     }
 
-    /// Second part, once halos are filled: the remaining reconstructions and fluxes, then the residuals
-    /// of the owned units (`res.l`, `res.lt` of length `4·n_own`).
-    pub fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
-        self.run_recon(w, true);
-        self.run_faces(w, dt, true);
-        assert_eq!(res.l.len(), 4 * self.n_own, "residual length");
-        assert_eq!(res.lt.len(), 4 * self.n_own, "residual length");
-        let (faces, fluxes, area) = (&self.faces, &self.fluxes, &self.sub_area);
-        res.l
-            .par_iter_mut()
-            .zip(res.lt.par_iter_mut())
-            .zip(self.unit_faces.par_iter())
-            .enumerate()
-            .for_each(|(u, ((rl, rt), uf))| {
-                let mut a = [0.0; 4];
-                let mut b = [0.0; 4];
-                for &(fi, left) in uf {
-                    let fi = fi as usize;
-                    let s = if left { -faces[fi].len } else { faces[fi].len };
-                    let (f0, fd) = fluxes[fi];
-                    for q in 0..4 {
-                        a[q] += s * f0[q];
-                        b[q] += s * fd[q];
-                    }
-                }
-                let ia = 1.0 / area[u / 4];
-                *rl = a.map(|x| x * ia);
-                *rt = b.map(|x| x * ia);
-            });
+    fn core_mut(&mut self) -> &mut UnstructuredCore<ScfvFace> {
+        &mut self.core
+    }
+
+    /// Reconstructions and face fluxes that read owned units only.
+    fn interior(&mut self, w: &[State], dt: f64) {
+        self.fit.run(&self.core, w, Phase::Interior);
+        self.core.run_faces(&self.fit, w, dt, Phase::Interior);
+    }
+
+    /// The remaining reconstructions and fluxes, then the residuals of the owned units (`res.l`, `res.lt`
+    /// of length `4·n_own`).
+    fn boundary(&mut self, w: &[State], dt: f64, res: &mut Residual) {
+        self.fit.run(&self.core, w, Phase::Boundary);
+        self.core.run_faces(&self.fit, w, dt, Phase::Boundary);
+        self.core.scatter(res);
     }
 }
 
@@ -957,56 +741,6 @@ impl Scheme for ScfvParams {
     /// As the second-order scheme's estimate per solver cell (subcell).
     fn memory_estimate(&self, cells: &Cells) -> usize {
         cells.n_cells() * 780
-    }
-}
-
-impl SpatialOperator for ScfvOperator {
-    fn new_state(&self) -> Vec<State> {
-        Self::new_state(self)
-    }
-
-    fn owned_slots(&self) -> &[usize] {
-        Self::owned_slots(self)
-    }
-
-    fn put_halo(&self, w: &mut [State], h: usize, s: State) {
-        Self::put_halo(self, w, h, s)
-    }
-
-    fn set_time(&mut self, t: f64) {
-        Self::set_time(self, t)
-    }
-
-    fn interior_phase(&mut self, w: &[State], dt: f64) {
-        Self::interior_phase(self, w, dt)
-    }
-
-    fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
-        Self::boundary_phase(self, w, dt, res)
-    }
-
-    fn local_rate(&self, w: &[State]) -> f64 {
-        self.max_rate(w)
-    }
-
-    fn dt_from_rate(&self, cfl: f64, rate: f64) -> f64 {
-        cfl / rate
-    }
-
-    fn patch_names(&self) -> Vec<String> {
-        Self::patch_names(self).to_vec()
-    }
-
-    fn wall_samples(&self, w: &[State], want: &[bool], dt: f64) -> Vec<WallSample> {
-        Self::wall_samples(self, w, want, dt)
-    }
-
-    fn set_low_order(&mut self, cells: &[usize]) {
-        Self::set_low_order(self, cells)
-    }
-
-    fn clear_low_order(&mut self) {
-        Self::clear_low_order(self)
     }
 }
 
@@ -1351,7 +1085,7 @@ end = 1.0
         op.clear_low_order();
         let r2 = residual(&mut op, &w, 0.01);
         assert_eq!(r2.l, r0.l);
-        assert!(op.max_rate(&w) > 0.0);
+        assert!(op.local_rate(&w) > 0.0);
         println!(
             "memory per main cell: {} bytes (CellRecon alone {})",
             op.memory_per_cell(),
@@ -1366,7 +1100,7 @@ end = 1.0
         let all: Vec<usize> = (0..m.n_cells()).collect();
         let mut w = unit_averages(&m, &all, &|x| vortex(x, 0.0));
         let mut op = whole(&m, &case(VORTEX, false));
-        let steps = (t_end * op.max_rate(&w) / cfl).ceil() as usize;
+        let steps = (t_end * op.local_rate(&w) / cfl).ceil() as usize;
         let dt = t_end / steps as f64;
         let mut ws = w.clone();
         for _ in 0..steps {
