@@ -968,6 +968,12 @@ impl Case {
                 ));
             }
         }
+        self.validate_sides()
+    }
+
+    /// The four side conditions of a generated mesh.
+    fn validate_sides(&self) -> Result<(), Invalid> {
+        let m = &self.mesh;
         let b = m.sides();
         let sides = [
             ("left", &b.left),
