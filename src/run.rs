@@ -753,13 +753,7 @@ fn fmt_eta(s: f64) -> String {
 /// subcell scheme with the mean of their four (equal-area) subcells, summed in subcell order.
 fn output_cells(s: &Solver, states: &[State]) -> (Vec<usize>, Vec<State>) {
     let upc = s.cells().units_per_cell();
-    let owned: Vec<usize> = s
-        .domain()
-        .owned
-        .iter()
-        .step_by(upc)
-        .map(|&u| u / upc)
-        .collect();
+    let owned = s.cells().elements_of(&s.domain().owned);
     let means: Vec<State> = states
         .chunks(upc)
         .map(|c| {
@@ -880,13 +874,7 @@ fn read_restart(s: &mut Solver, path: &Path, lc: &LoadedCase) -> Result<LoopStat
         message: m,
     };
     let upc = s.cells().units_per_cell();
-    let owned: Vec<usize> = s
-        .domain()
-        .owned
-        .iter()
-        .step_by(upc)
-        .map(|&u| u / upc)
-        .collect();
+    let owned = s.cells().elements_of(&s.domain().owned);
     let r = io::read_restart(path, s.comm().raw(), s.grid().n_cells(), &owned)?;
     if r.states_per_cell != upc {
         return Err(err(format!(

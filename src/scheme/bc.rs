@@ -19,6 +19,16 @@ pub fn double_mach_shock_x(y: f64, t: f64) -> f64 {
     1.0 / 6.0 + y / 3f64.sqrt() + 20.0 * t / 3f64.sqrt()
 }
 
+/// The double Mach reflection's top boundary at point `x` and time `t`: the exact moving shock.
+fn double_mach_top(gas: &Gas, x: [f64; 2], t: f64) -> State {
+    let s = if x[0] < double_mach_shock_x(x[1], t) {
+        DOUBLE_MACH_POST
+    } else {
+        DOUBLE_MACH_PRE
+    };
+    gas.conservative(s)
+}
+
 /// A boundary condition, as the case layer resolves it from the case file.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bc {
@@ -131,14 +141,7 @@ impl Bc {
                     mirror_axis(m, 1)
                 }
             }
-            Bc::DoubleMach { bottom: false } => {
-                let s = if x[0] < double_mach_shock_x(x[1], t) {
-                    DOUBLE_MACH_POST
-                } else {
-                    DOUBLE_MACH_PRE
-                };
-                gas.conservative(s)
-            }
+            Bc::DoubleMach { bottom: false } => double_mach_top(gas, x, t),
         }
     }
 
@@ -180,14 +183,7 @@ impl Bc {
             Bc::DoubleMach { bottom: true } if x[0] < DOUBLE_MACH_WALL_START => {
                 gas.conservative(DOUBLE_MACH_POST)
             }
-            Bc::DoubleMach { bottom: false } => {
-                let s = if x[0] < double_mach_shock_x(x[1], t) {
-                    DOUBLE_MACH_POST
-                } else {
-                    DOUBLE_MACH_PRE
-                };
-                gas.conservative(s)
-            }
+            Bc::DoubleMach { bottom: false } => double_mach_top(gas, x, t),
             Bc::NoSlip { .. } => {
                 let wall = this.no_slip(n).expect("no-slip");
                 from_local(&wall.state(gas, &to_local(w, n)), n)

@@ -88,6 +88,12 @@ impl Cells {
         }
     }
 
+    /// The elements of the given solver cells (whole elements, increasing), one entry per element.
+    pub fn elements_of(&self, cells: &[usize]) -> Vec<usize> {
+        let k = self.units_per_cell();
+        cells.iter().step_by(k).map(|&u| u / k).collect()
+    }
+
     /// The solver cells of the given elements, in order.
     fn expand(&self, elements: Vec<usize>) -> Vec<usize> {
         let k = self.units_per_cell();
