@@ -103,7 +103,7 @@ struct Plan {
 }
 
 /// Normal-sweep results of one direction, line-major over the window.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Sweep {
     fl: Vec<State>,
     fr: Vec<State>,
@@ -618,17 +618,10 @@ impl StructuredOperator {
             });
     }
 
-    /// One direction of one phase, cache-blocked: the lines are split into one contiguous chunk per thread,
-    /// and each chunk runs a wavefront (normal sweep of line `l + 2`, then the faces of line `l`), so the
-    /// five sweep lines a face reads are still in cache. The two sweep lines on either side of a chunk that
-    /// belong to its neighbours are recomputed into scratch lines (the same values, bit for bit). Phase A
-    /// (`boundary == false`) computes the sweep values that read only owned cells and the inner faces;
-    /// phase B the rest.
-    fn pass(&mut self, w: &[State], k: usize, dt: f64, boundary: bool) {
+    /// What the sweeps and face fluxes of direction `k` read besides the states.
+    fn context(&self, k: usize) -> Ctx<'_> {
         let d = self.dirs[k];
-        let (len, lines) = (d.len, d.lines);
-        let reach = if d.lines == 1 { 0 } else { 2 };
-        let ctx = Ctx {
+        Ctx {
             gas: self.gas,
             weno: self.weno,
             chars: self.characteristic,
@@ -665,11 +658,27 @@ impl StructuredOperator {
             } else {
                 self.mesh.spacing[0]
             },
-        };
+        }
+    }
+
+    /// One direction of one phase, cache-blocked: the lines are split into one contiguous chunk per thread,
+    /// and each chunk runs a wavefront (normal sweep of line `l + 2`, then the faces of line `l`), so the
+    /// five sweep lines a face reads are still in cache. The two sweep lines on either side of a chunk that
+    /// belong to its neighbours are recomputed into scratch lines (the same values, bit for bit). Phase A
+    /// (`boundary == false`) computes the sweep values that read only owned cells and the inner faces;
+    /// phase B the rest.
+    fn pass(&mut self, w: &[State], k: usize, dt: f64, boundary: bool) {
+        let d = self.dirs[k];
+        let (len, lines) = (d.len, d.lines);
+        let reach = if d.lines == 1 { 0 } else { 2 };
+        // The arrays this pass writes leave `self` for its duration, so that the context can borrow the rest.
+        let mut sweep = std::mem::take(&mut self.sweeps[k]);
+        let mut f0s = std::mem::take(&mut self.f0[k]);
+        let mut fds = std::mem::take(&mut self.fd[k]);
+        let ctx = self.context(k);
         let n_chunks = rayon::current_num_threads().clamp(1, lines);
         let per = lines.div_ceil(n_chunks);
-        let sw = &mut self.sweeps[k];
-        let (f0s, fds) = (&mut self.f0[k], &mut self.fd[k]);
+        let sw = &mut sweep;
         let mask = if boundary { Mask::Stale } else { Mask::Fresh };
         sw.fl
             .par_chunks_mut(per * len)
@@ -682,24 +691,7 @@ impl StructuredOperator {
             .for_each(|(c, (((((fl, fr), dm), dp), f0), fd))| {
                 let c0 = c * per;
                 let c1 = (c0 + fl.len() / len).min(lines);
-                // Scratch sweep lines for c0−2, c0−1, c1, c1+1 (neighbours' lines). In phase B they need every
-                // position (their fresh values from phase A live in the neighbour's arrays, not here).
-                let scratch_mask = if boundary { Mask::All } else { Mask::Fresh };
-                let mut scratch: Vec<State> = Vec::new();
-                let mut scratch_lines: Vec<usize> = Vec::new();
-                for m in [c0.wrapping_sub(2), c0.wrapping_sub(1), c1, c1 + 1] {
-                    if m < lines && (m < c0 || m >= c1) && reach > 0 {
-                        scratch_lines.push(m);
-                    }
-                }
-                scratch.resize(4 * len * scratch_lines.len(), [0.0; 4]);
-                for (q, &m) in scratch_lines.iter().enumerate() {
-                    let s = &mut scratch[4 * len * q..4 * len * (q + 1)];
-                    let (a, rest) = s.split_at_mut(len);
-                    let (b, rest) = rest.split_at_mut(len);
-                    let (cc, dd) = rest.split_at_mut(len);
-                    sweep_line(&ctx, w, m, scratch_mask, a, b, cc, dd);
-                }
+                let (scratch, scratch_lines) = scratch_sweeps(&ctx, w, (c0, c1), reach, boundary);
                 let lo = c0.saturating_sub(reach);
                 for l in lo..c1 + reach {
                     if (c0..c1).contains(&l) {
@@ -759,7 +751,40 @@ impl StructuredOperator {
                     );
                 }
             });
+        self.sweeps[k] = sweep;
+        self.f0[k] = f0s;
+        self.fd[k] = fds;
     }
+}
+
+/// The sweep lines c0−2, c0−1, c1, c1+1 that the faces of the chunk `c0..c1` read from its neighbours'
+/// lines, computed into scratch space (four arrays of a line each, in the order fl, fr, dm, dp), and their
+/// line numbers. In the boundary phase they need every position (their fresh values from the interior phase
+/// live in the neighbour's arrays, not here).
+fn scratch_sweeps(
+    ctx: &Ctx,
+    w: &[State],
+    (c0, c1): (usize, usize),
+    reach: usize,
+    boundary: bool,
+) -> (Vec<State>, Vec<usize>) {
+    let (len, lines) = (ctx.d.len, ctx.d.lines);
+    let mask = if boundary { Mask::All } else { Mask::Fresh };
+    let mut scratch_lines: Vec<usize> = Vec::new();
+    for m in [c0.wrapping_sub(2), c0.wrapping_sub(1), c1, c1 + 1] {
+        if m < lines && (m < c0 || m >= c1) && reach > 0 {
+            scratch_lines.push(m);
+        }
+    }
+    let mut scratch = vec![[0.0; 4]; 4 * len * scratch_lines.len()];
+    for (q, &m) in scratch_lines.iter().enumerate() {
+        let s = &mut scratch[4 * len * q..4 * len * (q + 1)];
+        let (a, rest) = s.split_at_mut(len);
+        let (b, rest) = rest.split_at_mut(len);
+        let (cc, dd) = rest.split_at_mut(len);
+        sweep_line(ctx, w, m, mask, a, b, cc, dd);
+    }
+    (scratch, scratch_lines)
 }
 
 /// Which sweep positions a pass computes.
@@ -918,7 +943,7 @@ fn face_line(
     let d = ctx.d;
     let len = d.len;
     let strip = d.lines == 1;
-    let (gas, weno, params) = (ctx.gas, ctx.weno, ctx.params);
+    let (gas, params) = (ctx.gas, ctx.params);
     let Some((lo, hi)) = ctx.plan.faces[line] else {
         return;
     };
@@ -926,124 +951,146 @@ fn face_line(
     // Sweep line `line + o` for o in −2..=2 (index o + reach).
     let r = if strip { 0 } else { 2 };
     let at = |arr: &[&[State]], o: isize, p: usize| arr[(r as isize + o) as usize][p];
-    // Equilibrium normal derivative of the segment: (5/4)(W₁ − W₀) − (1/12)(W₂ − W₋₁), over h.
-    let eq = |l: usize, f: usize| -> State {
-        let (wm, w0, w1, w2) = (
-            &w[d.w(l, f - 1)],
-            &w[d.w(l, f)],
-            &w[d.w(l, f + 1)],
-            &w[d.w(l, f + 2)],
-        );
-        // On a no-slip wall: the one-sided derivative of [`NoSlip::wall_derivative`] (the central formula
-        // on reflected ghosts is only first order where the profile is curved).
-        for k in 0..2 {
-            let Some(wall) = ctx.wall_at(k, l, f) else {
-                continue;
-            };
-            let (n_out, c0, c1, sign) = if k == 0 {
-                let n = [-d.n[0], -d.n[1]];
-                (n, &w[d.w(l, f + 1)], &w[d.w(l, f + 2)], -1.0)
-            } else {
-                (d.n, &w[d.w(l, f)], &w[d.w(l, f - 1)], 1.0)
-            };
-            let dl = wall.wall_derivative(&gas, &to_local(c0, n_out), &to_local(c1, n_out), d.hn);
-            return from_local(&dl, n_out).map(|x| sign * x);
-        }
-        std::array::from_fn(|q| (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn)
-    };
+    let eq = |l: usize, f: usize| equilibrium_derivative(ctx, w, l, f);
     for f in lo..hi {
         if inner[f] == boundary {
             continue;
         }
         let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
-        let mut acc0 = [0.0; 4];
-        let mut accd = [0.0; 4];
         let low = ctx.low_order.face(d.w(line, f), d.w(line, f + 1));
-        if low {
-            let z = [0.0; 4];
-            let fp = FacePoint {
-                wl: to_local(cl, d.n),
-                nl: z,
-                tl: z,
-                wr: to_local(cr, d.n),
-                nr: z,
-                tr: z,
-                n0: Some(z),
-            };
-            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-            acc0 = from_local(&a0, d.n);
-            accd = from_local(&ad, d.n);
-        } else if strip {
-            let fp = point(
-                &gas,
-                (at(sw.fl, 0, f), at(sw.dp, 0, f), [0.0; 4], cl),
-                (at(sw.fr, 0, f), at(sw.dm, 0, f + 1), [0.0; 4], cr),
-                eq(line, f),
-                d.n,
-                ctx.viscous,
-            );
-            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-            acc0 = from_local(&a0, d.n);
-            accd = from_local(&ad, d.n);
-        } else {
-            // Tangential WENO of the segment values of five lines, per component.
-            let tang = |arr: &[&[State]], pos: usize| -> ([f64; 4], [f64; 4], State) {
-                let mut lo = [0.0; 4];
-                let mut hi = [0.0; 4];
-                for q in 0..4 {
-                    let v: [f64; 5] = std::array::from_fn(|m| arr[m][pos][q]);
-                    let (a, bb) = weno.faces(v);
-                    lo[q] = a;
-                    hi[q] = bb;
+        let (mut acc0, mut accd) = if low || strip {
+            let fp = if low {
+                let z = [0.0; 4];
+                FacePoint {
+                    wl: to_local(cl, d.n),
+                    nl: z,
+                    tl: z,
+                    wr: to_local(cr, d.n),
+                    nr: z,
+                    tr: z,
+                    n0: Some(z),
                 }
-                (lo, hi, arr[2][pos])
-            };
-            let (la, lb, lm) = tang(sw.fl, f);
-            let (ra, rb, rm) = tang(sw.fr, f);
-            let (e_m, e_0, e_p) = (eq(line - 1, f), eq(line, f), eq(line + 1, f));
-            let three = |arr: &[&[State]], pos: usize| (arr[1][pos], arr[2][pos], arr[3][pos]);
-            let (dlm, dl0, dlp) = three(sw.dp, f);
-            let (drm, dr0, drp) = three(sw.dm, f + 1);
-            for &(xi, wg) in ctx.gauss {
-                let eta = xi * d.ht;
-                let mut wl = [0.0; 4];
-                let mut tl = [0.0; 4];
-                let mut wr = [0.0; 4];
-                let mut tr = [0.0; 4];
-                let mut nl = [0.0; 4];
-                let mut nr = [0.0; 4];
-                let mut n0 = [0.0; 4];
-                for q in 0..4 {
-                    let (v, s) = parabola(la[q], lb[q], lm[q], d.ht, eta);
-                    wl[q] = v;
-                    tl[q] = d.tsign * s;
-                    let (v, s) = parabola(ra[q], rb[q], rm[q], d.ht, eta);
-                    wr[q] = v;
-                    tr[q] = d.tsign * s;
-                    nl[q] = quadratic(dlm[q], dl0[q], dlp[q], d.ht, eta);
-                    nr[q] = quadratic(drm[q], dr0[q], drp[q], d.ht, eta);
-                    n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
-                }
-                let fp = point(
+            } else {
+                point(
                     &gas,
-                    (wl, nl, tl, cl),
-                    (wr, nr, tr, cr),
-                    n0,
+                    (at(sw.fl, 0, f), at(sw.dp, 0, f), [0.0; 4], cl),
+                    (at(sw.fr, 0, f), at(sw.dm, 0, f + 1), [0.0; 4], cr),
+                    eq(line, f),
                     d.n,
                     ctx.viscous,
-                );
-                let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-                let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
-                for q in 0..4 {
-                    acc0[q] += wg * g0[q];
-                    accd[q] += wg * gd[q];
-                }
-            }
-        }
+                )
+            };
+            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
+            (from_local(&a0, d.n), from_local(&ad, d.n))
+        } else {
+            let eqs = [eq(line - 1, f), eq(line, f), eq(line + 1, f)];
+            gauss_flux(ctx, sw, f, (cl, cr), eqs, dt)
+        };
         ctx.fix_wall(w, line, f, &mut acc0, &mut accd);
         f0[f] = acc0;
         fd[f] = accd;
     }
+}
+
+/// The flux of face `f` of a 2D line and its time derivative, summed over the Gauss points: tangential WENO of
+/// the segment values of five lines gives values and tangential derivatives at each point; normal and
+/// equilibrium derivatives (`eqs`, of the lines `f − 1`, `f`, `f + 1`) come by the quadratic through three
+/// lines.
+#[inline(always)]
+fn gauss_flux(
+    ctx: &Ctx,
+    sw: &Lines,
+    f: usize,
+    (cl, cr): (&State, &State),
+    eqs: [State; 3],
+    dt: f64,
+) -> (State, State) {
+    let d = ctx.d;
+    let (gas, weno, params) = (ctx.gas, ctx.weno, ctx.params);
+    let mut acc0 = [0.0; 4];
+    let mut accd = [0.0; 4];
+    // Tangential WENO of the segment values of five lines, per component.
+    let tang = |arr: &[&[State]], pos: usize| -> ([f64; 4], [f64; 4], State) {
+        let mut lo = [0.0; 4];
+        let mut hi = [0.0; 4];
+        for q in 0..4 {
+            let v: [f64; 5] = std::array::from_fn(|m| arr[m][pos][q]);
+            let (a, bb) = weno.faces(v);
+            lo[q] = a;
+            hi[q] = bb;
+        }
+        (lo, hi, arr[2][pos])
+    };
+    let (la, lb, lm) = tang(sw.fl, f);
+    let (ra, rb, rm) = tang(sw.fr, f);
+    let [e_m, e_0, e_p] = eqs;
+    let three = |arr: &[&[State]], pos: usize| (arr[1][pos], arr[2][pos], arr[3][pos]);
+    let (dlm, dl0, dlp) = three(sw.dp, f);
+    let (drm, dr0, drp) = three(sw.dm, f + 1);
+    for &(xi, wg) in ctx.gauss {
+        let eta = xi * d.ht;
+        let mut wl = [0.0; 4];
+        let mut tl = [0.0; 4];
+        let mut wr = [0.0; 4];
+        let mut tr = [0.0; 4];
+        let mut nl = [0.0; 4];
+        let mut nr = [0.0; 4];
+        let mut n0 = [0.0; 4];
+        for q in 0..4 {
+            let (v, s) = parabola(la[q], lb[q], lm[q], d.ht, eta);
+            wl[q] = v;
+            tl[q] = d.tsign * s;
+            let (v, s) = parabola(ra[q], rb[q], rm[q], d.ht, eta);
+            wr[q] = v;
+            tr[q] = d.tsign * s;
+            nl[q] = quadratic(dlm[q], dl0[q], dlp[q], d.ht, eta);
+            nr[q] = quadratic(drm[q], dr0[q], drp[q], d.ht, eta);
+            n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
+        }
+        let fp = point(
+            &gas,
+            (wl, nl, tl, cl),
+            (wr, nr, tr, cr),
+            n0,
+            d.n,
+            ctx.viscous,
+        );
+        let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
+        let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
+        for q in 0..4 {
+            acc0[q] += wg * g0[q];
+            accd[q] += wg * gd[q];
+        }
+    }
+    (acc0, accd)
+}
+
+/// The equilibrium normal derivative of line `l` at face `f`: (5/4)(W₁ − W₀) − (1/12)(W₂ − W₋₁), over h; on
+/// a no-slip wall the one-sided derivative of [`NoSlip::wall_derivative`] (the central formula on reflected
+/// ghosts is only first order where the profile is curved).
+#[inline(always)]
+fn equilibrium_derivative(ctx: &Ctx, w: &[State], l: usize, f: usize) -> State {
+    let d = ctx.d;
+    let (wm, w0, w1, w2) = (
+        &w[d.w(l, f - 1)],
+        &w[d.w(l, f)],
+        &w[d.w(l, f + 1)],
+        &w[d.w(l, f + 2)],
+    );
+    for k in 0..2 {
+        let Some(wall) = ctx.wall_at(k, l, f) else {
+            continue;
+        };
+        let (n_out, c0, c1, sign) = if k == 0 {
+            let n = [-d.n[0], -d.n[1]];
+            (n, &w[d.w(l, f + 1)], &w[d.w(l, f + 2)], -1.0)
+        } else {
+            (d.n, &w[d.w(l, f)], &w[d.w(l, f - 1)], 1.0)
+        };
+        let dl = wall.wall_derivative(&ctx.gas, &to_local(c0, n_out), &to_local(c1, n_out), d.hn);
+        return from_local(&dl, n_out).map(|x| sign * x);
+    }
+    std::array::from_fn(|q| (1.25 * (w1[q] - w0[q]) - (w2[q] - wm[q]) / 12.0) / d.hn)
 }
 
 /// A face point in the local frame, with the positivity fallback of docs/method.md §5.6: a side whose reconstructed
