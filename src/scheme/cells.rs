@@ -121,11 +121,8 @@ impl Cells {
     /// Solver cells within `r` steps of the given ones (the neighbourhood of a step retry).
     pub fn neighbourhood(&self, cells: &[usize], r: usize, periodic: [bool; 2]) -> Vec<usize> {
         let k = self.units_per_cell();
-        let mut out = Vec::new();
-        for &c in cells {
-            out.extend(self.expand(self.grid.neighbourhood(&[c / k], r, periodic)));
-        }
-        out
+        let elements: Vec<usize> = cells.iter().map(|&c| c / k).collect();
+        self.expand(self.grid.neighbourhood(&elements, r, periodic))
     }
 
     /// Where solver cell `c` is, for messages.

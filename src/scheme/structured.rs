@@ -232,7 +232,11 @@ const UNUSED: State = [1.0, 0.0, 0.0, 2.5];
 
 impl StructuredOperator {
     /// The operator of the whole mesh on one rank (every cell owned, no halo).
-    pub fn whole(common: &Common, params: &WenoParams, mesh: &StructuredMesh) -> Self {
+    pub fn whole(
+        common: &Common,
+        params: &WenoParams,
+        mesh: &StructuredMesh,
+    ) -> Result<Self, String> {
         let owned: Vec<usize> = (0..mesh.n_cells()).collect();
         Self::new(common, params, mesh, &owned, &[])
     }
@@ -245,11 +249,14 @@ impl StructuredOperator {
         mesh: &StructuredMesh,
         owned: &[usize],
         halo: &[usize],
-    ) -> Self {
+    ) -> Result<Self, String> {
         let gas = common.gas;
         let pad = Self::window(mesh, owned);
-        let side = |name: &str| common.bcs.get(name).copied().unwrap_or(Bc::Transmissive);
-        let sides = ["left", "right", "bottom", "top"].map(side);
+        let names = ["left", "right", "bottom", "top"].map(String::from);
+        let sides: [Bc; 4] = common
+            .patch_conditions(&names)?
+            .try_into()
+            .expect("four names, four conditions");
         let bc = BoundarySet::new(sides, &gas, mesh, pad);
         let n = pad.len();
         let slots = Slots::new(mesh, pad, bc.periodic(), owned, halo);
@@ -269,7 +276,7 @@ impl StructuredOperator {
             })
             .collect();
         let f0: Vec<Vec<State>> = dirs.iter().map(|_| zero.clone()).collect();
-        StructuredOperator {
+        Ok(StructuredOperator {
             gas,
             flux: common.flux,
             weno: params.weno,
@@ -289,7 +296,7 @@ impl StructuredOperator {
             self_images: slots.self_images,
             halo_slots: slots.halo_slots,
             low_order: LowOrder::new(n),
-        }
+        })
     }
 
     /// The window of the grid a rank stores: the bounding box of its `owned` cells grown by the stencil
@@ -1147,7 +1154,7 @@ impl Scheme for WenoParams {
         };
         Ok(Box::new(StructuredOperator::new(
             common, self, mesh, owned, halo,
-        )))
+        )?))
     }
 
     fn describe(&self, time: &str) -> String {
@@ -1260,7 +1267,7 @@ mod tests {
                 s
             })
             .collect();
-        let mut whole = StructuredOperator::whole(&c.common(), &c.weno_params(), &mesh);
+        let mut whole = StructuredOperator::whole(&c.common(), &c.weno_params(), &mesh).unwrap();
         let mut w = whole.new_state();
         for k in 0..n {
             w[whole.owned_slot(k)] = global[k];
@@ -1278,7 +1285,8 @@ mod tests {
             .collect();
         halo.sort_unstable();
         halo.dedup();
-        let mut part = StructuredOperator::new(&c.common(), &c.weno_params(), &mesh, owned, &halo);
+        let mut part =
+            StructuredOperator::new(&c.common(), &c.weno_params(), &mesh, owned, &halo).unwrap();
         let mut wp = part.new_state();
         for (k, &g) in owned.iter().enumerate() {
             wp[part.owned_slot(k)] = global[g];
@@ -1370,7 +1378,8 @@ mod tests {
         let c = &lc.case;
         let mesh = c.mesh.rectangle();
         let owned: Vec<usize> = (0..mesh.n_cells()).collect();
-        let op = StructuredOperator::new(&c.common(), &c.weno_params(), &mesh, &owned, &[]);
+        let op =
+            StructuredOperator::new(&c.common(), &c.weno_params(), &mesh, &owned, &[]).unwrap();
         // One rank owns everything: an x-face is inner when the four cells on each side along its line and
         // two lines on each side across it are owned (the reach of the values it reads, plus one), so the
         // faces near the ghosts wait for the boundary phase.
