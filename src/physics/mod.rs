@@ -10,6 +10,8 @@ pub mod dim;
 pub mod flux;
 pub mod gas;
 pub mod moments;
+pub mod simd;
+pub mod special;
 pub mod viscosity;
 
 #[cfg(test)]
