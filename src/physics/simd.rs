@@ -91,8 +91,8 @@ impl<const W: usize> Pack<W> {
     #[inline(always)]
     fn zip(self, o: Self, f: impl Fn(f64, f64) -> f64) -> Self {
         let mut r = self.0;
-        for i in 0..W {
-            r[i] = f(self.0[i], o.0[i]);
+        for (x, y) in r.iter_mut().zip(o.0) {
+            *x = f(*x, y);
         }
         Pack(r)
     }
@@ -169,9 +169,9 @@ impl<const W: usize> Real for Pack<W> {
     #[inline(always)]
     fn positive_then(self, a: Self, b: Self) -> Self {
         let mut r = b.0;
-        for i in 0..W {
-            if self.0[i] > 0.0 {
-                r[i] = a.0[i];
+        for ((x, c), y) in r.iter_mut().zip(self.0).zip(a.0) {
+            if c > 0.0 {
+                *x = y;
             }
         }
         Pack(r)
