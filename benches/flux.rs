@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use gasket::case::LoadedCase;
+use gasket::physics::flux::{gks_flux_batch, FaceBatch, BATCH};
 use gasket::physics::{
-    gks_flux, FacePoint, FacePointOf, FluxParams, Gas, GasOf, State, Viscosity, D3,
+    gks_flux, Dim, FacePoint, FacePointOf, FluxParams, Gas, GasOf, State, Viscosity, D2, D3,
 };
 
 #[path = "../src/physics/reference2d.rs"]
@@ -102,34 +103,87 @@ fn flux(c: &mut Criterion) {
     direct_flux_timing(&fixtures());
 }
 
-/// Interleaved direct timing of the six flux variants, minimum over rounds: robust against other load on a
-/// shared machine, and old and new code see the same conditions.
+/// A batch of [`BATCH`] copies of one face point.
+fn batch_of<D: Dim>(fp: &FacePointOf<D>) -> FaceBatch<D, BATCH> {
+    let mut b = FaceBatch::<D, BATCH>::zeroed(fp.n0.is_some());
+    for i in 0..BATCH {
+        b.set(i, fp);
+    }
+    b
+}
+
+/// Interleaved direct timing of the flux variants (scalar, pre-generic reference, batched), minimum over
+/// rounds: robust against other load on a shared machine, and old and new code see the same conditions.
+/// Batched figures are per face point (the batch's time over [`BATCH`]).
 fn direct_flux_timing(f: &Fixtures) {
     let (rounds, n) = (60, 4_000);
     let (g, g3, e, ns) = (&f.gas, &f.gas3, &f.euler, &f.ns);
-    let calls: [&dyn Fn(); 6] = [
-        &|| _ = black_box(gks_flux(g, black_box(&f.fp), 1e-3, e)),
-        &|| _ = black_box(reference2d::gks_flux_ref(g, black_box(&f.fp), 1e-3, e)),
-        &|| _ = black_box(gks_flux(g, black_box(&f.fp), 1e-3, ns)),
-        &|| _ = black_box(reference2d::gks_flux_ref(g, black_box(&f.fp), 1e-3, ns)),
-        &|| _ = black_box(gks_flux(g3, black_box(&f.fp3), 1e-3, e)),
-        &|| _ = black_box(gks_flux(g3, black_box(&f.fp3), 1e-3, ns)),
+    let (b2, b3) = (batch_of::<D2>(&f.fp), batch_of::<D3>(&f.fp3));
+    let nb = n / BATCH;
+    let calls: [(&dyn Fn(), usize); 10] = [
+        (&|| _ = black_box(gks_flux(g, black_box(&f.fp), 1e-3, e)), n),
+        (
+            &|| _ = black_box(reference2d::gks_flux_ref(g, black_box(&f.fp), 1e-3, e)),
+            n,
+        ),
+        (
+            &|| _ = black_box(gks_flux(g, black_box(&f.fp), 1e-3, ns)),
+            n,
+        ),
+        (
+            &|| _ = black_box(reference2d::gks_flux_ref(g, black_box(&f.fp), 1e-3, ns)),
+            n,
+        ),
+        (
+            &|| _ = black_box(gks_flux(g3, black_box(&f.fp3), 1e-3, e)),
+            n,
+        ),
+        (
+            &|| _ = black_box(gks_flux(g3, black_box(&f.fp3), 1e-3, ns)),
+            n,
+        ),
+        (
+            &|| _ = black_box(gks_flux_batch(g, black_box(&b2), 1e-3, e)),
+            nb,
+        ),
+        (
+            &|| _ = black_box(gks_flux_batch(g, black_box(&b2), 1e-3, ns)),
+            nb,
+        ),
+        (
+            &|| _ = black_box(gks_flux_batch(g3, black_box(&b3), 1e-3, e)),
+            nb,
+        ),
+        (
+            &|| _ = black_box(gks_flux_batch(g3, black_box(&b3), 1e-3, ns)),
+            nb,
+        ),
     ];
-    let mut best = [f64::INFINITY; 6];
+    let mut best = [f64::INFINITY; 10];
     for _ in 0..rounds {
-        for (k, call) in calls.iter().enumerate() {
+        for (k, (call, reps)) in calls.iter().enumerate() {
             let t0 = Instant::now();
-            for _ in 0..n {
+            for _ in 0..*reps {
                 call();
             }
             best[k] = best[k].min(t0.elapsed().as_secs_f64() * 1e9 / n as f64);
         }
     }
-    println!("\ngks_flux, ns per call (minimum of {rounds} interleaved rounds of {n} calls):");
-    println!("  2D Euler {:7.1} (pre-generic {:7.1})", best[0], best[1]);
-    println!("  2D NS    {:7.1} (pre-generic {:7.1})", best[2], best[3]);
-    println!("  3D Euler {:7.1}", best[4]);
-    println!("  3D NS    {:7.1}", best[5]);
+    let isa = gasket::physics::simd::compiled_isa();
+    println!(
+        "\ngks_flux, ns per face point (minimum of {rounds} interleaved rounds of {n} points):"
+    );
+    println!("            scalar  pre-generic  batched ({BATCH} lanes, {isa})");
+    println!(
+        "  2D Euler {:7.1} {:11.1} {:9.1}",
+        best[0], best[1], best[6]
+    );
+    println!(
+        "  2D NS    {:7.1} {:11.1} {:9.1}",
+        best[2], best[3], best[7]
+    );
+    println!("  3D Euler {:7.1} {:>11} {:9.1}", best[4], "-", best[8]);
+    println!("  3D NS    {:7.1} {:>11} {:9.1}", best[5], "-", best[9]);
 }
 
 fn step(c: &mut Criterion) {

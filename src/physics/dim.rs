@@ -49,6 +49,21 @@ pub trait Dim: Copy + Debug + Default + PartialEq + Send + Sync + 'static {
     /// One `T` per tangential direction of a face: `T` itself in 2D, `[T; 2]` in 3D.
     type Tan<T: Copy + Debug + PartialEq>: Copy + Debug + PartialEq;
 
+    /// One value per conservative variable, of any element type (`Vars<f64>` is [`Dim::State`]; the batched
+    /// flux uses `Vars<Pack<W>>`).
+    type Vars<T: Copy + Debug + PartialEq>: Copy
+        + Debug
+        + PartialEq
+        + Index<usize, Output = T>
+        + IndexMut<usize>;
+
+    /// One value per velocity component, of any element type (`Comp<f64>` is [`Dim::Vector`]).
+    type Comp<T: Copy + Debug + PartialEq>: Copy
+        + Debug
+        + PartialEq
+        + Index<usize, Output = T>
+        + IndexMut<usize>;
+
     /// The state whose component `i` is `f(i)`.
     fn state_from_fn(f: impl FnMut(usize) -> f64) -> Self::State;
 
@@ -57,6 +72,12 @@ pub trait Dim: Copy + Debug + Default + PartialEq + Send + Sync + 'static {
 
     /// The tangential family whose member `j` (`0 ≤ j < D − 1`) is `f(j)`.
     fn tan_from_fn<T: Copy + Debug + PartialEq>(f: impl FnMut(usize) -> T) -> Self::Tan<T>;
+
+    /// The [`Dim::Vars`] with entry `i` equal to `f(i)`.
+    fn vars_from_fn<T: Copy + Debug + PartialEq>(f: impl FnMut(usize) -> T) -> Self::Vars<T>;
+
+    /// The [`Dim::Comp`] with entry `i` equal to `f(i)`.
+    fn comp_from_fn<T: Copy + Debug + PartialEq>(f: impl FnMut(usize) -> T) -> Self::Comp<T>;
 
     /// Member `j` (`0 ≤ j < D − 1`) of a tangential family.
     fn tan<T: Copy + Debug + PartialEq>(t: &Self::Tan<T>, j: usize) -> &T;
@@ -83,6 +104,8 @@ impl Dim for D2 {
     type State = [f64; 4];
     type Vector = [f64; 2];
     type Tan<T: Copy + Debug + PartialEq> = T;
+    type Vars<T: Copy + Debug + PartialEq> = [T; 4];
+    type Comp<T: Copy + Debug + PartialEq> = [T; 2];
 
     #[inline(always)]
     fn state_from_fn(mut f: impl FnMut(usize) -> f64) -> [f64; 4] {
@@ -97,6 +120,16 @@ impl Dim for D2 {
     #[inline(always)]
     fn tan_from_fn<T: Copy + Debug + PartialEq>(mut f: impl FnMut(usize) -> T) -> T {
         f(0)
+    }
+
+    #[inline(always)]
+    fn vars_from_fn<T: Copy + Debug + PartialEq>(mut f: impl FnMut(usize) -> T) -> [T; 4] {
+        [f(0), f(1), f(2), f(3)]
+    }
+
+    #[inline(always)]
+    fn comp_from_fn<T: Copy + Debug + PartialEq>(mut f: impl FnMut(usize) -> T) -> [T; 2] {
+        [f(0), f(1)]
     }
 
     #[inline(always)]
@@ -123,6 +156,8 @@ impl Dim for D3 {
     type State = [f64; 5];
     type Vector = [f64; 3];
     type Tan<T: Copy + Debug + PartialEq> = [T; 2];
+    type Vars<T: Copy + Debug + PartialEq> = [T; 5];
+    type Comp<T: Copy + Debug + PartialEq> = [T; 3];
 
     #[inline(always)]
     fn state_from_fn(mut f: impl FnMut(usize) -> f64) -> [f64; 5] {
@@ -137,6 +172,16 @@ impl Dim for D3 {
     #[inline(always)]
     fn tan_from_fn<T: Copy + Debug + PartialEq>(mut f: impl FnMut(usize) -> T) -> [T; 2] {
         [f(0), f(1)]
+    }
+
+    #[inline(always)]
+    fn vars_from_fn<T: Copy + Debug + PartialEq>(mut f: impl FnMut(usize) -> T) -> [T; 5] {
+        [f(0), f(1), f(2), f(3), f(4)]
+    }
+
+    #[inline(always)]
+    fn comp_from_fn<T: Copy + Debug + PartialEq>(mut f: impl FnMut(usize) -> T) -> [T; 3] {
+        [f(0), f(1), f(2)]
     }
 
     #[inline(always)]

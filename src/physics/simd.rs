@@ -3,7 +3,8 @@
 //! The gas-kinetic flux is generic over [`Real`], so that one source gives both the scalar flux of one face
 //! point and the batched flux of `W` face points in structure-of-arrays form. A [`Pack`] applies every
 //! operation lane by lane with a plain loop over a fixed-size array, which the compiler turns into vector
-//! instructions when the caller is compiled for a vector unit (see [`dispatch`]). Because every lane goes
+//! instructions for the vector unit the crate is compiled for ([`compiled_isa`]; `.cargo/config.toml` asks for
+//! x86-64-v3, i.e. AVX2 and FMA). Because every lane goes
 //! through exactly the same IEEE operations as the scalar code (no fused multiply-add is formed implicitly;
 //! where the special functions fuse, they do it explicitly with `mul_add`, which is exactly rounded on every
 //! path), a face point gives the same bits whichever lane, batch, rank or thread computes it, and whichever
@@ -29,6 +30,10 @@ pub trait Real:
     + AddAssign
     + SubAssign
     + MulAssign
+    + Add<f64, Output = Self>
+    + Sub<f64, Output = Self>
+    + Mul<f64, Output = Self>
+    + Div<f64, Output = Self>
     + 'static
 {
     /// Every lane equal to `x`.
@@ -43,6 +48,8 @@ pub trait Real:
     fn erfc(self) -> Self;
     /// Lane by lane: `a` where `self > 0`, `b` elsewhere (NaN counts as not positive).
     fn positive_then(self, a: Self, b: Self) -> Self;
+    /// `f` applied to every lane (a scalar call per lane: for rare, non-vectorisable laws).
+    fn map_lanes(self, f: impl Fn(f64) -> f64) -> Self;
 }
 
 impl Real for f64 {
@@ -67,6 +74,10 @@ impl Real for f64 {
         special::erfc([self])[0]
     }
     #[inline(always)]
+    fn map_lanes(self, f: impl Fn(f64) -> f64) -> Self {
+        f(self)
+    }
+    #[inline(always)]
     fn positive_then(self, a: Self, b: Self) -> Self {
         if self > 0.0 {
             a
@@ -81,6 +92,7 @@ impl Real for f64 {
 #[repr(transparent)]
 pub struct Pack<const W: usize>(pub [f64; W]);
 
+#[allow(clippy::needless_range_loop)] // index loops: the simplest IR for the optimiser to vectorise
 impl<const W: usize> Pack<W> {
     /// The pack with lane `i` equal to `f(i)`.
     #[inline(always)]
@@ -90,21 +102,34 @@ impl<const W: usize> Pack<W> {
 
     #[inline(always)]
     fn zip(self, o: Self, f: impl Fn(f64, f64) -> f64) -> Self {
-        let mut r = self.0;
-        for (x, y) in r.iter_mut().zip(o.0) {
-            *x = f(*x, y);
+        let mut r = [0.0; W];
+        for i in 0..W {
+            r[i] = f(self.0[i], o.0[i]);
         }
         Pack(r)
     }
 
     #[inline(always)]
     fn map(self, f: impl Fn(f64) -> f64) -> Self {
-        let mut r = self.0;
-        for x in r.iter_mut() {
-            *x = f(*x);
+        let mut r = [0.0; W];
+        for i in 0..W {
+            r[i] = f(self.0[i]);
         }
         Pack(r)
     }
+}
+
+/// `pack op scalar`, the scalar broadcast to every lane.
+macro_rules! pack_scalar {
+    ($tr:ident, $f:ident, $op:tt) => {
+        impl<const W: usize> $tr<f64> for Pack<W> {
+            type Output = Self;
+            #[inline(always)]
+            fn $f(self, o: f64) -> Self {
+                self.map(|a| a $op o)
+            }
+        }
+    };
 }
 
 macro_rules! pack_binary {
@@ -126,6 +151,10 @@ macro_rules! pack_binary {
 }
 
 pack_binary!(Add, add, AddAssign, add_assign, +);
+pack_scalar!(Add, add, +);
+pack_scalar!(Sub, sub, -);
+pack_scalar!(Mul, mul, *);
+pack_scalar!(Div, div, /);
 pack_binary!(Sub, sub, SubAssign, sub_assign, -);
 pack_binary!(Mul, mul, MulAssign, mul_assign, *);
 
@@ -167,6 +196,10 @@ impl<const W: usize> Real for Pack<W> {
         Pack(special::erfc(self.0))
     }
     #[inline(always)]
+    fn map_lanes(self, f: impl Fn(f64) -> f64) -> Self {
+        self.map(f)
+    }
+    #[inline(always)]
     fn positive_then(self, a: Self, b: Self) -> Self {
         let mut r = b.0;
         for ((x, c), y) in r.iter_mut().zip(self.0).zip(a.0) {
@@ -178,76 +211,20 @@ impl<const W: usize> Real for Pack<W> {
     }
 }
 
-/// The widest vector unit this process may use for the batched kernels, detected once at run time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Isa {
-    /// AVX-512F with FMA (8 doubles per register).
-    Avx512,
-    /// AVX2 with FMA (4 doubles per register).
-    Avx2,
-    /// The baseline the crate is compiled for (SSE2 on x86-64, NEON on aarch64).
-    Baseline,
-}
-
-/// The instruction set [`dispatch`] picks on this machine.
-pub fn isa() -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") {
-            return Isa::Avx512;
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            return Isa::Avx2;
-        }
+/// The vector instructions this build of the crate was compiled for (chosen at build time: see
+/// `.cargo/config.toml`), for reports.
+pub fn compiled_isa() -> &'static str {
+    if cfg!(target_feature = "avx512f") {
+        "AVX-512"
+    } else if cfg!(all(target_feature = "avx2", target_feature = "fma")) {
+        "AVX2+FMA"
+    } else if cfg!(target_feature = "avx") {
+        "AVX"
+    } else if cfg!(target_arch = "x86_64") {
+        "SSE2"
+    } else {
+        "baseline"
     }
-    Isa::Baseline
-}
-
-/// Calls the closure-free kernel `$body` (an expression using the generic `#[inline(always)]` code) from a
-/// function compiled for the best instruction set of the machine. Every version runs the same IEEE
-/// operations, so the choice changes the speed only, never the bits.
-#[macro_export]
-macro_rules! dispatch_isa {
-    (fn $name:ident<$($g:ident: $b:path),*>($($a:ident: $t:ty),*) -> $r:ty $body:block) => {
-        fn $name<$($g: $b),*>($($a: $t),*) -> $r {
-            #[cfg(target_arch = "x86_64")]
-            #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-            unsafe fn avx512<$($g: $b),*>($($a: $t),*) -> $r $body
-            #[cfg(target_arch = "x86_64")]
-            #[target_feature(enable = "avx2,fma")]
-            unsafe fn avx2<$($g: $b),*>($($a: $t),*) -> $r $body
-            fn baseline<$($g: $b),*>($($a: $t),*) -> $r $body
-            match $crate::physics::simd::cached_isa() {
-                #[cfg(target_arch = "x86_64")]
-                // SAFETY: the features were detected on this machine.
-                $crate::physics::simd::Isa::Avx512 => unsafe { avx512::<$($g),*>($($a),*) },
-                #[cfg(target_arch = "x86_64")]
-                // SAFETY: the features were detected on this machine.
-                $crate::physics::simd::Isa::Avx2 => unsafe { avx2::<$($g),*>($($a),*) },
-                _ => baseline::<$($g),*>($($a),*),
-            }
-        }
-    };
-}
-
-/// [`isa`], detected once per process (the `GASKET_ISA` environment variable, `avx512`, `avx2` or
-/// `baseline`, lowers it for tests and benchmarks; it never raises it above what the machine has).
-pub fn cached_isa() -> Isa {
-    use std::sync::OnceLock;
-    static ISA: OnceLock<Isa> = OnceLock::new();
-    *ISA.get_or_init(|| {
-        let best = isa();
-        let asked = match std::env::var("GASKET_ISA").as_deref() {
-            Ok("baseline") => Isa::Baseline,
-            Ok("avx2") => Isa::Avx2,
-            _ => best,
-        };
-        match (best, asked) {
-            (Isa::Baseline, _) => Isa::Baseline,
-            (Isa::Avx2, Isa::Avx512) => Isa::Avx2,
-            (_, a) => a,
-        }
-    })
 }
 
 #[cfg(test)]
