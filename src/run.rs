@@ -750,23 +750,10 @@ fn fmt_eta(s: f64) -> String {
 }
 
 /// The output cells a rank owns and their cell averages: the owned cells, or the owned triangles of a
-/// subcell scheme with the mean of their four (equal-area) subcells, summed in subcell order.
+/// subcell scheme with the mean of their subcells weighted by their areas ([`Cells::element_means`]).
 fn output_cells(s: &Solver, states: &[State]) -> (Vec<usize>, Vec<State>) {
-    let upc = s.cells().units_per_cell();
     let owned = s.cells().elements_of(&s.domain().owned);
-    let means: Vec<State> = states
-        .chunks(upc)
-        .map(|c| {
-            let mut m = [0.0; 4];
-            for s in c {
-                for q in 0..4 {
-                    m[q] += s[q];
-                }
-            }
-            m.map(|x| x / upc as f64)
-        })
-        .collect();
-    (owned, means)
+    (owned, s.cells().element_means(states))
 }
 
 /// Density, velocity and pressure of cell averages.

@@ -693,8 +693,8 @@ impl Split for MidpointSplit {
     }
 
     /// The midpoint split gives four subcells of a quarter of the area each.
-    fn measure(&self, area: f64, _s: usize) -> f64 {
-        0.25 * area
+    fn weight(&self, _s: usize) -> f64 {
+        0.25
     }
 
     fn name(&self) -> &'static str {
