@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use gasket::case::LoadedCase;
+use gasket::case::{LoadedCase, SchemeSection};
 use gasket::mesh::{Diagonal, TriMesh};
 use gasket::physics::Gas;
 use gasket::scheme::subcell::ScfvOperator;
@@ -109,16 +109,9 @@ fn main() {
     let owned: Vec<usize> = (0..mesh.n_cells()).collect();
     let base = gas.conservative(state);
     let dt: f64 = std::env::var("EIG_DT").map_or(1e-3, |s| s.parse().unwrap());
-    let residual: ResidualFn = if scheme == "scfv" {
+    let residual: ResidualFn = if let SchemeSection::Scfv(p) = &lc.case.scheme {
         let op = std::cell::RefCell::new(
-            ScfvOperator::new(
-                &lc.case.common(),
-                &lc.case.scfv_params(),
-                &mesh,
-                &owned,
-                &[],
-            )
-            .unwrap(),
+            ScfvOperator::new(&lc.case.common(), &p.params(), &mesh, &owned, &[]).unwrap(),
         );
         let n = 4 * mesh.n_cells();
         Box::new(move |w| {
@@ -128,9 +121,9 @@ fn main() {
             o.boundary_phase(w, dt, &mut r);
             r.l
         })
-    } else {
+    } else if let SchemeSection::SecondOrder(p) = &lc.case.scheme {
         let op = std::cell::RefCell::new(
-            TriOperator::new(&lc.case.common(), &lc.case.tri_params(), &mesh, &owned, &[]).unwrap(),
+            TriOperator::new(&lc.case.common(), &p.params(), &mesh, &owned, &[]).unwrap(),
         );
         let n = mesh.n_cells();
         Box::new(move |w| {
@@ -140,6 +133,8 @@ fn main() {
             o.boundary_phase(w, dt, &mut r);
             r.l
         })
+    } else {
+        unreachable!("validated: a triangle mesh runs a triangle scheme")
     };
     let n = if scheme == "scfv" {
         4 * mesh.n_cells()

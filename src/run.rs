@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::case::LoadedCase;
+use crate::case::{drop_foreign_keys, LoadedCase};
 use crate::error::RunError;
 use crate::io::lock::{LockError, OutputLock};
 use crate::io::{self, FieldsOut, MeshOut, Meta};
@@ -750,23 +750,10 @@ fn fmt_eta(s: f64) -> String {
 }
 
 /// The output cells a rank owns and their cell averages: the owned cells, or the owned triangles of a
-/// subcell scheme with the mean of their four (equal-area) subcells, summed in subcell order.
+/// subcell scheme with the mean of their subcells weighted by their areas ([`Cells::element_means`]).
 fn output_cells(s: &Solver, states: &[State]) -> (Vec<usize>, Vec<State>) {
-    let upc = s.cells().units_per_cell();
     let owned = s.cells().elements_of(&s.domain().owned);
-    let means: Vec<State> = states
-        .chunks(upc)
-        .map(|c| {
-            let mut m = [0.0; 4];
-            for s in c {
-                for q in 0..4 {
-                    m[q] += s[q];
-                }
-            }
-            m.map(|x| x / upc as f64)
-        })
-        .collect();
-    (owned, means)
+    (owned, s.cells().element_means(states))
 }
 
 /// Density, velocity and pressure of cell averages.
@@ -907,13 +894,13 @@ fn check_restart_keys(r: &io::RestartIn, s: &Solver, lc: &LoadedCase) -> Result<
         }
         None => return Err("the file records no mesh (not a gasket restart file)".into()),
     }
-    let want = restart_key(lc);
-    match r.attrs_str.get("restart_key") {
-        Some(k) if *k == want => Ok(()),
+    let want = key_table(&restart_key(lc));
+    match r.attrs_str.get("restart_key").map(|k| key_table(k)) {
+        Some(k) if k == want => Ok(()),
         Some(k) => Err(format!(
             "the file was written by a different case: {} differ (only [time] end/max_steps, \
              [output] and [partition] may change on restart)",
-            differing_sections(k, &want)
+            differing_sections(&k, &want)
         )),
         None => Err("the file records no case (not a gasket restart file)".into()),
     }
@@ -939,10 +926,18 @@ fn restart_loop_state(r: &io::RestartIn) -> Result<LoopState, String> {
     })
 }
 
-/// The top-level sections in which two case TOML texts differ, for a restart refusal.
-fn differing_sections(a: &str, b: &str) -> String {
-    let pa: toml::Table = toml::from_str(a).unwrap_or_default();
-    let pb: toml::Table = toml::from_str(b).unwrap_or_default();
+/// A restart key as a table. Files written before `[scheme]` was tagged by kind hold every key of every
+/// scheme; those its kind does not take never changed a run and are dropped.
+fn key_table(key: &str) -> toml::Table {
+    let mut t: toml::Table = toml::from_str(key).unwrap_or_default();
+    if let Some(toml::Value::Table(s)) = t.get_mut("scheme") {
+        drop_foreign_keys(s);
+    }
+    t
+}
+
+/// The top-level sections in which two cases (as tables) differ, for a restart refusal.
+fn differing_sections(pa: &toml::Table, pb: &toml::Table) -> String {
     let mut keys: Vec<&String> = pa.keys().chain(pb.keys()).collect();
     keys.sort();
     keys.dedup();

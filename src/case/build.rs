@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{
-    BcKind, Boundary, Case, DiagonalKind, MeshKind, MeshSection, SchemeKind, TimeScheme, Variables,
-    WenoVariant,
+    BcKind, Boundary, Case, DiagonalKind, MeshKind, MeshSection, ScfvSection, SchemeSection,
+    SecondOrderSection, TimeScheme, Variables, Weno5Section, WenoVariant,
 };
 use crate::mesh::gmsh::read_msh;
 use crate::mesh::grid::from_gmsh;
@@ -47,6 +47,44 @@ impl Boundary {
     }
 }
 
+impl Weno5Section {
+    /// The WENO5-GKS parameters.
+    pub fn params(&self) -> WenoParams {
+        WenoParams {
+            weno: Weno {
+                variant: match self.weno {
+                    WenoVariant::Js => Variant::Js,
+                    WenoVariant::Z => Variant::Z,
+                    WenoVariant::Linear => Variant::Linear,
+                },
+                epsilon: self.epsilon,
+            },
+            characteristic: self.variables == Variables::Characteristic,
+            gauss_points: self.gauss_points,
+        }
+    }
+}
+
+impl SecondOrderSection {
+    /// The second-order triangle scheme's parameters.
+    pub fn params(&self) -> TriParams {
+        TriParams {
+            limit: self.limiter,
+            limiter_k: self.limiter_k,
+        }
+    }
+}
+
+impl ScfvSection {
+    /// The SCFV-GKS parameters.
+    pub fn params(&self) -> ScfvParams {
+        ScfvParams {
+            limit: self.limiter,
+            characteristic: self.variables == Variables::Characteristic,
+        }
+    }
+}
+
 impl Case {
     /// The gas.
     pub fn gas_model(&self) -> Gas {
@@ -79,43 +117,10 @@ impl Case {
 
     /// The scheme of `[scheme]` with its parameters.
     pub fn scheme(&self) -> Box<dyn Scheme> {
-        match self.scheme.kind {
-            SchemeKind::Weno5 => Box::new(self.weno_params()),
-            SchemeKind::SecondOrder => Box::new(self.tri_params()),
-            SchemeKind::Scfv => Box::new(self.scfv_params()),
-        }
-    }
-
-    /// The WENO5-GKS parameters of `[scheme]`.
-    pub fn weno_params(&self) -> WenoParams {
-        let s = &self.scheme;
-        WenoParams {
-            weno: Weno {
-                variant: match s.weno {
-                    WenoVariant::Js => Variant::Js,
-                    WenoVariant::Z => Variant::Z,
-                    WenoVariant::Linear => Variant::Linear,
-                },
-                epsilon: s.epsilon,
-            },
-            characteristic: s.variables == Variables::Characteristic,
-            gauss_points: s.gauss_points,
-        }
-    }
-
-    /// The second-order triangle scheme's parameters of `[scheme]`.
-    pub fn tri_params(&self) -> TriParams {
-        TriParams {
-            limit: self.scheme.limiter,
-            limiter_k: self.scheme.limiter_k,
-        }
-    }
-
-    /// The SCFV-GKS parameters of `[scheme]`.
-    pub fn scfv_params(&self) -> ScfvParams {
-        ScfvParams {
-            limit: self.scheme.limiter,
-            characteristic: self.scheme.variables == Variables::Characteristic,
+        match &self.scheme {
+            SchemeSection::Weno5(s) => Box::new(s.params()),
+            SchemeSection::SecondOrder(s) => Box::new(s.params()),
+            SchemeSection::Scfv(s) => Box::new(s.params()),
         }
     }
 

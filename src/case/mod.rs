@@ -6,6 +6,7 @@
 
 mod build;
 mod overrides;
+mod scheme;
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::CaseError;
 
 pub use overrides::apply_override;
+pub use scheme::{
+    drop_foreign_keys, ForeignKey, ScfvSection, SchemeKind, SchemeSection, SecondOrderSection,
+    Variables, Weno5Section, WenoVariant,
+};
 
 /// A complete case: gas, mesh, initial state, scheme, time stepping and output.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -475,104 +480,6 @@ pub struct Initial {
     pub pressure: Option<f64>,
 }
 
-/// Spatial scheme kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SchemeKind {
-    /// Fifth-order WENO reconstruction on structured meshes (WENO5-GKS).
-    Weno5,
-    /// Second-order least-squares reconstruction with a limiter on triangles.
-    SecondOrder,
-    /// Fourth-order compact subcell finite volumes on triangles (SCFV-GKS).
-    Scfv,
-}
-
-/// WENO weight variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WenoVariant {
-    /// Jiang–Shu weights.
-    Js,
-    /// Borges et al. WENO-Z weights.
-    Z,
-    /// The optimal linear weights (fifth-order upwind; smooth problems only, no shock capturing).
-    Linear,
-}
-
-/// Reconstruction variables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Variables {
-    /// Conservative variables (cheapest; for smooth problems).
-    Conservative,
-    /// Characteristic variables of the face-normal Jacobian (for strong discontinuities).
-    Characteristic,
-}
-
-/// `[scheme]`: spatial discretisation.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SchemeSection {
-    /// Scheme (default `weno5`).
-    #[serde(default = "default_scheme")]
-    pub kind: SchemeKind,
-    /// WENO weights, `js` or `z` (default `js`).
-    #[serde(default = "default_weno")]
-    pub weno: WenoVariant,
-    /// Reconstruction variables (default `characteristic`).
-    #[serde(default = "default_variables")]
-    pub variables: Variables,
-    /// Gauss points per face, 2 or 3 (default 3).
-    #[serde(default = "default_gauss")]
-    pub gauss_points: usize,
-    /// ε of the WENO weights (default 1e-6).
-    #[serde(default = "default_weno_eps")]
-    pub epsilon: f64,
-    /// Triangle schemes: limit the reconstruction (default true).
-    #[serde(default = "default_true")]
-    pub limiter: bool,
-    /// Triangle schemes: the constant K of the Venkatakrishnan limiter, ε² = (K h)³ (default 5).
-    #[serde(default = "default_limiter_k")]
-    pub limiter_k: f64,
-}
-
-fn default_true() -> bool {
-    true
-}
-fn default_limiter_k() -> f64 {
-    5.0
-}
-
-fn default_scheme() -> SchemeKind {
-    SchemeKind::Weno5
-}
-fn default_weno() -> WenoVariant {
-    WenoVariant::Js
-}
-fn default_variables() -> Variables {
-    Variables::Characteristic
-}
-fn default_gauss() -> usize {
-    3
-}
-fn default_weno_eps() -> f64 {
-    1e-6
-}
-
-impl Default for SchemeSection {
-    fn default() -> Self {
-        SchemeSection {
-            kind: default_scheme(),
-            weno: default_weno(),
-            variables: default_variables(),
-            gauss_points: default_gauss(),
-            epsilon: default_weno_eps(),
-            limiter: true,
-            limiter_k: default_limiter_k(),
-        }
-    }
-}
-
 /// `[flux]`: numerical collision time `τₙ = (c1 + c2 |p_L − p_R|/(p_L + p_R)) Δt`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -725,6 +632,84 @@ struct DeError {
     offset: Option<usize>,
 }
 
+/// The key part of a `--set KEY=VALUE` argument.
+fn override_key(arg: &str) -> &str {
+    arg.split('=').next().map_or("", str::trim)
+}
+
+impl DeError {
+    /// The key at fault when the error was raised for a whole table and its message names a key in it
+    /// first (as [`ForeignKey`] does: `scheme.weno is not a parameter of ...`).
+    fn named_key(&self) -> Option<&str> {
+        let first = self.message.split_whitespace().next()?;
+        first
+            .strip_prefix(self.key.as_str())?
+            .starts_with('.')
+            .then_some(first)
+    }
+
+    /// The key at fault and the message with it, for an error in the text of the file.
+    fn in_file(&self, text: &str) -> String {
+        let (line, message) = match self.named_key() {
+            Some(k) => (line_of_key(text, k), self.message.clone()),
+            None => (
+                match self.offset {
+                    Some(o) => Some(line_col(text, o).0),
+                    None => line_of_key(text, &self.key),
+                },
+                format!("key `{}`: {}", self.key, self.message),
+            ),
+        };
+        match line {
+            Some(l) => format!("line {l}: {message}"),
+            None => message,
+        }
+    }
+
+    /// The error after the overrides were applied (the file alone parsed): blamed on the override of the
+    /// key at fault or, failing that, on the last override of a key in the same table (`--set
+    /// scheme.kind=...` with a key of the old kind left in `[scheme]`), with a hint to replace the table.
+    fn after_overrides(self, overrides: &[String], path: &Path) -> CaseError {
+        let named = self.named_key().map(str::to_string);
+        let key = named.as_deref().unwrap_or(&self.key);
+        let message = match named {
+            Some(_) => self.message.clone(),
+            None => format!("key `{key}`: {}", self.message),
+        };
+        if let Some(o) = overrides.iter().find(|o| override_key(o) == key) {
+            return CaseError::Override {
+                arg: o.clone(),
+                message,
+            };
+        }
+        let table = format!("{}.", self.key);
+        let within = overrides
+            .iter()
+            .rev()
+            .find(|o| !self.key.is_empty() && override_key(o).starts_with(&table));
+        match within {
+            Some(o) => {
+                let (k, v) = o.split_once('=').expect("applied overrides have a value");
+                let k = k.trim();
+                let sub = k.strip_prefix(table.as_str()).unwrap_or(k);
+                CaseError::Override {
+                    arg: o.clone(),
+                    message: format!(
+                        "{message}; to give [{}] afresh, replace the whole table: --set '{}={{{sub} = {}}}'",
+                        self.key,
+                        self.key,
+                        overrides::toml_value(v.trim())
+                    ),
+                }
+            }
+            None => CaseError::Parse {
+                path: path.to_path_buf(),
+                message: format!("{message} (after --set overrides)"),
+            },
+        }
+    }
+}
+
 fn deserialize_case<'de, D>(de: D) -> Result<Case, DeError>
 where
     D: serde::Deserializer<'de, Error = toml::de::Error>,
@@ -768,34 +753,15 @@ impl LoadedCase {
             parse_err(format!("TOML syntax error{at}: {}", e.message()))
         })?;
         if let Err(e) = deserialize_case(toml::Deserializer::new(text)) {
-            let line = match e.offset {
-                Some(o) => Some(line_col(text, o).0),
-                None => line_of_key(text, &e.key),
-            };
-            let message = match line {
-                Some(l) => format!("line {l}: key `{}`: {}", e.key, e.message),
-                None => format!("key `{}`: {}", e.key, e.message),
-            };
-            return Err(parse_err(message));
+            return Err(parse_err(e.in_file(text)));
         }
         // Second pass with the overrides applied.
         let mut table = table;
         for arg in overrides {
             apply_override(&mut table, arg)?;
         }
-        let case = deserialize_case(toml::Value::Table(table)).map_err(|e| {
-            let (key, msg) = (e.key, e.message);
-            let from = overrides
-                .iter()
-                .find(|o| o.split('=').next().map(str::trim) == Some(key.as_str()));
-            match from {
-                Some(o) => CaseError::Override {
-                    arg: o.clone(),
-                    message: format!("key `{key}`: {msg}"),
-                },
-                None => parse_err(format!("key `{key}` (after --set overrides): {msg}")),
-            }
-        })?;
+        let case = deserialize_case(toml::Value::Table(table))
+            .map_err(|e| e.after_overrides(overrides, path))?;
         let name = case.name.clone().unwrap_or_else(|| {
             path.file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -920,7 +886,10 @@ impl Case {
                     "expected ny >= 2 for a triangle mesh (no 1D strips)",
                 ));
             }
-            if !matches!(self.scheme.kind, SchemeKind::SecondOrder | SchemeKind::Scfv) {
+            if !matches!(
+                self.scheme.kind(),
+                SchemeKind::SecondOrder | SchemeKind::Scfv
+            ) {
                 return Err(invalid(
                     "scheme.kind",
                     "a triangle mesh needs a triangle scheme: \"scfv\" or \"second_order\"",
@@ -931,11 +900,8 @@ impl Case {
                     return Err(invalid("mesh.jitter", "expected 0 <= jitter < 0.35"));
                 }
             }
-            if !(self.scheme.limiter_k.is_finite() && self.scheme.limiter_k > 0.0) {
-                return Err(invalid("scheme.limiter_k", "expected K > 0"));
-            }
         } else {
-            if self.scheme.kind != SchemeKind::Weno5 {
+            if self.scheme.kind() != SchemeKind::Weno5 {
                 return Err(invalid(
                     "scheme.kind",
                     "a rectangle mesh runs \"weno5\" (use mesh.kind = \"triangles\" for triangle schemes)",
@@ -1031,7 +997,10 @@ impl Case {
                 "nx, ny, diagonal, jitter and seed are keys of generated meshes, not of kind = \"gmsh\"",
             ));
         }
-        if !matches!(self.scheme.kind, SchemeKind::SecondOrder | SchemeKind::Scfv) {
+        if !matches!(
+            self.scheme.kind(),
+            SchemeKind::SecondOrder | SchemeKind::Scfv
+        ) {
             return Err(invalid(
                 "scheme.kind",
                 "a triangle mesh needs a triangle scheme: \"scfv\" or \"second_order\"",
@@ -1075,7 +1044,7 @@ impl Case {
     /// The constant part `c1` of the numerical collision time: `flux.tau_c1` if given, else 0.1 for the
     /// SCFV scheme (which needs it for stability, see [`SCFV_MIN_TAU_C1`]) and 0.05 for the others.
     pub fn tau_c1(&self) -> f64 {
-        self.flux.tau_c1.unwrap_or(match self.scheme.kind {
+        self.flux.tau_c1.unwrap_or(match self.scheme.kind() {
             SchemeKind::Scfv => 0.1,
             SchemeKind::Weno5 | SchemeKind::SecondOrder => 0.05,
         })
@@ -1340,11 +1309,7 @@ impl Case {
 
     /// Scheme and flux keys.
     fn validate_scheme(&self) -> Result<(), Invalid> {
-        let s = &self.scheme;
-        if !(s.gauss_points == 2 || s.gauss_points == 3) {
-            return Err(invalid("scheme.gauss_points", "expected 2 or 3"));
-        }
-        positive("scheme.epsilon", s.epsilon)?;
+        self.scheme.validate()?;
         for (key, v) in [
             ("flux.tau_c1", self.tau_c1()),
             ("flux.tau_c2", self.flux.tau_c2),
@@ -1356,7 +1321,7 @@ impl Case {
                 ));
             }
         }
-        if s.kind == SchemeKind::Scfv && self.tau_c1() < SCFV_MIN_TAU_C1 {
+        if self.scheme.kind() == SchemeKind::Scfv && self.tau_c1() < SCFV_MIN_TAU_C1 {
             return Err(invalid(
                 "flux.tau_c1",
                 format!(
@@ -1485,6 +1450,58 @@ end = 0.2
             .unwrap_err()
             .to_string();
         assert!(e.contains("initial.center"), "{e}");
+    }
+
+    /// `[scheme]` keys belong to their kind: a key of another kind in the file is named with its line, one
+    /// set by `--set` is blamed on it, and a switch of `scheme.kind` that leaves a key of the old kind in
+    /// the table is blamed on the switch, with the way out; a switch to a kind that takes the table's keys
+    /// works.
+    #[test]
+    fn scheme_keys_belong_to_their_kind() {
+        let tri = ["mesh.kind=\"triangles\"", "mesh.ny=2"];
+        let with = |keys: &str| SOD.replace("[time]", &format!("[scheme]\n{keys}\n[time]"));
+        let second = with("kind = \"second_order\"\nlimiter = false");
+        let c = load(&second, &[tri[0], tri[1], "scheme.kind=\"scfv\""]).unwrap();
+        let scfv = ScfvSection {
+            variables: Variables::Characteristic,
+            limiter: false,
+        };
+        assert_eq!(c.case.scheme, SchemeSection::Scfv(scfv));
+        assert!(c.resolved.contains(
+            "[scheme]\nkind = \"scfv\"\nvariables = \"characteristic\"\nlimiter = false\n"
+        ));
+
+        let e = load(&second, &[tri[0], tri[1], "scheme.weno=\"z\""]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--set scheme.weno=\"z\": scheme.weno is not a parameter of scheme \"second_order\" (its \
+             parameters: limiter, limiter_k)"
+        );
+
+        let text = with("kind = \"scfv\"\nepsilon = 1e-8");
+        let line = text.lines().position(|l| l.starts_with("epsilon")).unwrap() + 1;
+        let e = load(&text, &tri).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "sod.toml: line {line}: scheme.epsilon is not a parameter of scheme \"scfv\" (its \
+                 parameters: variables, limiter)"
+            )
+        );
+
+        let weno = with("variables = \"conservative\"");
+        let switch = "scheme.kind=\"second_order\"";
+        let e = load(&weno, &[tri[0], tri[1], switch])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(&format!(
+                "--set {switch}: scheme.variables is not a parameter of scheme \"second_order\""
+            )) && e.ends_with("--set 'scheme={kind = \"second_order\"}'"),
+            "{e}"
+        );
+        let c = load(&weno, &[tri[0], tri[1], "scheme={kind=\"second_order\"}"]).unwrap();
+        assert_eq!(c.case.scheme.kind(), SchemeKind::SecondOrder);
     }
 
     /// Viscous keys: a missing or doubled viscosity, a law without its constant, wall keys on other kinds,

@@ -22,6 +22,11 @@ fn parse_value(raw: &str) -> Result<toml::Value, String> {
     }
 }
 
+/// The value part of an override as TOML text (a bare word quoted), or the text itself if it is no value.
+pub(super) fn toml_value(raw: &str) -> String {
+    parse_value(raw).map_or_else(|_| raw.to_string(), |v| v.to_string())
+}
+
 /// Applies one `KEY=VALUE` override to a parsed case table, creating intermediate tables as needed.
 pub fn apply_override(table: &mut toml::Table, arg: &str) -> Result<(), CaseError> {
     let err = |message: String| CaseError::Override {

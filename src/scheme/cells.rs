@@ -23,8 +23,15 @@ pub trait Split: Send + Sync + std::fmt::Debug {
     /// The part that holds the point of barycentric coordinates `l` (the first one, on shared edges).
     fn part_at(&self, l: [f64; 3]) -> usize;
 
-    /// The measure of part `s` of an element of area `area`.
-    fn measure(&self, area: f64, s: usize) -> f64;
+    /// The weight of part `s` in the mean of its element: the fraction of the element's measure that the
+    /// part covers (for solution points, the quadrature weight of the point). The weights of an element's
+    /// parts sum to 1 and are the same for every element (the split is affine).
+    fn weight(&self, s: usize) -> f64;
+
+    /// The measure of part `s` of an element of area `area`: its weight times the area.
+    fn measure(&self, area: f64, s: usize) -> f64 {
+        self.weight(s) * area
+    }
 
     /// What a part is called in messages (`subcell`).
     fn name(&self) -> &'static str;
@@ -94,6 +101,29 @@ impl Cells {
         cells.iter().step_by(k).map(|&u| u / k).collect()
     }
 
+    /// The means over their elements of the states of solver cells that come in whole elements, in order
+    /// (the output's one value per element): each part weighted by [`Split::weight`], summed in part order.
+    /// Where the weights are powers of two (the midpoint split's ¼) this is bit for bit the plain mean of
+    /// the parts, `(Σₛ Wₛ)/k`: scaling by a power of two commutes with rounding.
+    pub fn element_means(&self, states: &[State]) -> Vec<State> {
+        let Some(split) = &self.split else {
+            return states.to_vec();
+        };
+        let weights: Vec<f64> = (0..split.parts()).map(|s| split.weight(s)).collect();
+        states
+            .chunks(weights.len())
+            .map(|parts| {
+                let mut m = [0.0; 4];
+                for (w, st) in weights.iter().zip(parts) {
+                    for q in 0..4 {
+                        m[q] += w * st[q];
+                    }
+                }
+                m
+            })
+            .collect()
+    }
+
     /// The solver cells of the given elements, in order.
     fn expand(&self, elements: Vec<usize>) -> Vec<usize> {
         let k = self.units_per_cell();
@@ -147,5 +177,134 @@ impl Cells {
                 ic.triangle_average(s.part(&tri, c % k), t)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mesh::{Diagonal, TriMesh};
+    use crate::scheme::subcell::MidpointSplit;
+
+    /// Two unequal parts: each triangle cut from its vertex 0 to the point a quarter of the way along the
+    /// edge from vertex 1 to vertex 2, so the parts hold ¼ and ¾ of its area.
+    #[derive(Debug)]
+    struct Cut;
+
+    impl Split for Cut {
+        fn parts(&self) -> usize {
+            2
+        }
+
+        fn part(&self, t: &Triangle, s: usize) -> Triangle {
+            let p = [0, 1].map(|i| t[1][i] + 0.25 * (t[2][i] - t[1][i]));
+            [[t[0], t[1], p], [t[0], p, t[2]]][s]
+        }
+
+        fn part_at(&self, l: [f64; 3]) -> usize {
+            usize::from(l[2] > 0.25 * (l[1] + l[2]))
+        }
+
+        fn weight(&self, s: usize) -> f64 {
+            [0.25, 0.75][s]
+        }
+
+        fn name(&self) -> &'static str {
+            "piece"
+        }
+    }
+
+    fn mesh() -> TriMesh {
+        TriMesh::rectangle(
+            4,
+            3,
+            [0.0, 2.0],
+            [0.0, 1.0],
+            Diagonal::Alternate,
+            0.2,
+            7,
+            [false; 2],
+        )
+        .unwrap()
+    }
+
+    fn area(t: &Triangle) -> f64 {
+        let (a, b) = (
+            [t[1][0] - t[0][0], t[1][1] - t[0][1]],
+            [t[2][0] - t[0][0], t[2][1] - t[0][1]],
+        );
+        0.5 * (a[0] * b[1] - a[1] * b[0]).abs()
+    }
+
+    fn centroid(t: &Triangle) -> [f64; 2] {
+        [0, 1].map(|i| (t[0][i] + t[1][i] + t[2][i]) / 3.0)
+    }
+
+    /// The averages of a linear field over unequal parts give its average over the element (the value at
+    /// the element's centroid) only when each part counts by its area; the plain mean of the parts is off.
+    #[test]
+    fn element_means_weight_unequal_parts_by_their_areas() {
+        let m = mesh();
+        let f = |x: [f64; 2]| -> State {
+            [
+                1.0 + 0.5 * x[0] - 0.3 * x[1],
+                2.0 * x[1],
+                -x[0],
+                3.0 + x[0] * 0.1,
+            ]
+        };
+        let cells = Cells::new(Grid::Triangles(m.clone()), Some(Arc::new(Cut))).unwrap();
+        let mut parts = Vec::new();
+        for (e, c) in m.cells.iter().enumerate() {
+            let t: Triangle = c.map(|v| m.vertices[v]);
+            for s in 0..2 {
+                let p = Cut.part(&t, s);
+                assert!((cells.measure(2 * e + s) - area(&p)).abs() < 1e-14 * m.area[e]);
+                parts.push(f(centroid(&p)));
+            }
+        }
+        let means = cells.element_means(&parts);
+        assert_eq!(means.len(), m.n_cells());
+        for (e, mean) in means.iter().enumerate() {
+            let exact = f(m.centroid[e]);
+            let plain: State =
+                std::array::from_fn(|q| 0.5 * (parts[2 * e][q] + parts[2 * e + 1][q]));
+            for q in 0..4 {
+                assert!(
+                    (mean[q] - exact[q]).abs() < 1e-14,
+                    "element {e}: {mean:?} vs {exact:?}"
+                );
+            }
+            assert!(
+                (0..4).any(|q| (plain[q] - exact[q]).abs() > 1e-3),
+                "element {e}"
+            );
+        }
+    }
+
+    /// With the midpoint split's equal weights the means are bit for bit `(Σₛ Wₛ)/4`, the plain mean that
+    /// the output wrote before the weights.
+    #[test]
+    fn equal_quarters_give_the_plain_mean_bit_for_bit() {
+        let m = mesh();
+        let cells = Cells::new(Grid::Triangles(m.clone()), Some(Arc::new(MidpointSplit))).unwrap();
+        let states: Vec<State> = (0..cells.n_cells())
+            .map(|u| {
+                std::array::from_fn(|q| {
+                    ((u * 7 + q * 13) as f64 * 0.377).sin() * 10f64.powi(q as i32 - 2)
+                })
+            })
+            .collect();
+        for (mean, parts) in cells.element_means(&states).iter().zip(states.chunks(4)) {
+            let mut sum = [0.0; 4];
+            for p in parts {
+                for q in 0..4 {
+                    sum[q] += p[q];
+                }
+            }
+            assert_eq!(mean.map(f64::to_bits), sum.map(|x| (x / 4.0).to_bits()));
+        }
+        let plain = Cells::new(Grid::Triangles(m), None).unwrap();
+        assert_eq!(plain.element_means(&states[..12]), states[..12].to_vec());
     }
 }

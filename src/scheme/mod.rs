@@ -113,6 +113,20 @@ impl Common {
     }
 }
 
+#[cfg(test)]
+impl Common {
+    /// Unit-test settings: the gas with γ = 1.4, the flux settings `flux` and the conditions of the four
+    /// sides of a generated mesh, `[left, right, bottom, top]`.
+    pub(crate) fn sides(flux: FluxParams, sides: [Bc; 4]) -> Self {
+        let names = ["left", "right", "bottom", "top"];
+        Common {
+            gas: Gas::new(1.4).expect("γ = 1.4 is valid"),
+            flux,
+            bcs: names.iter().map(|n| n.to_string()).zip(sides).collect(),
+        }
+    }
+}
+
 /// A scheme with its parameters, as the case layer chooses it: what the partitioner needs to know of it
 /// before any operator exists, and the factory of each rank's operator.
 pub trait Scheme: Send + Sync {

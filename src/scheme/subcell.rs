@@ -693,8 +693,8 @@ impl Split for MidpointSplit {
     }
 
     /// The midpoint split gives four subcells of a quarter of the area each.
-    fn measure(&self, area: f64, _s: usize) -> f64 {
-        0.25 * area
+    fn weight(&self, _s: usize) -> f64 {
+        0.25
     }
 
     fn name(&self) -> &'static str {
@@ -747,76 +747,26 @@ impl Scheme for ScfvParams {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{Case, LoadedCase};
     use crate::mesh::Diagonal;
+    use crate::physics::FluxParams;
     use crate::scheme::scfv::{subcells, triangle_average};
+    use crate::scheme::Bc;
     use std::f64::consts::PI;
-    use std::path::Path;
 
-    const VORTEX: &str = r#"
-name = "vortex"
-[mesh]
-kind = "triangles"
-nx = 10
-ny = 10
-x = [-5.0, 5.0]
-y = [-5.0, 5.0]
-diagonal = "alternate"
-jitter = 0.2
-seed = 1
-[mesh.boundary]
-left = { kind = "periodic" }
-right = { kind = "periodic" }
-bottom = { kind = "periodic" }
-top = { kind = "periodic" }
-[initial]
-kind = "isentropic_vortex"
-state = [1.0, 1.0, 1.0, 1.0]
-strength = 5.0
-center = [0.0, 0.0]
-[scheme]
-kind = "second_order"
-limiter = LIMITER
-[flux]
-tau_c1 = 0.1
-[time]
-end = 10.0
-"#;
-
-    /// Same, on a box with a mix of boundary conditions.
-    const BOX: &str = r#"
-name = "box"
-[mesh]
-kind = "triangles"
-nx = 10
-ny = 10
-x = [-5.0, 5.0]
-y = [-5.0, 5.0]
-diagonal = "alternate"
-jitter = 0.2
-seed = 1
-[mesh.boundary]
-left = { kind = "inflow", state = [1.0, 1.0, 0.0, 1.0] }
-right = { kind = "transmissive" }
-bottom = { kind = "slip_wall" }
-top = { kind = "slip_wall" }
-[initial]
-kind = "isentropic_vortex"
-state = [1.0, 1.0, 1.0, 1.0]
-strength = 5.0
-center = [0.0, 0.0]
-[scheme]
-kind = "second_order"
-limiter = LIMITER
-[time]
-end = 1.0
-"#;
-
-    fn case(text: &str, limiter: bool) -> Case {
-        let text = text.replace("LIMITER", if limiter { "true" } else { "false" });
-        LoadedCase::from_text(&text, Path::new("t.toml"), &[])
-            .unwrap()
-            .case
+    /// The settings of the test meshes on [−5, 5]²: periodic (the vortex, τ₁ = 0.1) or a box (τ₁ = 0.05)
+    /// with inflow on the left, outflow on the right and slip walls at the bottom and top.
+    fn common(periodic: bool) -> Common {
+        if periodic {
+            let flux = FluxParams {
+                tau_c1: 0.1,
+                ..FluxParams::default()
+            };
+            Common::sides(flux, [Bc::Periodic; 4])
+        } else {
+            let inflow = Bc::Inflow(gas().conservative([1.0, 1.0, 0.0, 1.0]));
+            let sides = [inflow, Bc::Transmissive, Bc::SlipWall, Bc::SlipWall];
+            Common::sides(FluxParams::default(), sides)
+        }
     }
 
     fn gas() -> Gas {
@@ -887,19 +837,27 @@ end = 1.0
         res
     }
 
-    fn whole(mesh: &TriMesh, c: &Case) -> ScfvOperator {
+    /// The default parameters (characteristic variables), limited or not.
+    fn params(limit: bool) -> ScfvParams {
+        ScfvParams {
+            limit,
+            characteristic: true,
+        }
+    }
+
+    /// The operator of the whole mesh `mesh` (periodic or the box, see [`common`]).
+    fn whole(mesh: &TriMesh, periodic: bool, limit: bool) -> ScfvOperator {
         let all: Vec<usize> = (0..mesh.n_cells()).collect();
-        ScfvOperator::new(&c.common(), &c.scfv_params(), mesh, &all, &[]).unwrap()
+        ScfvOperator::new(&common(periodic), &params(limit), mesh, &all, &[]).unwrap()
     }
 
     #[test]
     fn free_stream_is_preserved() {
         let s = gas().conservative([1.3, 0.7, -0.4, 0.9]);
-        for (text, periodic) in [(VORTEX, true), (BOX, false)] {
+        for periodic in [true, false] {
             for limiter in [false, true] {
                 let m = mesh(10, 0.2, periodic);
-                let c = case(text, limiter);
-                let mut op = whole(&m, &c);
+                let mut op = whole(&m, periodic, limiter);
                 let w = vec![
                     if periodic {
                         s
@@ -942,8 +900,8 @@ end = 1.0
         let w = unit_averages(&m, &all, &|x| vortex(x, 0.0));
         let exact = unit_averages(&m, &all, &vortex_dt);
         let dt = 1e-3 * 10.0 / n as f64;
-        let lu = residual(&mut whole(&m, &case(VORTEX, false)), &w, dt).l;
-        let ll = residual(&mut whole(&m, &case(VORTEX, true)), &w, dt).l;
+        let lu = residual(&mut whole(&m, true, false), &w, dt).l;
+        let ll = residual(&mut whole(&m, true, true), &w, dt).l;
         [l1(&m, &lu, &exact), l1(&m, &ll, &exact), l1(&m, &ll, &lu)]
     }
 
@@ -993,13 +951,12 @@ end = 1.0
     /// phase reads owned units only.
     #[test]
     fn partition_gives_identical_bits() {
-        for (text, periodic) in [(VORTEX, true), (BOX, false)] {
+        for periodic in [true, false] {
             for limiter in [false, true] {
                 let m = mesh(12, 0.2, periodic);
-                let c = case(text, limiter);
                 let all: Vec<usize> = (0..m.n_cells()).collect();
                 let w = unit_averages(&m, &all, &|x| vortex([x[0] + 0.7, x[1] - 0.3], 0.0));
-                let mut op = whole(&m, &c);
+                let mut op = whole(&m, periodic, limiter);
                 op.set_time(0.1);
                 let reference = residual(&mut op, &w, 0.01);
                 for part in 0..3 {
@@ -1018,9 +975,8 @@ end = 1.0
                         .collect();
                     halo.sort_unstable();
                     halo.dedup();
-                    let mut op =
-                        ScfvOperator::new(&c.common(), &c.scfv_params(), &m, &owned, &halo)
-                            .unwrap();
+                    let (c, p) = (common(periodic), params(limiter));
+                    let mut op = ScfvOperator::new(&c, &p, &m, &owned, &halo).unwrap();
                     op.set_time(0.1);
                     let mut wl = op.new_state();
                     for (k, &g) in owned.iter().enumerate() {
@@ -1060,7 +1016,7 @@ end = 1.0
         let m = mesh(10, 0.2, true);
         let all: Vec<usize> = (0..m.n_cells()).collect();
         let w = unit_averages(&m, &all, &|x| vortex(x, 0.0));
-        let mut op = whole(&m, &case(VORTEX, true));
+        let mut op = whole(&m, true, true);
         let total = |res: &Residual| -> [f64; 4] {
             let mut t = [0.0; 4];
             for (u, r) in res.l.iter().enumerate() {
@@ -1099,7 +1055,7 @@ end = 1.0
         let m = mesh(n, jitter, true);
         let all: Vec<usize> = (0..m.n_cells()).collect();
         let mut w = unit_averages(&m, &all, &|x| vortex(x, 0.0));
-        let mut op = whole(&m, &case(VORTEX, false));
+        let mut op = whole(&m, true, false);
         let steps = (t_end * op.local_rate(&w) / cfl).ceil() as usize;
         let dt = t_end / steps as f64;
         let mut ws = w.clone();
