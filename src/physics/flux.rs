@@ -233,6 +233,32 @@ impl<D: Dim, const W: usize> FaceBatch<D, W> {
     }
 }
 
+impl<D: Dim, const W: usize> FaceBatch<D, W> {
+    /// Copies lane 0 into lanes `from..W`: the padding of a batch that holds fewer than `W` points
+    /// (`from ≥ 1`), so that every lane computes an admissible point.
+    pub fn pad(&mut self, from: usize) {
+        let fill = |v: &mut D::Vars<Pack<W>>| {
+            for i in 0..D::NVARS {
+                let first = v[i].0[0];
+                for x in &mut v[i].0[from..] {
+                    *x = first;
+                }
+            }
+        };
+        fill(&mut self.wl);
+        fill(&mut self.nl);
+        fill(&mut self.wr);
+        fill(&mut self.nr);
+        for j in 0..D::D - 1 {
+            fill(D::tan_mut(&mut self.tl, j));
+            fill(D::tan_mut(&mut self.tr, j));
+        }
+        if let Some(d) = &mut self.n0 {
+            fill(d);
+        }
+    }
+}
+
 /// Lane `lane` of a batched result as a state.
 #[inline]
 pub fn lane<D: Dim, const W: usize>(v: &D::Vars<Pack<W>>, lane: usize) -> D::State {

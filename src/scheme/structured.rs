@@ -31,7 +31,8 @@ use super::weno::WenoVariant;
 use super::{Cells, Common, LowOrder, Scheme, SpatialOperator, WallSample};
 use crate::mesh::Grid;
 use crate::mesh::{wrap_index, StructuredMesh};
-use crate::physics::{from_local, gks_flux, to_local, FacePoint, FluxParams, Gas, State};
+use crate::physics::flux::{gks_flux_batch, lane, FaceBatch, BATCH};
+use crate::physics::{from_local, to_local, FacePoint, FluxParams, Gas, State, D2};
 
 /// The parameters of WENO5-GKS.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -948,74 +949,144 @@ fn face_line(
     fd: &mut [State],
 ) {
     let d = ctx.d;
-    let len = d.len;
     let strip = d.lines == 1;
-    let (gas, params) = (ctx.gas, ctx.params);
     let Some((lo, hi)) = ctx.plan.faces[line] else {
         return;
     };
-    let inner = &ctx.plan.inner[line * len..(line + 1) * len];
+    let inner = &ctx.plan.inner[line * d.len..(line + 1) * d.len];
     // Sweep line `line + o` for o in −2..=2 (index o + reach).
     let r = if strip { 0 } else { 2 };
     let at = |arr: &[&[State]], o: isize, p: usize| arr[(r as isize + o) as usize][p];
     let eq = |l: usize, f: usize| equilibrium_derivative(ctx, w, l, f);
+    let mut queue = Queue::new(ctx, dt);
     for f in lo..hi {
         if inner[f] == boundary {
             continue;
         }
         let (cl, cr) = (&w[d.w(line, f)], &w[d.w(line, f + 1)]);
         let low = ctx.low_order.face(d.w(line, f), d.w(line, f + 1));
-        let (mut acc0, mut accd) = if low || strip {
-            let fp = if low {
-                let z = [0.0; 4];
-                FacePoint {
-                    wl: to_local(cl, d.n),
-                    nl: z,
-                    tl: z,
-                    wr: to_local(cr, d.n),
-                    nr: z,
-                    tr: z,
-                    n0: Some(z),
-                }
-            } else {
-                point(
-                    &gas,
-                    (at(sw.fl, 0, f), at(sw.dp, 0, f), [0.0; 4], cl),
-                    (at(sw.fr, 0, f), at(sw.dm, 0, f + 1), [0.0; 4], cr),
-                    eq(line, f),
-                    d.n,
-                    ctx.viscous,
-                )
+        if low {
+            let z = [0.0; 4];
+            let fp = FacePoint {
+                wl: to_local(cl, d.n),
+                nl: z,
+                tl: z,
+                wr: to_local(cr, d.n),
+                nr: z,
+                tr: z,
+                n0: Some(z),
             };
-            let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-            (from_local(&a0, d.n), from_local(&ad, d.n))
+            queue.push(&fp, f, None, (f0, fd));
+        } else if strip {
+            let fp = point(
+                &ctx.gas,
+                (at(sw.fl, 0, f), at(sw.dp, 0, f), [0.0; 4], cl),
+                (at(sw.fr, 0, f), at(sw.dm, 0, f + 1), [0.0; 4], cr),
+                eq(line, f),
+                d.n,
+                ctx.viscous,
+            );
+            queue.push(&fp, f, None, (f0, fd));
         } else {
             let eqs = [eq(line - 1, f), eq(line, f), eq(line + 1, f)];
-            gauss_flux(ctx, sw, f, (cl, cr), eqs, dt)
-        };
-        ctx.fix_wall(w, line, f, &mut acc0, &mut accd);
-        f0[f] = acc0;
-        fd[f] = accd;
+            f0[f] = [0.0; 4];
+            fd[f] = [0.0; 4];
+            gauss_points(ctx, sw, f, (cl, cr), eqs, |fp, wg| {
+                queue.push(&fp, f, Some(wg), (f0, fd))
+            });
+        }
+    }
+    queue.flush((f0, fd));
+    for f in lo..hi {
+        if inner[f] != boundary {
+            ctx.fix_wall(w, line, f, &mut f0[f], &mut fd[f]);
+        }
     }
 }
 
-/// The flux of face `f` of a 2D line and its time derivative, summed over the Gauss points: tangential WENO of
-/// the segment values of five lines gives values and tangential derivatives at each point; normal and
-/// equilibrium derivatives (`eqs`, of the lines `f − 1`, `f`, `f + 1`) come by the quadratic through three
-/// lines.
+/// Face points of one line on their way to the batched flux, with the face each result goes to.
+struct Queue<'a> {
+    ctx: &'a Ctx<'a>,
+    dt: f64,
+    batch: FaceBatch<D2, BATCH>,
+    /// Per lane: the face, and the Gauss weight (`None`: the face's only point, whose flux is the face's).
+    dest: [(usize, Option<f64>); BATCH],
+    len: usize,
+}
+
+impl<'a> Queue<'a> {
+    fn new(ctx: &'a Ctx<'a>, dt: f64) -> Self {
+        Queue {
+            ctx,
+            dt,
+            batch: FaceBatch::zeroed(true),
+            dest: [(0, None); BATCH],
+            len: 0,
+        }
+    }
+
+    /// Queues a face point of face `f` (whose sums the caller has set to zero if it has Gauss weights). Runs
+    /// the flux when the batch is full.
+    #[inline]
+    fn push(
+        &mut self,
+        fp: &FacePoint,
+        f: usize,
+        wg: Option<f64>,
+        out: (&mut [State], &mut [State]),
+    ) {
+        self.batch.set(self.len, fp);
+        self.dest[self.len] = (f, wg);
+        self.len += 1;
+        if self.len == BATCH {
+            self.flush(out);
+        }
+    }
+
+    /// Runs the flux of the queued points and adds each result to its face: `Σ w_g F_g` over the Gauss
+    /// points in their order, or the single point's flux.
+    fn flush(&mut self, (f0, fd): (&mut [State], &mut [State])) {
+        if self.len == 0 {
+            return;
+        }
+        self.batch.pad(self.len);
+        let (gas, params, n) = (&self.ctx.gas, &self.ctx.params, self.ctx.d.n);
+        let (a0, ad) = gks_flux_batch(gas, &self.batch, self.dt, params);
+        for (k, &(f, wg)) in self.dest[..self.len].iter().enumerate() {
+            let g0 = from_local(&lane::<D2, BATCH>(&a0, k), n);
+            let gd = from_local(&lane::<D2, BATCH>(&ad, k), n);
+            match wg {
+                None => {
+                    f0[f] = g0;
+                    fd[f] = gd;
+                }
+                Some(wg) => {
+                    for q in 0..4 {
+                        f0[f][q] += wg * g0[q];
+                        fd[f][q] += wg * gd[q];
+                    }
+                }
+            }
+        }
+        self.len = 0;
+    }
+}
+
+/// The face points of face `f` of a 2D line at its Gauss points, with their weights, given to `sink` in
+/// order: tangential WENO of the segment values of five lines gives values and tangential derivatives at
+/// each point; normal and equilibrium derivatives (`eqs`, of the lines `f − 1`, `f`, `f + 1`) come by the
+/// quadratic through three lines.
 #[inline(always)]
-fn gauss_flux(
+fn gauss_points(
     ctx: &Ctx,
     sw: &Lines,
     f: usize,
     (cl, cr): (&State, &State),
     eqs: [State; 3],
-    dt: f64,
-) -> (State, State) {
+    mut sink: impl FnMut(FacePoint, f64),
+) {
     let d = ctx.d;
-    let (gas, weno, params) = (ctx.gas, ctx.weno, ctx.params);
-    let mut acc0 = [0.0; 4];
-    let mut accd = [0.0; 4];
+    let weno = ctx.weno;
     // Tangential WENO of the segment values of five lines, per component.
     let tang = |arr: &[&[State]], pos: usize| -> ([f64; 4], [f64; 4], State) {
         let mut lo = [0.0; 4];
@@ -1055,21 +1126,15 @@ fn gauss_flux(
             n0[q] = quadratic(e_m[q], e_0[q], e_p[q], d.ht, eta);
         }
         let fp = point(
-            &gas,
+            &ctx.gas,
             (wl, nl, tl, cl),
             (wr, nr, tr, cr),
             n0,
             d.n,
             ctx.viscous,
         );
-        let (a0, ad) = gks_flux(&gas, &fp, dt, &params);
-        let (g0, gd) = (from_local(&a0, d.n), from_local(&ad, d.n));
-        for q in 0..4 {
-            acc0[q] += wg * g0[q];
-            accd[q] += wg * gd[q];
-        }
+        sink(fp, wg);
     }
-    (acc0, accd)
 }
 
 /// The equilibrium normal derivative of line `l` at face `f`: (5/4)(W₁ − W₀) − (1/12)(W₂ − W₋₁), over h; on

@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::faces::FaceSet;
-use super::flux::{PointStates, TRI_VISCOUS_RATE};
+use super::flux::{PointStates, FACES_PER_BATCH, TRI_VISCOUS_RATE};
 use super::numbering::Numbering;
 use super::Phase;
 use crate::physics::{FluxParams, Gas, State};
@@ -124,11 +124,11 @@ impl<X: Sync> UnstructuredCore<X> {
         let range = self.faces.range(phase);
         let mut fluxes = std::mem::take(&mut self.faces.fluxes);
         let this = &*self;
-        let start = range.start;
+        let faces = &this.faces.faces[range.clone()];
         fluxes[range]
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(i, fl)| *fl = this.face_flux(rec, w, &this.faces.faces[start + i], dt));
+            .par_chunks_mut(FACES_PER_BATCH)
+            .zip(faces.par_chunks(FACES_PER_BATCH))
+            .for_each(|(out, fs)| this.face_fluxes(rec, w, fs, out, dt));
         self.faces.fluxes = fluxes;
     }
 
