@@ -14,6 +14,10 @@ Typical use: the binary of an earlier commit against the current build,
 Cases (override with --cases): WENO5-GKS on the 2D Riemann problem A (100 x 100, characteristic
 variables), the second-order triangle scheme and SCFV-GKS on the vortex of isentropic_vortex_tri (40 x 40
 squares). Writes a Markdown table to standard output and, with --csv FILE, every run's figures.
+
+With --smooth-diff it also runs both binaries once on a smooth problem (the WENO5 isentropic vortex, 40 x 40,
+t = 1) and prints the largest difference of their final densities (needs h5py: set GASKET_PYTHON to an
+interpreter that has it if this one does not).
 """
 
 import argparse
@@ -48,6 +52,24 @@ def run(binary, case, sets, out):
     return json.loads((out / "summary.json").read_text())["us_per_cell_per_stage_per_core"]
 
 
+def smooth_diff(a, b, tmp):
+    """Largest |rho_A - rho_B| after the WENO5 vortex at 40 x 40, t = 1, one rank and one thread each."""
+    import h5py  # only this option needs it
+
+    dens = []
+    for tag, binary in (("a", a), ("b", b)):
+        out = Path(tmp) / f"smooth-{tag}"
+        args = [str(binary), "run", str(REPO / "jobs" / "cases" / "isentropic_vortex.toml"), "-q",
+                "--threads", "1", "-o", str(out), "--set", "mesh.nx=40", "--set", "mesh.ny=40",
+                "--set", "time.end=1.0"]
+        res = subprocess.run(args, capture_output=True, text=True)
+        if res.returncode != 0:
+            sys.exit(f"error: {' '.join(args)} failed:\n{res.stdout}{res.stderr}")
+        with h5py.File(out / "final.h5") as f:
+            dens.append(f["solution/density"][...])
+    return float(abs(dens[0] - dens[1]).max())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("a", type=Path, help="the reference binary")
@@ -55,6 +77,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="runs of each binary per case (default 3)")
     ap.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, of {', '.join(CASES)}")
     ap.add_argument("--csv", type=Path, help="write every run's figure here")
+    ap.add_argument("--smooth-diff", action="store_true",
+                    help="also print max |rho_A - rho_B| of the WENO5 vortex 40x40 at t = 1")
     opt = ap.parse_args()
     for b in (opt.a, opt.b):
         if not b.is_file():
@@ -75,11 +99,14 @@ def main():
                     print(f"  {name} {tag} run {k + 1}: {us:.4f} µs", file=sys.stderr)
             ma, mb = statistics.median(t["a"]), statistics.median(t["b"])
             rows.append((name, ma, mb, mb / ma))
+        diff = smooth_diff(opt.a, opt.b, tmp) if opt.smooth_diff else None
     print("| scheme | A: µs/cell/stage | B: µs/cell/stage | B/A |")
     print("|---|---|---|---|")
     for name, ma, mb, r in rows:
         print(f"| {name} | {ma:.4f} | {mb:.4f} | {r:.3f} |")
     print(f"\nA = {opt.a}, B = {opt.b}; median of {opt.repeat} alternating runs, 1 rank x 1 thread.")
+    if diff is not None:
+        print(f"Largest density difference, WENO5 vortex 40x40 at t = 1: {diff:.3e}")
     if opt.csv:
         opt.csv.write_text("scheme,binary,run,us_per_cell_per_stage_per_core\n"
                            + "".join(f"{n},{t},{k},{u}\n" for n, t, k, u in runs))
