@@ -3,7 +3,7 @@
 //! every `mul_add` is a call of the C library's `fma`), next to the scalar library functions (glibc `exp`,
 //! `libm::erfc`). It also checks that every version gives the same bits.
 //!
-//! x86-64 only. Run: `cargo run --release --example special_functions` (add `-- --reps 20` for more repetitions; the
+//! The AVX columns need x86-64 (elsewhere they print `-`). Run: `cargo run --release --example special_functions` (add `-- --reps 20` for more repetitions; the
 //! figure is the best repetition, as the machine may be shared).
 
 use std::hint::black_box;
@@ -26,7 +26,7 @@ macro_rules! kernels {
     ($name:ident, $f:path, $($feat:literal)?) => {
         mod $name {
             use super::*;
-            $(#[target_feature(enable = $feat)])?
+            $(#[cfg_attr(target_arch = "x86_64", target_feature(enable = $feat))])?
             unsafe fn run<const W: usize>(xs: &[f64], out: &mut [f64]) {
                 for (x, y) in xs.chunks_exact(W).zip(out.chunks_exact_mut(W)) {
                     let x: [f64; W] = x.try_into().unwrap();
@@ -112,17 +112,27 @@ fn bits(k: Kernel, xs: &[f64]) -> Vec<u64> {
     out.iter().map(|y| y.to_bits()).collect()
 }
 
+/// Whether the AVX-512 and the AVX2 kernels may run here.
+#[cfg(target_arch = "x86_64")]
+fn detected() -> (bool, bool) {
+    use std::arch::is_x86_feature_detected as has;
+    let fma = has!("fma");
+    let avx512 = has!("avx512f") && has!("avx512dq") && has!("avx512vl") && fma;
+    (avx512, has!("avx2") && fma)
+}
+
+/// Elsewhere only the baseline kernels run.
+#[cfg(not(target_arch = "x86_64"))]
+fn detected() -> (bool, bool) {
+    (false, false)
+}
+
 fn main() {
     let reps = std::env::args()
         .skip_while(|a| a != "--reps")
         .nth(1)
         .map_or(7, |r| r.parse().expect("--reps N"));
-    let avx512 = std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512vl")
-        && std::arch::is_x86_feature_detected!("fma");
-    let avx2 =
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
+    let (avx512, avx2) = detected();
     let cases: [Case; 4] = [
         (
             "exp, x in [-40, 0]",
