@@ -17,6 +17,10 @@ use gasket::physics::{
 
 #[path = "../src/physics/reference2d.rs"]
 mod reference2d;
+/// The special functions `reference2d` calls as `super::special`.
+mod special {
+    pub use gasket::physics::special::*;
+}
 use gasket::solver::Solver;
 
 fn case(sets: &[&str]) -> LoadedCase {

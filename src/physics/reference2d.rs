@@ -2,9 +2,22 @@
 //! dimension (commit 83019bc): the reference for the bit-for-bit test of the generic 2D path and for the
 //! before/after figure of `benches/flux.rs`, which includes this file with `#[path]`.
 //!
-//! Do not edit the arithmetic: its point is to stay what the old code computed, operation for operation.
+//! Do not edit the arithmetic: its point is to stay what the old code computed, operation for operation. The
+//! one change since: `exp` and `erfc` are the crate's own ([`super::special`]) instead of glibc's and
+//! `libm`'s, as in the flux (the bench that includes this file provides a `special` module beside it).
 
 #![allow(dead_code, clippy::needless_range_loop)]
+
+/// The crate's `exp` ([`crate::physics::special::exp`]) of one value: the frozen code's formulas with
+/// today's special functions, so that the comparison with the generic flux stays bit for bit.
+fn exp(x: f64) -> f64 {
+    super::special::exp([x])[0]
+}
+
+/// The crate's `erfc` of one value.
+fn erfc(x: f64) -> f64 {
+    super::special::erfc([x])[0]
+}
 
 use super::{FacePoint, FluxParams, Gas, State};
 
@@ -61,11 +74,11 @@ impl Moments {
     #[inline]
     pub fn halves(u0: f64, v0: f64, lambda: f64, k: f64) -> (Self, Self) {
         let s = lambda.sqrt();
-        let e = (-lambda * u0 * u0).exp() / (2.0 * (std::f64::consts::PI * lambda).sqrt());
+        let e = exp(-lambda * u0 * u0) / (2.0 * (std::f64::consts::PI * lambda).sqrt());
         let mut up = [0.0; 7];
         let mut um = [0.0; 7];
-        up[0] = 0.5 * libm::erfc(-s * u0);
-        um[0] = 0.5 * libm::erfc(s * u0);
+        up[0] = 0.5 * erfc(-s * u0);
+        um[0] = 0.5 * erfc(s * u0);
         up[1] = u0 * up[0] + e;
         um[1] = u0 * um[0] - e;
         recurse(&mut up, u0, lambda);
@@ -156,7 +169,7 @@ fn add(a: &State, b: &State) -> State {
 #[inline]
 fn time_coefficients(delta: f64, tau: f64, tau_n: f64) -> [f64; 6] {
     let e = if tau_n > 0.0 {
-        (-delta / tau_n).exp()
+        exp(-delta / tau_n)
     } else {
         0.0
     };
