@@ -193,9 +193,10 @@ fn direct_flux_timing(f: &Fixtures) {
 fn step(c: &mut Criterion) {
     // One process, one MPI rank (singleton); MPI is initialised once for the whole benchmark.
     let par = gasket::parallel::Parallel::init().expect("MPI starts");
-    // One rayon thread; MPI is called from this (main) thread only, as in a run.
+    // One rayon thread, this (main) thread, which also makes the MPI calls, as in a run.
     rayon::ThreadPoolBuilder::new()
         .num_threads(1)
+        .use_current_thread()
         .build_global()
         .unwrap();
     let mut report = Vec::new();

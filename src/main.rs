@@ -120,8 +120,12 @@ fn run_cmd(par: &Parallel, a: RunArgs) -> Result<()> {
     if threads == 0 {
         anyhow::bail!("--threads must be at least 1");
     }
+    // The main thread is one of the pool's threads: the parallel loops it starts run from its own work
+    // queue instead of being injected from outside the pool (which allocates a queue block every 63
+    // loops), so the time loop does not allocate (tests/allocations.rs). MPI stays on this thread.
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .use_current_thread()
         .build_global()
         .context("cannot start the thread pool")?;
     let dir = a

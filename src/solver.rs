@@ -275,7 +275,7 @@ impl Solver {
     /// The stable step for the current state, and the maximum over ranks of `flag` (used to agree on a
     /// stop request) in the same reduction.
     pub fn stable_dt(&self, cfl: f64, flag: f64) -> (f64, f64) {
-        let m = self.comm.max(&[self.op.local_rate(&self.w), flag]);
+        let m = self.comm.max([self.op.local_rate(&self.w), flag]);
         (self.op.dt_from_rate(cfl, m[0]), m[1])
     }
 
@@ -287,8 +287,11 @@ impl Solver {
     /// cells are gathered from all ranks, so every rank retries the same faces. Cells flagged in a retry
     /// keep the first-order flux for the next [`LOW_ORDER_HOLD`] steps.
     pub fn advance(&mut self, dt: f64) -> Result<(), RunError> {
-        let wn: Vec<State> = self.owned_states();
-        self.wn = wn;
+        // Wⁿ into its array, in place (the time loop does not allocate).
+        let slots = self.op.owned_slots();
+        for (k, s) in self.wn.iter_mut().enumerate() {
+            *s = self.w[slots[k]];
+        }
         let mut flagged: Vec<usize> = self.held.iter().map(|&(c, _)| c).collect();
         if !flagged.is_empty() {
             self.op.set_low_order(&flagged);
@@ -370,23 +373,26 @@ impl Solver {
         Ok(())
     }
 
-    /// Inadmissible cells of all ranks (global ids, increasing) with their states, on every rank.
+    /// Inadmissible cells of all ranks (global ids, increasing) with their states, on every rank. Without
+    /// allocating when there is none (the check runs after every step).
     fn bad_cells(&self) -> Vec<(usize, State)> {
         let (w, slots, gas) = (&self.w, self.op.owned_slots(), self.gas);
+        let bad = |k: usize| !gas.admissible(&w[slots[k]]);
+        let n_bad = (0..self.dom.owned.len())
+            .into_par_iter()
+            .filter(|&k| bad(k))
+            .count();
+        let any = self.comm.max_u64([n_bad as u64])[0];
+        if any == 0 {
+            return Vec::new();
+        }
         let local: Vec<(usize, State)> = self
             .dom
             .owned
             .par_iter()
             .enumerate()
-            .filter_map(|(k, &c)| {
-                let s = w[slots[k]];
-                (!gas.admissible(&s)).then_some((c, s))
-            })
+            .filter_map(|(k, &c)| bad(k).then_some((c, w[slots[k]])))
             .collect();
-        let any = self.comm.max_u64(&[local.len() as u64])[0];
-        if any == 0 {
-            return Vec::new();
-        }
         let ids: Vec<u64> = local.iter().map(|&(c, _)| c as u64).collect();
         let vals: Vec<f64> = local.iter().flat_map(|&(_, s)| s).collect();
         let ids = self.comm.all_gather(&ids);

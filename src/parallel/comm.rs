@@ -45,19 +45,26 @@ impl Comm {
         self.world.barrier();
     }
 
-    /// Element-wise maximum over ranks (exact, so independent of the rank count and order).
-    pub fn max(&self, local: &[f64]) -> Vec<f64> {
-        let mut out = vec![0.0; local.len()];
-        self.world
-            .all_reduce_into(local, &mut out[..], mpi::collective::SystemOperation::max());
+    /// Element-wise maximum over ranks (exact, so independent of the rank count and order). Arrays, not
+    /// vectors: called every step, it does not allocate.
+    pub fn max<const N: usize>(&self, local: [f64; N]) -> [f64; N] {
+        let mut out = [0.0; N];
+        self.world.all_reduce_into(
+            &local[..],
+            &mut out[..],
+            mpi::collective::SystemOperation::max(),
+        );
         out
     }
 
-    /// Element-wise maximum of unsigned integers over ranks.
-    pub fn max_u64(&self, local: &[u64]) -> Vec<u64> {
-        let mut out = vec![0u64; local.len()];
-        self.world
-            .all_reduce_into(local, &mut out[..], mpi::collective::SystemOperation::max());
+    /// Element-wise maximum of unsigned integers over ranks (without allocating, as [`Comm::max`]).
+    pub fn max_u64<const N: usize>(&self, local: [u64; N]) -> [u64; N] {
+        let mut out = [0u64; N];
+        self.world.all_reduce_into(
+            &local[..],
+            &mut out[..],
+            mpi::collective::SystemOperation::max(),
+        );
         out
     }
 

@@ -155,6 +155,9 @@ pub struct StructuredOperator {
     // Face-averaged F⁰ and ∂ₜF⁰ per direction, line-major over the window: [line][left cell position].
     f0: Vec<Vec<State>>,
     fd: Vec<Vec<State>>,
+    /// Scratch sweep lines of each chunk of a pass ([`scratch_sweeps`]), kept across passes and steps so
+    /// that the time loop does not allocate.
+    scratch: Vec<Vec<State>>,
     /// Global ids of the owned cells, increasing, and their window positions.
     owned: Vec<usize>,
     owned_slot: Vec<usize>,
@@ -291,6 +294,7 @@ impl StructuredOperator {
             dirs,
             plans,
             sweeps,
+            scratch: Vec::new(),
             owned: owned.to_vec(),
             owned_slot: slots.owned_slot,
             slot_cell: slots.slot_cell,
@@ -683,8 +687,12 @@ impl StructuredOperator {
         let mut sweep = std::mem::take(&mut self.sweeps[k]);
         let mut f0s = std::mem::take(&mut self.f0[k]);
         let mut fds = std::mem::take(&mut self.fd[k]);
+        let mut scratch = std::mem::take(&mut self.scratch);
         let ctx = self.context(k);
         let n_chunks = rayon::current_num_threads().clamp(1, lines);
+        if scratch.len() < n_chunks {
+            scratch.resize_with(n_chunks, Vec::new);
+        }
         let per = lines.div_ceil(n_chunks);
         let sw = &mut sweep;
         let mask = if boundary { Mask::Stale } else { Mask::Fresh };
@@ -695,11 +703,13 @@ impl StructuredOperator {
             .zip(sw.dp.par_chunks_mut(per * len))
             .zip(f0s.par_chunks_mut(per * len))
             .zip(fds.par_chunks_mut(per * len))
+            .zip(scratch.par_iter_mut())
             .enumerate()
-            .for_each(|(c, (((((fl, fr), dm), dp), f0), fd))| {
+            .for_each(|(c, ((((((fl, fr), dm), dp), f0), fd), buf))| {
                 let c0 = c * per;
                 let c1 = (c0 + fl.len() / len).min(lines);
-                let (scratch, scratch_lines) = scratch_sweeps(&ctx, w, (c0, c1), reach, boundary);
+                let (at, n_at) = scratch_sweeps(&ctx, w, (c0, c1), reach, boundary, buf);
+                let (scratch, scratch_lines) = (&buf[..], &at[..n_at]);
                 let lo = c0.saturating_sub(reach);
                 for l in lo..c1 + reach {
                     if (c0..c1).contains(&l) {
@@ -721,26 +731,14 @@ impl StructuredOperator {
                     if !(c0..c1).contains(&f) || ctx.plan.faces[f].is_none() {
                         continue;
                     }
-                    // The sweep line m, from this chunk or from the scratch lines.
-                    let get = |arr: usize, m: usize| -> &[State] {
-                        if (c0..c1).contains(&m) {
-                            let r = (m - c0) * len..(m - c0 + 1) * len;
-                            match arr {
-                                0 => &fl[r],
-                                1 => &fr[r],
-                                2 => &dm[r],
-                                _ => &dp[r],
-                            }
-                        } else {
-                            let q = scratch_lines.iter().position(|&x| x == m).expect("scratch");
-                            &scratch[4 * len * q + arr * len..4 * len * q + (arr + 1) * len]
-                        }
+                    let view = ChunkLines {
+                        lines: (c0, c1),
+                        len,
+                        own: [&*fl, &*fr, &*dm, &*dp],
+                        scratch,
+                        scratch_lines,
                     };
-                    let ls: Vec<usize> = (f - reach..=f + reach).collect();
-                    let lf: Vec<&[State]> = ls.iter().map(|&m| get(0, m)).collect();
-                    let lr: Vec<&[State]> = ls.iter().map(|&m| get(1, m)).collect();
-                    let ldm: Vec<&[State]> = ls.iter().map(|&m| get(2, m)).collect();
-                    let ldp: Vec<&[State]> = ls.iter().map(|&m| get(3, m)).collect();
+                    let ([lf, lr, ldm, ldp], n_ls) = view.around(f, reach);
                     let r = (f - c0) * len..(f - c0 + 1) * len;
                     face_line(
                         &ctx,
@@ -749,10 +747,10 @@ impl StructuredOperator {
                         dt,
                         boundary,
                         &Lines {
-                            fl: &lf,
-                            fr: &lr,
-                            dm: &ldm,
-                            dp: &ldp,
+                            fl: &lf[..n_ls],
+                            fr: &lr[..n_ls],
+                            dm: &ldm[..n_ls],
+                            dp: &ldp[..n_ls],
                         },
                         &mut f0[r.clone()],
                         &mut fd[r],
@@ -762,29 +760,75 @@ impl StructuredOperator {
         self.sweeps[k] = sweep;
         self.f0[k] = f0s;
         self.fd[k] = fds;
+        self.scratch = scratch;
+    }
+}
+
+/// The sweep lines a chunk `c0..c1` of a pass reads: its own and the scratch lines of its neighbours'.
+struct ChunkLines<'a> {
+    lines: (usize, usize),
+    len: usize,
+    /// The chunk's fl, fr, dm, dp arrays.
+    own: [&'a [State]; 4],
+    /// The scratch lines of [`scratch_sweeps`] and their line numbers.
+    scratch: &'a [State],
+    scratch_lines: &'a [usize],
+}
+
+impl<'a> ChunkLines<'a> {
+    /// Array `arr` (0 to 3: fl, fr, dm, dp) of sweep line `m`, from this chunk or from the scratch lines.
+    fn get(&self, arr: usize, m: usize) -> &'a [State] {
+        let ((c0, c1), len) = (self.lines, self.len);
+        if (c0..c1).contains(&m) {
+            &self.own[arr][(m - c0) * len..(m - c0 + 1) * len]
+        } else {
+            let q = self
+                .scratch_lines
+                .iter()
+                .position(|&x| x == m)
+                .expect("scratch");
+            &self.scratch[4 * len * q + arr * len..4 * len * q + (arr + 1) * len]
+        }
+    }
+
+    /// The four arrays of the `2·reach + 1` lines around line `f` (at most five: fixed-size arrays, so
+    /// nothing is allocated), and that count.
+    fn around(&self, f: usize, reach: usize) -> ([[&'a [State]; 5]; 4], usize) {
+        let mut out: [[&[State]; 5]; 4] = [[&[]; 5]; 4];
+        for (i, m) in (f - reach..=f + reach).enumerate() {
+            for (arr, o) in out.iter_mut().enumerate() {
+                o[i] = self.get(arr, m);
+            }
+        }
+        (out, 2 * reach + 1)
     }
 }
 
 /// The sweep lines c0−2, c0−1, c1, c1+1 that the faces of the chunk `c0..c1` read from its neighbours'
-/// lines, computed into scratch space (four arrays of a line each, in the order fl, fr, dm, dp), and their
-/// line numbers. In the boundary phase they need every position (their fresh values from the interior phase
-/// live in the neighbour's arrays, not here).
+/// lines, computed into `scratch` (four arrays of a line each, in the order fl, fr, dm, dp; zeroed first,
+/// its capacity reused), and their line numbers (the first `n` of the array). In the boundary phase they
+/// need every position (their fresh values from the interior phase live in the neighbour's arrays, not
+/// here).
 fn scratch_sweeps(
     ctx: &Ctx,
     w: &[State],
     (c0, c1): (usize, usize),
     reach: usize,
     boundary: bool,
-) -> (Vec<State>, Vec<usize>) {
+    scratch: &mut Vec<State>,
+) -> ([usize; 4], usize) {
     let (len, lines) = (ctx.d.len, ctx.d.lines);
     let mask = if boundary { Mask::All } else { Mask::Fresh };
-    let mut scratch_lines: Vec<usize> = Vec::new();
+    let (mut at, mut n) = ([0; 4], 0);
     for m in [c0.wrapping_sub(2), c0.wrapping_sub(1), c1, c1 + 1] {
         if m < lines && (m < c0 || m >= c1) && reach > 0 {
-            scratch_lines.push(m);
+            at[n] = m;
+            n += 1;
         }
     }
-    let mut scratch = vec![[0.0; 4]; 4 * len * scratch_lines.len()];
+    let scratch_lines = &at[..n];
+    scratch.clear();
+    scratch.resize(4 * len * n, [0.0; 4]);
     for (q, &m) in scratch_lines.iter().enumerate() {
         let s = &mut scratch[4 * len * q..4 * len * (q + 1)];
         let (a, rest) = s.split_at_mut(len);
@@ -792,7 +836,7 @@ fn scratch_sweeps(
         let (cc, dd) = rest.split_at_mut(len);
         sweep_line(ctx, w, m, mask, a, b, cc, dd);
     }
-    (scratch, scratch_lines)
+    (at, n)
 }
 
 /// Which sweep positions a pass computes.

@@ -69,6 +69,8 @@ struct Gradients {
     inner: Vec<usize>,
     outer: Vec<usize>,
     grad: Vec<[State; 2]>,
+    /// The gradients of one phase's list before they are put in place (kept: no allocation per step).
+    fresh: Vec<[State; 2]>,
 }
 
 /// The second-order triangle operator of one rank.
@@ -254,6 +256,7 @@ impl Gradients {
             inner: (0..nl).filter(|&l| need[l] && inner[l]).collect(),
             outer,
             grad: vec![[[0.0; 4]; 2]; nl],
+            fresh: Vec::new(),
         })
     }
 
@@ -313,13 +316,15 @@ impl Gradients {
             Phase::Boundary => std::mem::take(&mut self.outer),
         };
         let (gas, time) = (&core.gas, core.time);
-        let gs: Vec<[State; 2]> = list
-            .par_iter()
+        let mut gs = std::mem::take(&mut self.fresh);
+        // Into the kept vector's capacity (rayon writes an indexed iterator in place).
+        list.par_iter()
             .map(|&l| self.gradient(gas, time, w, l))
-            .collect();
-        for (&l, g) in list.iter().zip(gs) {
-            self.grad[l] = g;
+            .collect_into_vec(&mut gs);
+        for (&l, g) in list.iter().zip(&gs) {
+            self.grad[l] = *g;
         }
+        self.fresh = gs;
         match phase {
             Phase::Interior => self.inner = list,
             Phase::Boundary => self.outer = list,
