@@ -127,7 +127,8 @@ impl Snapshot {
 /// Reads files written by [`super::parallel::write_snapshot`] with any rank count, by
 /// [`write_snapshot_serial`], or any file with the same layout.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, RunError> {
-    let file = File::open(path).map_err(|e| output_error(path, format!("cannot open: {e}")))?;
+    let file =
+        super::open_read(path).map_err(|e| output_error(path, format!("cannot open: {e}")))?;
     let snap = read_contents(&file).map_err(|e| output_error(path, e))?;
     drop(file);
     let mesh = MeshOut {
@@ -521,7 +522,7 @@ mod tests {
         assert_eq!(s.cell(3), &g.cells[12..16]);
 
         // The attributes that Snapshot does not carry, and the on-disk types and shapes.
-        let file = File::open(&path).unwrap();
+        let file = crate::io::open_read(&path).unwrap();
         assert_eq!(file.attr("ranks").unwrap().read_scalar::<i64>().unwrap(), 4);
         assert_eq!(
             file.attr("threads").unwrap().read_scalar::<i64>().unwrap(),

@@ -99,6 +99,17 @@ pub(crate) fn output_error(path: &Path, message: impl std::fmt::Display) -> RunE
     }
 }
 
+/// Opens an HDF5 file read-only without taking HDF5's file lock.
+///
+/// Every file gasket writes appears complete through an atomic rename, so a reader has nothing to
+/// wait for; and a lock taken by a write can outlive the write in a child process that inherited
+/// the descriptor (HDF5 opens files without close-on-exec), which made reads fail with `errno = 11`.
+pub(crate) fn open_read(path: &Path) -> ::hdf5::Result<::hdf5::File> {
+    ::hdf5::File::with_options()
+        .with_fapl(|p| p.file_locking(false))
+        .open(path)
+}
+
 /// The temporary name `path` is written under before the rename: `NAME.EXT.tmp`.
 pub(crate) fn tmp_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();

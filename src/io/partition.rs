@@ -65,7 +65,7 @@ pub fn write_partition(
     }
     ensure_parent_dir(path)?;
     let old = if path.exists() {
-        Some(File::open(path).map_err(|e| {
+        Some(super::open_read(path).map_err(|e| {
             output_error(
                 path,
                 format!("cannot open the existing partition file: {e}"),
@@ -163,7 +163,8 @@ fn open(path: &Path) -> Result<File, RunError> {
     if !path.exists() {
         return Err(output_error(path, "no such partition file"));
     }
-    File::open(path).map_err(|e| output_error(path, format!("cannot open as an HDF5 file: {e}")))
+    super::open_read(path)
+        .map_err(|e| output_error(path, format!("cannot open as an HDF5 file: {e}")))
 }
 
 /// Sorted member names of `/partitions` (empty if the group is missing).
