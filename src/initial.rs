@@ -269,6 +269,11 @@ impl<'a> InitialCondition<'a> {
         acc
     }
 
+    /// The conservative state at point `x` at time `t`.
+    pub fn state_at(&self, x: [f64; 2], t: f64) -> State {
+        self.gas.conservative(self.primitive_at(x[0], x[1], t))
+    }
+
     /// Average of the conservative state over the triangle `v` at time `t`: a degree-5 seven-point rule
     /// on 16 sub-triangles for smooth data, on 64 for data with discontinuities.
     pub fn triangle_average(&self, v: [[f64; 2]; 3], t: f64) -> State {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{
-    BcKind, Boundary, Case, DiagonalKind, MeshKind, MeshSection, ScfvSection, SchemeSection,
+    BcKind, Boundary, Case, CprSection, DiagonalKind, MeshKind, MeshSection, ScfvSection, SchemeSection,
     SecondOrderSection, TimeScheme, Variables, Weno5Section, WenoVariant,
 };
 use crate::mesh::gmsh::read_msh;
@@ -14,6 +14,7 @@ use crate::mesh::grid::from_gmsh;
 use crate::mesh::{Diagonal, Grid, StructuredMesh, TriMesh};
 use crate::physics::{FluxParams, Gas};
 use crate::scheme::weno::{Weno, WenoVariant as Variant};
+use crate::scheme::cpr::CprParams;
 use crate::scheme::{Bc, Cells, Common, ScfvParams, Scheme, TriParams, WenoParams};
 
 impl MeshSection {
@@ -85,6 +86,15 @@ impl ScfvSection {
     }
 }
 
+impl CprSection {
+    /// The CPR-GKS parameters.
+    pub fn params(&self) -> CprParams {
+        CprParams {
+            degree: self.degree,
+        }
+    }
+}
+
 impl Case {
     /// The gas.
     pub fn gas_model(&self) -> Gas {
@@ -121,6 +131,7 @@ impl Case {
             SchemeSection::Weno5(s) => Box::new(s.params()),
             SchemeSection::SecondOrder(s) => Box::new(s.params()),
             SchemeSection::Scfv(s) => Box::new(s.params()),
+            SchemeSection::Cpr(s) => Box::new(s.params()),
         }
     }
 

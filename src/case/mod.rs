@@ -16,7 +16,7 @@ use crate::error::CaseError;
 
 pub use overrides::apply_override;
 pub use scheme::{
-    drop_foreign_keys, ForeignKey, ScfvSection, SchemeKind, SchemeSection, SecondOrderSection,
+    drop_foreign_keys, CprSection, ForeignKey, ScfvSection, SchemeKind, SchemeSection, SecondOrderSection,
     Variables, Weno5Section, WenoVariant,
 };
 
@@ -886,13 +886,10 @@ impl Case {
                     "expected ny >= 2 for a triangle mesh (no 1D strips)",
                 ));
             }
-            if !matches!(
-                self.scheme.kind(),
-                SchemeKind::SecondOrder | SchemeKind::Scfv
-            ) {
+            if !self.scheme.kind().on_triangles() {
                 return Err(invalid(
                     "scheme.kind",
-                    "a triangle mesh needs a triangle scheme: \"scfv\" or \"second_order\"",
+                    "a triangle mesh needs a triangle scheme: \"scfv\", \"cpr\" or \"second_order\"",
                 ));
             }
             if let Some(j) = m.jitter {
@@ -997,13 +994,10 @@ impl Case {
                 "nx, ny, diagonal, jitter and seed are keys of generated meshes, not of kind = \"gmsh\"",
             ));
         }
-        if !matches!(
-            self.scheme.kind(),
-            SchemeKind::SecondOrder | SchemeKind::Scfv
-        ) {
+        if !self.scheme.kind().on_triangles() {
             return Err(invalid(
                 "scheme.kind",
-                "a triangle mesh needs a triangle scheme: \"scfv\" or \"second_order\"",
+                "a triangle mesh needs a triangle scheme: \"scfv\", \"cpr\" or \"second_order\"",
             ));
         }
         if self.boundary.is_empty() {
@@ -1046,7 +1040,7 @@ impl Case {
     pub fn tau_c1(&self) -> f64 {
         self.flux.tau_c1.unwrap_or(match self.scheme.kind() {
             SchemeKind::Scfv => 0.1,
-            SchemeKind::Weno5 | SchemeKind::SecondOrder => 0.05,
+            SchemeKind::Weno5 | SchemeKind::SecondOrder | SchemeKind::Cpr => 0.05,
         })
     }
 

@@ -19,6 +19,8 @@ pub enum SchemeKind {
     SecondOrder,
     /// Fourth-order compact subcell finite volumes on triangles (SCFV-GKS).
     Scfv,
+    /// Correction procedure via reconstruction of degree `p` on triangles (CPR-GKS).
+    Cpr,
 }
 
 impl SchemeKind {
@@ -28,7 +30,13 @@ impl SchemeKind {
             SchemeKind::Weno5 => "weno5",
             SchemeKind::SecondOrder => "second_order",
             SchemeKind::Scfv => "scfv",
+            SchemeKind::Cpr => "cpr",
         }
+    }
+
+    /// True for the schemes on triangle meshes.
+    pub fn on_triangles(self) -> bool {
+        !matches!(self, SchemeKind::Weno5)
     }
 
     /// The keys of `[scheme]` besides `kind` that this kind takes (the fields of its section struct).
@@ -37,6 +45,7 @@ impl SchemeKind {
             SchemeKind::Weno5 => &["weno", "variables", "gauss_points", "epsilon"],
             SchemeKind::SecondOrder => &["limiter", "limiter_k"],
             SchemeKind::Scfv => &["variables", "limiter"],
+            SchemeKind::Cpr => &["degree"],
         }
     }
 }
@@ -124,6 +133,19 @@ impl Default for ScfvSection {
     }
 }
 
+/// `[scheme]` with `kind = "cpr"`: CPR-GKS on triangles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CprSection {
+    /// Polynomial degree p, 1 to 6 (default 3).
+    pub degree: usize,
+}
+
+impl Default for CprSection {
+    fn default() -> Self {
+        CprSection { degree: 3 }
+    }
+}
+
 /// `[scheme]`: the spatial discretisation and its parameters (`kind` defaults to `weno5`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(try_from = "SchemeTable", tag = "kind", rename_all = "snake_case")]
@@ -134,6 +156,8 @@ pub enum SchemeSection {
     SecondOrder(SecondOrderSection),
     /// `kind = "scfv"`.
     Scfv(ScfvSection),
+    /// `kind = "cpr"`.
+    Cpr(CprSection),
 }
 
 impl Default for SchemeSection {
@@ -167,6 +191,7 @@ struct SchemeTable {
     epsilon: Option<f64>,
     limiter: Option<bool>,
     limiter_k: Option<f64>,
+    degree: Option<usize>,
 }
 
 impl TryFrom<SchemeTable> for SchemeSection {
@@ -181,6 +206,7 @@ impl TryFrom<SchemeTable> for SchemeSection {
             ("epsilon", t.epsilon.is_some()),
             ("limiter", t.limiter.is_some()),
             ("limiter_k", t.limiter_k.is_some()),
+            ("degree", t.degree.is_some()),
         ];
         if let Some(&(key, _)) = given
             .iter()
@@ -212,6 +238,9 @@ impl TryFrom<SchemeTable> for SchemeSection {
                     limiter: t.limiter.unwrap_or(d.limiter),
                 })
             }
+            SchemeKind::Cpr => SchemeSection::Cpr(CprSection {
+                degree: t.degree.unwrap_or(CprSection::default().degree),
+            }),
         })
     }
 }
@@ -223,6 +252,7 @@ impl SchemeSection {
             SchemeSection::Weno5(_) => SchemeKind::Weno5,
             SchemeSection::SecondOrder(_) => SchemeKind::SecondOrder,
             SchemeSection::Scfv(_) => SchemeKind::Scfv,
+            SchemeSection::Cpr(_) => SchemeKind::Cpr,
         }
     }
 
@@ -242,6 +272,15 @@ impl SchemeSection {
                 Ok(())
             }
             SchemeSection::Scfv(_) => Ok(()),
+            SchemeSection::Cpr(s) => {
+                if !(1..=crate::scheme::cpr::MAX_DEGREE).contains(&s.degree) {
+                    return Err(invalid(
+                        "scheme.degree",
+                        &format!("expected a degree from 1 to {}", crate::scheme::cpr::MAX_DEGREE),
+                    ));
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -263,7 +302,12 @@ pub fn drop_foreign_keys(table: &mut toml::Table) {
 mod tests {
     use super::*;
 
-    const KINDS: [SchemeKind; 3] = [SchemeKind::Weno5, SchemeKind::SecondOrder, SchemeKind::Scfv];
+    const KINDS: [SchemeKind; 4] = [
+        SchemeKind::Weno5,
+        SchemeKind::SecondOrder,
+        SchemeKind::Scfv,
+        SchemeKind::Cpr,
+    ];
 
     fn parse(text: &str) -> Result<SchemeSection, String> {
         toml::from_str::<SchemeSection>(text).map_err(|e| e.message().to_string())
@@ -340,6 +384,7 @@ mod tests {
             "gauss_points" => "2",
             "epsilon" | "limiter_k" => "1.0",
             "limiter" => "false",
+            "degree" => "2",
             _ => panic!("unknown key {key}"),
         }
     }
@@ -350,8 +395,8 @@ mod tests {
         assert!(e.contains("unknown field `order`"), "{e}");
         let e = parse("kind = \"scfv\"\nlimiter = 1").unwrap_err();
         assert!(e.contains("invalid type"), "{e}");
-        let e = parse("kind = \"cpr\"").unwrap_err();
-        assert!(e.contains("unknown variant `cpr`"), "{e}");
+        let e = parse("kind = \"dg\"").unwrap_err();
+        assert!(e.contains("unknown variant `dg`"), "{e}");
     }
 
     /// Each kind's key list is exactly its section's fields, and a section written out reads back equal.
@@ -364,6 +409,7 @@ mod tests {
                 variables: Variables::Conservative,
                 limiter: false,
             }),
+            SchemeSection::Cpr(CprSection { degree: 4 }),
         ];
         for s in sections {
             let text = toml::to_string(&s).unwrap();
@@ -385,7 +431,7 @@ mod tests {
         for kind in KINDS {
             let old = format!(
                 "kind = \"{}\"\nweno = \"js\"\nvariables = \"characteristic\"\ngauss_points = 3\n\
-                 epsilon = 1e-6\nlimiter = true\nlimiter_k = 5.0\n",
+                 epsilon = 1e-6\nlimiter = true\nlimiter_k = 5.0\ndegree = 3\n",
                 kind.name()
             );
             let mut t: toml::Table = toml::from_str(&old).unwrap();
@@ -396,6 +442,7 @@ mod tests {
                     SchemeSection::SecondOrder(SecondOrderSection::default())
                 }
                 SchemeKind::Scfv => SchemeSection::Scfv(ScfvSection::default()),
+                SchemeKind::Cpr => SchemeSection::Cpr(CprSection::default()),
             };
             assert_eq!(t, toml::Table::try_from(&now).unwrap(), "{old}");
         }
@@ -411,5 +458,8 @@ mod tests {
             "scheme.limiter_k"
         );
         assert!(parse("kind = \"scfv\"").unwrap().validate().is_ok());
+        assert_eq!(bad("kind = \"cpr\"\ndegree = 0"), "scheme.degree");
+        assert_eq!(bad("kind = \"cpr\"\ndegree = 7"), "scheme.degree");
+        assert!(parse("kind = \"cpr\"\ndegree = 4").unwrap().validate().is_ok());
     }
 }

@@ -10,6 +10,7 @@ pub mod dim;
 pub mod flux;
 pub mod gas;
 pub mod moments;
+pub mod pointwise;
 pub mod simd;
 pub mod special;
 pub mod viscosity;

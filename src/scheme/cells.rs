@@ -35,6 +35,17 @@ pub trait Split: Send + Sync + std::fmt::Debug {
 
     /// What a part is called in messages (`subcell`).
     fn name(&self) -> &'static str;
+
+    /// True when the parts are points (the solution points of a polynomial) rather than areas: their values
+    /// are point values, initial data is taken at [`Split::point`], and errors are those of element means.
+    fn pointwise(&self) -> bool {
+        false
+    }
+
+    /// Where part `s` of the element `tri` is, for pointwise splits.
+    fn point(&self, _tri: &Triangle, _s: usize) -> Option<[f64; 2]> {
+        None
+    }
 }
 
 /// The mesh seen as the cells of the solver.
@@ -174,8 +185,25 @@ impl Cells {
             (Grid::Triangles(m), Some(s)) => {
                 let k = s.parts();
                 let tri = m.cells[c / k].map(|v| m.vertices[v]);
-                ic.triangle_average(s.part(&tri, c % k), t)
+                match s.point(&tri, c % k) {
+                    Some(x) => ic.state_at(x, t),
+                    None => ic.triangle_average(s.part(&tri, c % k), t),
+                }
             }
+        }
+    }
+
+    /// True when the solver cells are the solution points of a polynomial per element ([`Split::pointwise`]):
+    /// errors are then taken of element means.
+    pub fn pointwise(&self) -> bool {
+        self.split.as_ref().is_some_and(|s| s.pointwise())
+    }
+
+    /// The exact average of the initial condition (or exact solution) over element `e` at time `t`.
+    pub fn element_average(&self, ic: &InitialCondition, e: usize, t: f64) -> State {
+        match &self.grid {
+            Grid::Structured(m) => ic.cell_average(m, e % m.nx, e / m.nx, t),
+            Grid::Triangles(m) => ic.triangle_average(m.cells[e].map(|v| m.vertices[v]), t),
         }
     }
 }

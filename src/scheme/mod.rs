@@ -4,6 +4,7 @@ pub mod bc;
 pub mod boundary;
 pub mod cells;
 pub mod characteristic;
+pub mod cpr;
 pub mod ghost;
 pub mod scfv;
 pub mod structured;

@@ -7,7 +7,8 @@
 use super::core::UnstructuredCore;
 use super::faces::Face;
 use crate::physics::flux::{gks_flux_batch, lane, FaceBatch, BATCH};
-use crate::physics::{from_local, to_local, FacePoint, Gas, State, D2};
+use crate::physics::{from_local, to_local, FacePoint, FluxParams, Gas, State, D2};
+use crate::scheme::Bc;
 
 /// Factor on the viscous part of the time-step limit of the unstructured schemes, whose viscous faces take
 /// the damped derivative of [`viscous_n0`]: the damped operator's spectral radius on SCFV subcells is about
@@ -58,52 +59,55 @@ pub trait PointStates<X>: Sync {
 /// Faces per batch of the flux: two Gauss points each fill the [`BATCH`] lanes.
 pub const FACES_PER_BATCH: usize = BATCH / 2;
 
-/// One Gauss point of a face, ready for the flux: the face point in the face frame and the left state in the
-/// global frame (for the boundary condition's flux fix-up).
-struct GaussPoint {
-    fp: FacePoint,
-    wl: State,
+/// What the shared flux needs at one face point: where it is, the side data, and the boundary condition.
+#[derive(Debug, Clone, Copy)]
+pub struct PointInput {
+    /// Unit normal from left to right.
+    pub n: [f64; 2],
+    /// The point.
+    pub x: [f64; 2],
+    /// `1/L` of the viscous jump term ([`viscous_n0`]).
+    pub ilen: f64,
+    /// The condition of a boundary face (the right side is then its ghost).
+    pub bc: Option<Bc>,
+    /// State, normal and tangential derivative on the left (global frame).
+    pub left: (State, State, State),
+    /// The same on the right (ignored on boundary faces).
+    pub right: (State, State, State),
 }
 
-impl<X: Sync> UnstructuredCore<X> {
-    /// The data at Gauss point `k` of face `f`.
+/// The settings of the face-point flux: the gas, the flux parameters, whether the flow is viscous and the
+/// time at which boundary values are taken.
+#[derive(Debug, Clone, Copy)]
+pub struct PointFlux<'a> {
+    /// The gas.
+    pub gas: &'a Gas,
+    /// Collision times and viscosity.
+    pub flux: &'a FluxParams,
+    /// Navier–Stokes: both sides see the damped normal derivative of [`viscous_n0`].
+    pub viscous: bool,
+    /// Time of the stage.
+    pub time: f64,
+}
+
+impl PointFlux<'_> {
+    /// The face point in the face frame for the flux: the boundary ghost on the right, the viscous normal
+    /// derivative, the rotation.
     #[inline]
-    fn gauss_point<R: PointStates<X>>(
-        &self,
-        rec: &R,
-        w: &[State],
-        f: &Face<X>,
-        k: usize,
-    ) -> GaussPoint {
-        let (n, x) = (f.n, f.x[k]);
-        let gas = &self.gas;
-        let zero = [0.0; 4];
-        let low = self.low_order.face(f.left, f.right);
-        let left = if low {
-            None
-        } else {
-            rec.point(gas, w, f, Side::Left, k)
-        };
-        let (wl, nl, tl) = left.unwrap_or((w[f.left], zero, zero));
-        let (wr, nr, tr) = match f.bc {
-            None => {
-                let right = if low {
-                    None
-                } else {
-                    rec.point(gas, w, f, Side::Right, k)
-                };
-                right.unwrap_or((w[f.right], zero, zero))
-            }
-            Some(bc) => bc.ghost_point(gas, (wl, nl, tl), n, x, self.time),
+    fn face_point(&self, p: &PointInput) -> FacePoint {
+        let (n, (wl, nl, tl)) = (p.n, p.left);
+        let (wr, nr, tr) = match p.bc {
+            None => p.right,
+            Some(bc) => bc.ghost_point(self.gas, p.left, n, p.x, self.time),
         };
         // Viscous flows: both sides and the equilibrium see one damped normal derivative.
         let (nl, nr, n0) = if self.viscous {
-            let d = viscous_n0((&wl, &nl), (&wr, &nr), f.ilen[k]);
+            let d = viscous_n0((&wl, &nl), (&wr, &nr), p.ilen);
             (d, d, Some(to_local(&d, n)))
         } else {
             (nl, nr, None)
         };
-        let fp = FacePoint {
+        FacePoint {
             wl: to_local(&wl, n),
             nl: to_local(&nl, n),
             tl: to_local(&tl, n),
@@ -111,13 +115,78 @@ impl<X: Sync> UnstructuredCore<X> {
             nr: to_local(&nr, n),
             tr: to_local(&tr, n),
             n0,
+        }
+    }
+
+    /// `(F⁰, ∂ₜF⁰)` along the left-to-right normal, global frame, at up to [`BATCH`] face points, into
+    /// `out`: one batch of the gas-kinetic flux (unused lanes repeat the first point; each point gets the
+    /// same bits in any batch and lane), then the boundary condition's fix-up. Every unstructured scheme's
+    /// face points go through here.
+    #[inline]
+    pub fn fluxes(&self, points: &[PointInput], out: &mut [(State, State)], dt: f64) {
+        debug_assert!(points.len() <= BATCH && points.len() == out.len());
+        let mut batch = FaceBatch::<D2, BATCH>::zeroed(self.viscous);
+        for (lane, p) in points.iter().enumerate() {
+            batch.set(lane, &self.face_point(p));
+        }
+        batch.pad(points.len());
+        let (f0, fd) = gks_flux_batch(self.gas, &batch, dt, self.flux);
+        for (k, (p, o)) in points.iter().zip(out.iter_mut()).enumerate() {
+            let (mut a0, mut ad) = (lane::<D2, BATCH>(&f0, k), lane::<D2, BATCH>(&fd, k));
+            if let Some(bc) = p.bc {
+                bc.fix_flux(self.gas, p.n, p.x, &p.left.0, &mut a0, &mut ad);
+            }
+            *o = (from_local(&a0, p.n), from_local(&ad, p.n));
+        }
+    }
+}
+
+impl<X: Sync> UnstructuredCore<X> {
+    /// The settings of the face-point flux.
+    #[inline]
+    pub fn point_flux(&self) -> PointFlux<'_> {
+        PointFlux {
+            gas: &self.gas,
+            flux: &self.flux,
+            viscous: self.viscous,
+            time: self.time,
+        }
+    }
+
+    /// The inputs of Gauss point `k` of face `f`: the reconstruction's side data (cell averages with zero
+    /// slopes on low-order faces and where a point state is not admissible).
+    #[inline]
+    fn gauss_point<R: PointStates<X>>(
+        &self,
+        rec: &R,
+        w: &[State],
+        f: &Face<X>,
+        k: usize,
+    ) -> PointInput {
+        let gas = &self.gas;
+        let zero = [0.0; 4];
+        let low = self.low_order.face(f.left, f.right);
+        let side = |s: Side, unit: usize| {
+            let p = if low { None } else { rec.point(gas, w, f, s, k) };
+            p.unwrap_or((w[unit], zero, zero))
         };
-        GaussPoint { fp, wl }
+        let left = side(Side::Left, f.left);
+        let right = match f.bc {
+            None => side(Side::Right, f.right),
+            Some(_) => left,
+        };
+        PointInput {
+            n: f.n,
+            x: f.x[k],
+            ilen: f.ilen[k],
+            bc: f.bc,
+            left,
+            right,
+        }
     }
 
     /// The fluxes of up to [`FACES_PER_BATCH`] faces, each averaged over its two Gauss points:
-    /// `(F⁰, ∂ₜF⁰)` along the left-to-right normal, into `out`. The flux runs on one batch of face points
-    /// (unused lanes repeat the first point); each face's result is the same bits in any batch.
+    /// `(F⁰, ∂ₜF⁰)` along the left-to-right normal, into `out`.
     #[inline]
     pub(super) fn face_fluxes<R: PointStates<X>>(
         &self,
@@ -128,28 +197,24 @@ impl<X: Sync> UnstructuredCore<X> {
         dt: f64,
     ) {
         debug_assert!(faces.len() <= FACES_PER_BATCH && faces.len() == out.len());
-        let mut pts: [Option<GaussPoint>; BATCH] = Default::default();
-        let mut batch = FaceBatch::<D2, BATCH>::zeroed(self.viscous);
-        for (lane, pt) in pts.iter_mut().enumerate().take(2 * faces.len()) {
-            let gp = self.gauss_point(rec, w, &faces[lane / 2], lane % 2);
-            batch.set(lane, &gp.fp);
-            *pt = Some(gp);
+        let np = 2 * faces.len();
+        let mut pts = [PointInput {
+            n: [1.0, 0.0],
+            x: [0.0; 2],
+            ilen: 0.0,
+            bc: None,
+            left: ([0.0; 4], [0.0; 4], [0.0; 4]),
+            right: ([0.0; 4], [0.0; 4], [0.0; 4]),
+        }; BATCH];
+        for (lane, pt) in pts.iter_mut().enumerate().take(np) {
+            *pt = self.gauss_point(rec, w, &faces[lane / 2], lane % 2);
         }
-        batch.pad(2 * faces.len());
-        let (f0, fd) = gks_flux_batch(&self.gas, &batch, dt, &self.flux);
-        for (i, (f, o)) in faces.iter().zip(out.iter_mut()).enumerate() {
+        let mut fl = [([0.0; 4], [0.0; 4]); BATCH];
+        self.point_flux().fluxes(&pts[..np], &mut fl[..np], dt);
+        for (i, o) in out.iter_mut().enumerate() {
             let mut acc0 = [0.0; 4];
             let mut accd = [0.0; 4];
-            for k in 0..2 {
-                let lane_k = 2 * i + k;
-                let (mut a0, mut ad) = (
-                    lane::<D2, BATCH>(&f0, lane_k),
-                    lane::<D2, BATCH>(&fd, lane_k),
-                );
-                if let (Some(bc), Some(gp)) = (f.bc, &pts[lane_k]) {
-                    bc.fix_flux(&self.gas, f.n, f.x[k], &gp.wl, &mut a0, &mut ad);
-                }
-                let (g0, gd) = (from_local(&a0, f.n), from_local(&ad, f.n));
+            for (g0, gd) in &fl[2 * i..2 * i + 2] {
                 for q in 0..4 {
                     acc0[q] += 0.5 * g0[q];
                     accd[q] += 0.5 * gd[q];

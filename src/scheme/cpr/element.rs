@@ -1,0 +1,238 @@
+//! What CPR computes inside one element: its affine map, the traces of its polynomial (value and
+//! gradient) at its flux points, and the volume part of the residual — the divergence of the interpolated
+//! flux at the solution points and the interpolated normal flux at the flux points, each with its time
+//! derivative.
+
+use super::reference::Reference;
+use crate::physics::{Gas, State, Viscosity};
+
+/// The most solution points of an element (degree 6).
+pub const MAX_NP: usize = 28;
+
+/// The most flux points of an element (degree 6: 3 × 7).
+pub const MAX_NFP: usize = 21;
+
+/// A polynomial's value and its x and y derivatives at a flux point.
+pub type Trace = [State; 3];
+
+/// The affine map of a triangle onto the reference triangle, and its edges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ElementGeometry {
+    /// `(∂r/∂x, ∂r/∂y, ∂s/∂x, ∂s/∂y)`.
+    pub metric: [f64; 4],
+    /// Area.
+    pub area: f64,
+    /// Outward unit normal of each edge (edge `k` from vertex `k` to `k + 1`).
+    pub normal: [[f64; 2]; 3],
+    /// Length of each edge.
+    pub len: [f64; 3],
+    /// The size in the time-step limit: twice the area over the longest edge (the smallest altitude).
+    pub size: f64,
+}
+
+impl ElementGeometry {
+    /// The map of the counter-clockwise triangle `v`.
+    pub fn new(v: &[[f64; 2]; 3]) -> Self {
+        let (a, b) = (
+            [v[1][0] - v[0][0], v[1][1] - v[0][1]],
+            [v[2][0] - v[0][0], v[2][1] - v[0][1]],
+        );
+        let det = a[0] * b[1] - a[1] * b[0];
+        let metric = [b[1] / det, -b[0] / det, -a[1] / det, a[0] / det];
+        let mut normal = [[0.0; 2]; 3];
+        let mut len = [0.0; 3];
+        for k in 0..3 {
+            let (p, q) = (v[k], v[(k + 1) % 3]);
+            let d = [q[0] - p[0], q[1] - p[1]];
+            len[k] = d[0].hypot(d[1]);
+            normal[k] = [d[1] / len[k], -d[0] / len[k]];
+        }
+        let area = 0.5 * det;
+        let longest = len.iter().copied().fold(0.0, f64::max);
+        ElementGeometry {
+            metric,
+            area,
+            normal,
+            len,
+            size: 2.0 * area / longest,
+        }
+    }
+
+    /// The x and y derivatives from the r and s derivatives.
+    #[inline]
+    fn to_xy(&self, dr: &State, ds: &State) -> (State, State) {
+        let [rx, ry, sx, sy] = self.metric;
+        (
+            std::array::from_fn(|q| rx * dr[q] + sx * ds[q]),
+            std::array::from_fn(|q| ry * dr[q] + sy * ds[q]),
+        )
+    }
+}
+
+/// `out[i] = Σⱼ m[i·cols + j] w[j]` for a row-major matrix with `w.len()` columns.
+#[inline]
+fn apply(m: &[f64], w: &[State], out: &mut [State]) {
+    let cols = w.len();
+    for (row, o) in m.chunks_exact(cols).zip(out.iter_mut()) {
+        let mut acc = [0.0; 4];
+        for (&c, s) in row.iter().zip(w) {
+            for q in 0..4 {
+                acc[q] += c * s[q];
+            }
+        }
+        *o = acc;
+    }
+}
+
+/// The mean of an element's polynomial from its solution-point values.
+#[inline]
+pub fn mean(r: &Reference, w: &[State]) -> State {
+    let mut m = [0.0; 4];
+    for (&c, s) in r.mean_weights.iter().zip(w) {
+        for q in 0..4 {
+            m[q] += c * s[q];
+        }
+    }
+    m
+}
+
+/// The traces of the polynomial with solution-point values `w` at the element's `3·nfe` flux points.
+pub fn traces(r: &Reference, g: &ElementGeometry, w: &[State], out: &mut [Trace]) {
+    let nfp = 3 * r.nfe;
+    let mut v = [[0.0; 4]; MAX_NFP];
+    let mut dr = [[0.0; 4]; MAX_NFP];
+    let mut ds = [[0.0; 4]; MAX_NFP];
+    apply(&r.interp, w, &mut v[..nfp]);
+    apply(&r.interp_dr, w, &mut dr[..nfp]);
+    apply(&r.interp_ds, w, &mut ds[..nfp]);
+    for (c, o) in out.iter_mut().enumerate().take(nfp) {
+        let (dx, dy) = g.to_xy(&dr[c], &ds[c]);
+        *o = [v[c], dx, dy];
+    }
+}
+
+/// The flux and its time derivative at the solution points, in the reference directions: `F_r = r_x F +
+/// r_y G` and `F_s = s_x F + s_y G` with `(F, G)` the Euler flux minus the viscous flux of the state and its
+/// polynomial gradient; the time derivative is `A ∂ₜW` with the Cauchy–Kovalevskaya `∂ₜW = −A ∂ₓW − B ∂ᵧW`
+/// (the kinetic flux's time derivative is of the same, Euler, level). Also returns the global `(F, G)` and
+/// their time derivatives per point for the flux-point interpolation.
+pub struct VolumeFluxes {
+    /// `(F_r, F_s)` and `(∂ₜF_r, ∂ₜF_s)` per solution point.
+    pub reference: [[State; 4]; MAX_NP],
+    /// `(F, G, ∂ₜF, ∂ₜG)` per solution point.
+    pub global: [[State; 4]; MAX_NP],
+}
+
+/// The volume fluxes of one element (see [`VolumeFluxes`]).
+pub fn volume_fluxes(
+    r: &Reference,
+    g: &ElementGeometry,
+    gas: &Gas,
+    visc: Option<&Viscosity>,
+    w: &[State],
+    out: &mut VolumeFluxes,
+) {
+    let np = r.np;
+    let mut wr = [[0.0; 4]; MAX_NP];
+    let mut ws = [[0.0; 4]; MAX_NP];
+    apply(&r.dr, w, &mut wr[..np]);
+    apply(&r.ds, w, &mut ws[..np]);
+    let [rx, ry, sx, sy] = g.metric;
+    for j in 0..np {
+        let (gx, gy) = g.to_xy(&wr[j], &ws[j]);
+        let s = &w[j];
+        let mut f = gas.euler_flux(s, [1.0, 0.0]);
+        let mut h = gas.euler_flux(s, [0.0, 1.0]);
+        if let Some(v) = visc {
+            let (vf, vh) = (
+                gas.viscous_flux(v, s, &[gx, gy], [1.0, 0.0]),
+                gas.viscous_flux(v, s, &[gx, gy], [0.0, 1.0]),
+            );
+            for q in 0..4 {
+                f[q] -= vf[q];
+                h[q] -= vh[q];
+            }
+        }
+        let dw = gas.euler_time_derivative(s, &[gx, gy]);
+        let ft = gas.euler_flux_derivative(s, &dw, [1.0, 0.0]);
+        let ht = gas.euler_flux_derivative(s, &dw, [0.0, 1.0]);
+        let comb = |a: &State, b: &State, p: f64, q: f64| -> State {
+            std::array::from_fn(|k| p * a[k] + q * b[k])
+        };
+        out.reference[j] = [
+            comb(&f, &h, rx, ry),
+            comb(&f, &h, sx, sy),
+            comb(&ft, &ht, rx, ry),
+            comb(&ft, &ht, sx, sy),
+        ];
+        out.global[j] = [f, h, ft, ht];
+    }
+}
+
+/// The volume part of one element's residual: `−∇·Π(F)` and `−∇·Π(∂ₜF)` at the solution points into
+/// `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward normals) at the flux points into
+/// `normal`.
+pub fn volume(
+    r: &Reference,
+    g: &ElementGeometry,
+    fl: &VolumeFluxes,
+    vol: &mut [(State, State)],
+    normal: &mut [(State, State)],
+) {
+    let np = r.np;
+    for (j, v) in vol.iter_mut().enumerate().take(np) {
+        let (dr, ds) = (&r.dr[j * np..(j + 1) * np], &r.ds[j * np..(j + 1) * np]);
+        let mut a = [0.0; 4];
+        let mut b = [0.0; 4];
+        for m in 0..np {
+            let f = &fl.reference[m];
+            for q in 0..4 {
+                a[q] += dr[m] * f[0][q] + ds[m] * f[1][q];
+                b[q] += dr[m] * f[2][q] + ds[m] * f[3][q];
+            }
+        }
+        *v = (a.map(|x| -x), b.map(|x| -x));
+    }
+    for (c, o) in normal.iter_mut().enumerate().take(3 * r.nfe) {
+        let n = g.normal[c / r.nfe];
+        let row = &r.interp[c * np..(c + 1) * np];
+        let mut a = [0.0; 4];
+        let mut b = [0.0; 4];
+        for (m, &cm) in row.iter().enumerate() {
+            let f = &fl.global[m];
+            for q in 0..4 {
+                a[q] += cm * (n[0] * f[0][q] + n[1] * f[1][q]);
+                b[q] += cm * (n[0] * f[2][q] + n[1] * f[3][q]);
+            }
+        }
+        *o = (a, b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_inverts_the_map() {
+        let v = [[0.3, 0.1], [1.4, 0.5], [0.2, 1.3]];
+        let g = ElementGeometry::new(&v);
+        let [rx, ry, sx, sy] = g.metric;
+        // x = v0 + (v1 − v0) r + (v2 − v0) s: the vertex v1 has (r, s) = (1, 0), v2 (0, 1).
+        let rs = |x: [f64; 2]| {
+            let d = [x[0] - v[0][0], x[1] - v[0][1]];
+            [rx * d[0] + ry * d[1], sx * d[0] + sy * d[1]]
+        };
+        let (a, b) = (rs(v[1]), rs(v[2]));
+        for (got, want) in [(a, [1.0, 0.0]), (b, [0.0, 1.0])] {
+            assert!((got[0] - want[0]).abs() < 1e-14 && (got[1] - want[1]).abs() < 1e-14);
+        }
+        assert!(g.area > 0.0);
+        for k in 0..3 {
+            let n = g.normal[k];
+            let mid = [0.5 * (v[k][0] + v[(k + 1) % 3][0]), 0.5 * (v[k][1] + v[(k + 1) % 3][1])];
+            let c = [(v[0][0] + v[1][0] + v[2][0]) / 3.0, (v[0][1] + v[1][1] + v[2][1]) / 3.0];
+            assert!(n[0] * (mid[0] - c[0]) + n[1] * (mid[1] - c[1]) > 0.0, "edge {k} outward");
+        }
+    }
+}
