@@ -117,7 +117,7 @@ impl CprFaces {
             Ok(faces.len() as u32 - 1)
         })?;
         let n_own = num.n_own();
-        let inner = |f: &CprFace| f.right == NONE || f.right < n_own;
+        let inner = |f: &CprFace| f.left < n_own && (f.right == NONE || f.right < n_own);
         let mut new_id = vec![0u32; faces.len()];
         let mut sorted = Vec::with_capacity(faces.len());
         for pass in [true, false] {

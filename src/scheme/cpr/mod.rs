@@ -26,6 +26,7 @@ pub mod element;
 pub mod faces;
 pub mod operator;
 pub mod reference;
+mod nodes;
 
 #[cfg(test)]
 mod tests;
