@@ -612,9 +612,10 @@ impl Solver {
             li = li.max(x.abs());
         }
         Some(Errors {
-            norm: "errors of element-mean density against exact element averages; l1 = sum|e|*area, \
+            norm:
+                "errors of element-mean density against exact element averages; l1 = sum|e|*area, \
                    l2 = sqrt(sum e^2*area), linf = max|e|, l1_mean = sum|e|/N (N elements)"
-                .into(),
+                    .into(),
             l1,
             l2: l2.sqrt(),
             linf: li,

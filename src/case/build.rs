@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{
-    BcKind, Boundary, Case, CprSection, DiagonalKind, MeshKind, MeshSection, ScfvSection, SchemeSection,
-    SecondOrderSection, TimeScheme, Variables, Weno5Section, WenoVariant,
+    BcKind, Boundary, Case, CprSection, DiagonalKind, MeshKind, MeshSection, ScfvSection,
+    SchemeSection, SecondOrderSection, TimeScheme, Variables, Weno5Section, WenoVariant,
 };
 use crate::mesh::gmsh::read_msh;
 use crate::mesh::grid::from_gmsh;
 use crate::mesh::{Diagonal, Grid, StructuredMesh, TriMesh};
 use crate::physics::{FluxParams, Gas};
-use crate::scheme::weno::{Weno, WenoVariant as Variant};
 use crate::scheme::cpr::CprParams;
+use crate::scheme::weno::{Weno, WenoVariant as Variant};
 use crate::scheme::{Bc, Cells, Common, ScfvParams, Scheme, TriParams, WenoParams};
 
 impl MeshSection {

@@ -16,8 +16,8 @@ use crate::error::CaseError;
 
 pub use overrides::apply_override;
 pub use scheme::{
-    drop_foreign_keys, CprSection, ForeignKey, ScfvSection, SchemeKind, SchemeSection, SecondOrderSection,
-    Variables, Weno5Section, WenoVariant,
+    drop_foreign_keys, CprSection, ForeignKey, ScfvSection, SchemeKind, SchemeSection,
+    SecondOrderSection, Variables, Weno5Section, WenoVariant,
 };
 
 /// A complete case: gas, mesh, initial state, scheme, time stepping and output.

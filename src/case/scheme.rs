@@ -276,7 +276,10 @@ impl SchemeSection {
                 if !(1..=crate::scheme::cpr::MAX_DEGREE).contains(&s.degree) {
                     return Err(invalid(
                         "scheme.degree",
-                        &format!("expected a degree from 1 to {}", crate::scheme::cpr::MAX_DEGREE),
+                        format!(
+                            "expected a degree from 1 to {}",
+                            crate::scheme::cpr::MAX_DEGREE
+                        ),
                     ));
                 }
                 Ok(())
@@ -460,6 +463,9 @@ mod tests {
         assert!(parse("kind = \"scfv\"").unwrap().validate().is_ok());
         assert_eq!(bad("kind = \"cpr\"\ndegree = 0"), "scheme.degree");
         assert_eq!(bad("kind = \"cpr\"\ndegree = 7"), "scheme.degree");
-        assert!(parse("kind = \"cpr\"\ndegree = 4").unwrap().validate().is_ok());
+        assert!(parse("kind = \"cpr\"\ndegree = 4")
+            .unwrap()
+            .validate()
+            .is_ok());
     }
 }

@@ -126,7 +126,12 @@ mod tests {
         let a = gas.euler_flux_derivative(&w, &dw, n);
         for k in 0..D::NVARS {
             let fd = (fp[k] - fm[k]) / (2.0 * h);
-            assert!((a[k] - fd).abs() < 1e-8, "{}D component {k}: {} vs {fd}", D::D, a[k]);
+            assert!(
+                (a[k] - fd).abs() < 1e-8,
+                "{}D component {k}: {} vs {fd}",
+                D::D,
+                a[k]
+            );
         }
     }
 
@@ -200,7 +205,12 @@ mod tests {
         assert!((dt[0] - expect).abs() < 1e-14);
         let want = g(expect);
         for k in 0..4 {
-            assert!((dt[k] - want[k]).abs() < 1e-14, "{k}: {} vs {}", dt[k], want[k]);
+            assert!(
+                (dt[k] - want[k]).abs() < 1e-14,
+                "{k}: {} vs {}",
+                dt[k],
+                want[k]
+            );
         }
     }
 }

@@ -60,7 +60,7 @@ impl ElementGeometry {
 
     /// The x and y derivatives from the r and s derivatives.
     #[inline]
-    fn to_xy(&self, dr: &State, ds: &State) -> (State, State) {
+    fn gradient(&self, dr: &State, ds: &State) -> (State, State) {
         let [rx, ry, sx, sy] = self.metric;
         (
             std::array::from_fn(|q| rx * dr[q] + sx * ds[q]),
@@ -106,7 +106,7 @@ pub fn traces(r: &Reference, g: &ElementGeometry, w: &[State], out: &mut [Trace]
     apply(&r.interp_dr, w, &mut dr[..nfp]);
     apply(&r.interp_ds, w, &mut ds[..nfp]);
     for (c, o) in out.iter_mut().enumerate().take(nfp) {
-        let (dx, dy) = g.to_xy(&dr[c], &ds[c]);
+        let (dx, dy) = g.gradient(&dr[c], &ds[c]);
         *o = [v[c], dx, dy];
     }
 }
@@ -139,7 +139,7 @@ pub fn volume_fluxes(
     apply(&r.ds, w, &mut ws[..np]);
     let [rx, ry, sx, sy] = g.metric;
     for j in 0..np {
-        let (gx, gy) = g.to_xy(&wr[j], &ws[j]);
+        let (gx, gy) = g.gradient(&wr[j], &ws[j]);
         let s = &w[j];
         let mut f = gas.euler_flux(s, [1.0, 0.0]);
         let mut h = gas.euler_flux(s, [0.0, 1.0]);
@@ -230,9 +230,18 @@ mod tests {
         assert!(g.area > 0.0);
         for k in 0..3 {
             let n = g.normal[k];
-            let mid = [0.5 * (v[k][0] + v[(k + 1) % 3][0]), 0.5 * (v[k][1] + v[(k + 1) % 3][1])];
-            let c = [(v[0][0] + v[1][0] + v[2][0]) / 3.0, (v[0][1] + v[1][1] + v[2][1]) / 3.0];
-            assert!(n[0] * (mid[0] - c[0]) + n[1] * (mid[1] - c[1]) > 0.0, "edge {k} outward");
+            let mid = [
+                0.5 * (v[k][0] + v[(k + 1) % 3][0]),
+                0.5 * (v[k][1] + v[(k + 1) % 3][1]),
+            ];
+            let c = [
+                (v[0][0] + v[1][0] + v[2][0]) / 3.0,
+                (v[0][1] + v[1][1] + v[2][1]) / 3.0,
+            ];
+            assert!(
+                n[0] * (mid[0] - c[0]) + n[1] * (mid[1] - c[1]) > 0.0,
+                "edge {k} outward"
+            );
         }
     }
 }

@@ -167,7 +167,11 @@ impl<X: Sync> UnstructuredCore<X> {
         let zero = [0.0; 4];
         let low = self.low_order.face(f.left, f.right);
         let side = |s: Side, unit: usize| {
-            let p = if low { None } else { rec.point(gas, w, f, s, k) };
+            let p = if low {
+                None
+            } else {
+                rec.point(gas, w, f, s, k)
+            };
             p.unwrap_or((w[unit], zero, zero))
         };
         let left = side(Side::Left, f.left);
