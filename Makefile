@@ -22,7 +22,7 @@ export OMPI_MCA_rmaps_base_oversubscribe := 1
 # Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: all deps build run test test-suites bench roofline lint fmt cases meshes scaling convergence clean
+.PHONY: all deps build run test test-suites bench roofline lint fmt cases meshes scaling convergence time-to-accuracy clean
 
 all: build
 
@@ -107,6 +107,12 @@ scaling: build
 # cores): output/convergence/ with convergence.csv, convergence.md and the error-versus-h/time plots.
 convergence: build
 	$(PYTHON) jobs/convergence/vortex_tri.py --out output/convergence
+
+# Time to PyFR's accuracy on the vortex to t = 10: every scheme on its meshes, 1 rank x 2 threads (minutes on two
+# cores; the finest meshes dominate): output/time_to_accuracy/ with tables.md, results.json and
+# time_to_accuracy.png. A smoke test: $(PYTHON) jobs/benchmarks/time_to_accuracy.py --quick
+time-to-accuracy: build
+	$(PYTHON) jobs/benchmarks/time_to_accuracy.py --binary $(BIN)
 
 clean:
 	$(CARGO) clean
