@@ -24,9 +24,10 @@
 
 pub mod element;
 pub mod faces;
-pub mod operator;
-pub mod reference;
 mod nodes;
+pub mod operator;
+mod points;
+pub mod reference;
 
 #[cfg(test)]
 mod tests;
@@ -81,7 +82,9 @@ impl SolutionPoints {
     /// The physical position of point `s` in triangle `tri`.
     fn position(&self, tri: &Triangle, s: usize) -> [f64; 2] {
         let [r, q] = self.r.points[s];
-        std::array::from_fn(|i| tri[0][i] + r * (tri[1][i] - tri[0][i]) + q * (tri[2][i] - tri[0][i]))
+        std::array::from_fn(|i| {
+            tri[0][i] + r * (tri[1][i] - tri[0][i]) + q * (tri[2][i] - tri[0][i])
+        })
     }
 }
 
@@ -150,11 +153,17 @@ impl Scheme for CprParams {
         let np = Reference::cached(self.degree)?.np;
         let main = |u: &[usize]| u.iter().step_by(np).map(|&x| x / np).collect::<Vec<_>>();
         let (owned, halo) = (main(owned), main(halo));
-        Ok(Box::new(CprOperator::new(common, self, mesh, &owned, &halo)?))
+        Ok(Box::new(CprOperator::new(
+            common, self, mesh, &owned, &halo,
+        )?))
     }
 
     fn describe(&self, time: &str) -> String {
-        format!("cpr-gks/p{}/{time}/dg-lifting/{}gp", self.degree, self.degree + 1)
+        format!(
+            "cpr-gks/p{}/{time}/dg-lifting/{}gp",
+            self.degree,
+            self.degree + 1
+        )
     }
 
     /// Per solution point: state, Wⁿ, new state, two residual pairs, the volume terms (~260 bytes); per

@@ -15,12 +15,12 @@ use super::reference::Reference;
 use super::CprParams;
 use crate::mesh::TriMesh;
 use crate::physics::flux::BATCH;
+use crate::physics::FluxParams;
 use crate::physics::{Gas, State};
 use crate::scheme::unstructured::faces::{triangle, NONE};
 use crate::scheme::unstructured::flux::{PointFlux, PointInput};
 use crate::scheme::unstructured::{Numbering, Phase, TRI_VISCOUS_RATE};
 use crate::scheme::{Common, LowOrder, Residual, SpatialOperator, WallSample};
-use crate::physics::FluxParams;
 
 /// The CPR-GKS operator of one rank.
 pub struct CprOperator {
@@ -255,13 +255,7 @@ impl CprOperator {
 
     /// The first-order update of a marked element: every solution point moves by the mean update
     /// `−(1/|Ω|) ∮ F̂·n` (the jumps plus the interpolated normal fluxes are the face fluxes).
-    fn first_order(
-        &self,
-        e: usize,
-        jumps: &[(State, State)],
-        l: &mut [State],
-        lt: &mut [State],
-    ) {
+    fn first_order(&self, e: usize, jumps: &[(State, State)], l: &mut [State], lt: &mut [State]) {
         let (r, nfe, nfp) = (&*self.r, self.r.nfe, 3 * self.r.nfe);
         let g = &self.geom[e];
         let mut a = [0.0; 4];

@@ -61,7 +61,12 @@ fn vortex_dt(x: [f64; 2]) -> State {
 }
 
 /// The values of `f` at the solution points of the given elements, in unit order.
-fn point_values(m: &TriMesh, p: usize, cells: &[usize], f: &dyn Fn([f64; 2]) -> State) -> Vec<State> {
+fn point_values(
+    m: &TriMesh,
+    p: usize,
+    cells: &[usize],
+    f: &dyn Fn([f64; 2]) -> State,
+) -> Vec<State> {
     let r = Reference::cached(p).unwrap();
     cells
         .iter()
@@ -106,9 +111,15 @@ fn free_stream_is_preserved() {
             let res = residual(&mut whole(&m, p, periodic), &w, 1e-3);
             let worst = res.l.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
             let worst_t = res.lt.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
-            assert!(worst < 1e-12, "p {p} periodic {periodic}: max |L| = {worst:e}");
+            assert!(
+                worst < 1e-12,
+                "p {p} periodic {periodic}: max |L| = {worst:e}"
+            );
             // ∂ₜF⁰ = 4(𝔽(Δt) − 2𝔽(Δt/2))/Δt² loses digits as 1/Δt.
-            assert!(worst_t < 1e-10, "p {p} periodic {periodic}: max |Lt| = {worst_t:e}");
+            assert!(
+                worst_t < 1e-10,
+                "p {p} periodic {periodic}: max |Lt| = {worst_t:e}"
+            );
         }
     }
 }
@@ -134,7 +145,10 @@ fn updates_of_the_means_sum_to_zero() {
             }
         }
         for (q, t) in total.iter().enumerate() {
-            assert!(t.abs() < 1e-12 * scale.max(1.0), "p {p} component {q}: {t:e}");
+            assert!(
+                t.abs() < 1e-12 * scale.max(1.0),
+                "p {p} component {q}: {t:e}"
+            );
         }
     }
 }
@@ -146,7 +160,12 @@ fn truncation(p: usize, n: usize) -> f64 {
     let w = point_values(&m, p, &all, &|x| vortex(x, 0.0));
     let exact = point_values(&m, p, &all, &vortex_dt);
     let inside = point_values(&m, p, &all, &|x| {
-        [f64::from(u8::from(x[0].abs().max(x[1].abs()) <= 4.0)), 0.0, 0.0, 0.0]
+        [
+            f64::from(u8::from(x[0].abs().max(x[1].abs()) <= 4.0)),
+            0.0,
+            0.0,
+            0.0,
+        ]
     });
     let res = residual(&mut whole(&m, p, true), &w, 1e-4);
     let (mut sum, mut count) = (0.0, 0.0);
@@ -204,7 +223,11 @@ fn partition_gives_identical_bits() {
             for (k, &g) in owned.iter().enumerate() {
                 for j in 0..np {
                     assert_eq!(part.l[k * np + j], full.l[g * np + j], "p {p} element {g}");
-                    assert_eq!(part.lt[k * np + j], full.lt[g * np + j], "p {p} element {g}");
+                    assert_eq!(
+                        part.lt[k * np + j],
+                        full.lt[g * np + j],
+                        "p {p} element {g}"
+                    );
                 }
             }
         }
