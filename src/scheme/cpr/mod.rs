@@ -26,6 +26,7 @@ pub mod element;
 pub mod faces;
 mod nodes;
 pub mod operator;
+mod points;
 pub mod reference;
 
 #[cfg(test)]

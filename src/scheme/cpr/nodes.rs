@@ -1,15 +1,11 @@
 //! Node sets and the orthonormal polynomial basis behind the reference-triangle operators of the CPR scheme.
 //!
 //! * Gauss–Legendre points on `[0, 1]` (Newton on the Legendre polynomial), the flux points of every edge.
-//! * Legendre–Gauss–Lobatto points on `[−1, 1]` (Newton on `P′_n`), the edge distribution of the solution
-//!   points.
-//! * Warburton's α-optimised "warp & blend" solution points (Hesthaven & Warburton, *Nodal Discontinuous
-//!   Galerkin Methods*, 2008, §6.1), written in barycentric coordinates of the reference triangle
-//!   `v0 = (0,0)`, `v1 = (1,0)`, `v2 = (0,1)`.
-//! * The Dubiner/PKDO basis, orthonormal on that triangle, with its `r` and `s` derivatives, evaluated by
+//! * The Dubiner/PKDO basis, orthonormal on the reference triangle `v0 = (0,0)`, `v1 = (1,0)`, `v2 = (0,1)`, with its `r` and `s` derivatives, evaluated by
 //!   recurrences that stay polynomial in `(r, s)` (no collapsed coordinate, so nothing is singular at `v2`).
 //!
-//! Roots are computed for one half of each symmetric set and mirrored, so every set is exactly symmetric.
+//! Roots are computed for one half of the symmetric set and mirrored, so it is exactly symmetric.
+//! The solution points are in [`super::points`].
 
 /// The value and derivative of the Legendre polynomial `P_n` (unnormalised, `P_n(1) = 1`) at `x`.
 pub fn legendre(n: usize, x: f64) -> (f64, f64) {
@@ -84,82 +80,6 @@ pub fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
         w[k] = weight;
     }
     (t, w)
-}
-
-/// The `n + 1` Legendre–Gauss–Lobatto points on `[−1, 1]` (increasing; `n ≥ 1`): `±1` and the roots of
-/// `P′_n`.
-pub fn lobatto(n: usize) -> Vec<f64> {
-    let mut x = vec![0.0; n + 1];
-    x[0] = -1.0;
-    x[n] = 1.0;
-    let nn = (n * (n + 1)) as f64;
-    // P″_n from the Legendre equation (1 − x²) P″ − 2x P′ + n(n+1) P = 0.
-    let f = |x: f64| {
-        let (p, d) = legendre(n, x);
-        (d, (2.0 * x * d - nn * p) / (1.0 - x * x))
-    };
-    for k in 1..n.div_ceil(2) {
-        let guess = (std::f64::consts::PI * k as f64 / n as f64).cos();
-        let root = newton(guess, f);
-        x[n - k] = root;
-        x[k] = -root;
-    }
-    x
-}
-
-/// α of the α-optimised warp & blend nodes for `p = 1..=15` (Hesthaven & Warburton, Table 6.1).
-const ALPHA_OPT: [f64; 15] = [
-    0.0, 0.0, 1.4152, 0.1001, 0.2751, 0.9800, 1.0999, 1.2832, 1.3648, 1.4773, 1.4959, 1.5743,
-    1.5770, 1.6223, 1.6258,
-];
-
-/// The one-dimensional warp of degree `p` at `ρ ∈ [−1, 1]`: the equispaced interpolant of the shift from
-/// the `p + 1` equispaced to the Lobatto points, divided by `1 − ρ²` (0 at the ends).
-fn warp(p: usize, lgl: &[f64], rho: f64) -> f64 {
-    if rho.abs() >= 1.0 - 1e-10 {
-        return 0.0;
-    }
-    let eq = |i: usize| -1.0 + 2.0 * i as f64 / p as f64;
-    let mut sum = 0.0;
-    for (i, &xi) in lgl.iter().enumerate() {
-        let mut l = 1.0;
-        for m in (0..=p).filter(|&m| m != i) {
-            l *= (rho - eq(m)) / (eq(i) - eq(m));
-        }
-        sum += (xi - eq(i)) * l;
-    }
-    sum / (1.0 - rho * rho)
-}
-
-/// Warburton's α-optimised warp & blend points of degree `p` (`1 ≤ p ≤ 15`) on the reference triangle.
-///
-/// Order: the equispaced lattice point `(i, j)`, `r = i/p`, `s = j/p`, `i + j ≤ p`, rows of increasing `j`
-/// and `i` increasing within a row; so `v0`, `v1`, `v2` are points 0, `p` and the last. Each lattice point
-/// with barycentrics `λ = (1 − r − s, r, s)` moves, for every edge `e` (from vertex `e` to vertex `e+1`,
-/// opposite vertex `e+2`, mod 3), by `δ_e = 4 λ_e λ_{e+1} · warp(λ_{e+1} − λ_e) · (1 + (α λ_{e+2})²)` along
-/// the edge: `λ_{e+1} += δ_e/2`, `λ_e −= δ_e/2` (the book's displacement along a side of length 2).
-pub fn warp_blend(p: usize) -> Vec<[f64; 2]> {
-    let alpha = ALPHA_OPT[p - 1];
-    let lgl = lobatto(p);
-    let mut points = Vec::with_capacity((p + 1) * (p + 2) / 2);
-    for j in 0..=p {
-        for i in 0..=p - j {
-            let r = i as f64 / p as f64;
-            let s = j as f64 / p as f64;
-            let lam = [1.0 - r - s, r, s];
-            let mut new = lam;
-            for e in 0..3 {
-                let (a, b, c) = (e, (e + 1) % 3, (e + 2) % 3);
-                let blend = 4.0 * lam[a] * lam[b];
-                let ac = alpha * lam[c];
-                let delta = blend * warp(p, &lgl, lam[b] - lam[a]) * (1.0 + ac * ac);
-                new[b] += 0.5 * delta;
-                new[a] -= 0.5 * delta;
-            }
-            points.push([new[1], new[2]]);
-        }
-    }
-    points
 }
 
 /// Number of basis functions of degree ≤ `p`.
@@ -261,45 +181,6 @@ mod tests {
                     assert!(((pr[k] - mr[k]) / (2.0 * h) - vr[k]).abs() < 1e-6 * scale);
                     assert!(((ps[k] - ms[k]) / (2.0 * h) - vs[k]).abs() < 1e-6 * scale);
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn lobatto_points_are_the_roots_of_the_legendre_derivative() {
-        for n in 1..=8 {
-            let x = lobatto(n);
-            assert!(x.windows(2).all(|w| w[0] < w[1]));
-            for &xi in &x[1..n] {
-                assert!(legendre(n, xi).1.abs() < 1e-12, "n = {n}: {xi}");
-            }
-        }
-        assert_eq!(lobatto(2), vec![-1.0, 0.0, 1.0]);
-        assert!((lobatto(3)[2] - 5f64.sqrt().recip()).abs() < 1e-15);
-    }
-
-    #[test]
-    fn warp_blend_points_are_symmetric() {
-        for p in 1..=6 {
-            let pts = warp_blend(p);
-            assert_eq!(pts.len(), n_basis(p));
-            // The rotation v0 → v1 → v2 → v0 and the reflection r ↔ s map the set onto itself.
-            let maps: [fn([f64; 2]) -> [f64; 2]; 2] =
-                [|x| [1.0 - x[0] - x[1], x[0]], |x| [x[1], x[0]]];
-            for map in maps {
-                for &x in &pts {
-                    let y = map(x);
-                    let d = pts
-                        .iter()
-                        .map(|z| (z[0] - y[0]).abs().max((z[1] - y[1]).abs()))
-                        .fold(f64::INFINITY, f64::min);
-                    assert!(d < 1e-14, "p = {p}: {x:?}");
-                }
-            }
-            // Points on edge 0 are the Lobatto points.
-            let lgl = lobatto(p);
-            for i in 0..=p {
-                assert!((pts[i][0] - 0.5 * (1.0 + lgl[i])).abs() < 1e-15 && pts[i][1] == 0.0);
             }
         }
     }
