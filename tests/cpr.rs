@@ -159,11 +159,11 @@ fn cpr_is_bitwise_identical_across_ranks_threads_and_restarts() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// A degree outside 1…6 is refused with a message that names the key and the range.
+/// A degree outside 1…5 is refused with a message that names the key and the range.
 #[test]
 fn cpr_degree_out_of_range_is_a_clear_error() {
     let dir = tempdir("cpr-degree");
-    for p in ["0", "7"] {
+    for p in ["0", "6"] {
         let set = format!("scheme.degree={p}");
         let out = gasket(&[
             "run",

@@ -136,7 +136,7 @@ impl Default for ScfvSection {
 /// `[scheme]` with `kind = "cpr"`: CPR-GKS on triangles.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CprSection {
-    /// Polynomial degree p, 1 to 6 (default 3).
+    /// Polynomial degree p, 1 to 5 (default 3).
     pub degree: usize,
 }
 
@@ -462,7 +462,7 @@ mod tests {
         );
         assert!(parse("kind = \"scfv\"").unwrap().validate().is_ok());
         assert_eq!(bad("kind = \"cpr\"\ndegree = 0"), "scheme.degree");
-        assert_eq!(bad("kind = \"cpr\"\ndegree = 7"), "scheme.degree");
+        assert_eq!(bad("kind = \"cpr\"\ndegree = 6"), "scheme.degree");
         assert!(parse("kind = \"cpr\"\ndegree = 4")
             .unwrap()
             .validate()

@@ -42,7 +42,7 @@ use crate::mesh::Grid;
 use reference::Reference;
 
 /// The highest degree the scheme accepts.
-pub const MAX_DEGREE: usize = 6;
+pub const MAX_DEGREE: usize = 5;
 
 /// The parameters of CPR-GKS.
 #[derive(Debug, Clone, Copy, PartialEq)]
