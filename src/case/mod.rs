@@ -484,7 +484,7 @@ pub struct Initial {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FluxSection {
-    /// c1; when absent, 0.1 for the SCFV scheme and 0.05 otherwise ([`Case::tau_c1`]).
+    /// c1; when absent, 0.1 for the SCFV scheme, 1 for CPR and 0.05 otherwise ([`Case::tau_c1`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tau_c1: Option<f64>,
     /// c2 (default 1).
@@ -1036,11 +1036,14 @@ impl Case {
     }
 
     /// The constant part `c1` of the numerical collision time: `flux.tau_c1` if given, else 0.1 for the
-    /// SCFV scheme (which needs it for stability, see [`SCFV_MIN_TAU_C1`]) and 0.05 for the others.
+    /// SCFV scheme (which needs it for stability, see [`SCFV_MIN_TAU_C1`]), 1 for CPR (whose degree-1
+    /// elements lose their second order in L∞ with less upwinding: 1.46 instead of 2.0 on the vortex, while
+    /// p = 2, 3 change by a few per cent; docs/triangles.md §5) and 0.05 for the others.
     pub fn tau_c1(&self) -> f64 {
         self.flux.tau_c1.unwrap_or(match self.scheme.kind() {
             SchemeKind::Scfv => 0.1,
-            SchemeKind::Weno5 | SchemeKind::SecondOrder | SchemeKind::Cpr => 0.05,
+            SchemeKind::Cpr => 1.0,
+            SchemeKind::Weno5 | SchemeKind::SecondOrder => 0.05,
         })
     }
 
