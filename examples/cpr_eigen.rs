@@ -1,7 +1,7 @@
 //! Diagnostic: the linearised CPR-GKS operator about a uniform flow on a small periodic triangle mesh, for
 //! the stability limit of S2O4 (`jobs/benchmarks/cpr_stability.py` reads the output).
 //!
-//! `cargo run --release --example cpr_eigen -- P N DIAGONAL OUT.bin [TAU_C1]` writes, little-endian: the
+//! `cargo run --release --example cpr_eigen -- P N DIAGONAL OUT.bin [TAU_C1 [JITTER]]` writes, little-endian: the
 //! size m (u64), the largest rate `(2p + 1)(|U| + c)/h` of the time-step rule (f64, so that `CFL = Δt ·
 //! rate`), then the Jacobians of `L(W)` and of `∂ₜL(W)` at Δt = 10⁻³ and of `∂ₜL(W)` at Δt = 2·10⁻³ (m × m
 //! f64 each, row-major), by central differences. `∂ₜL` depends on the step through the flux fit (its part
@@ -19,7 +19,7 @@ use gasket::scheme::{Bc, Common, Residual, SpatialOperator};
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     if a.len() < 5 {
-        eprintln!("usage: cpr_eigen P N DIAGONAL OUT.bin [TAU_C1]");
+        eprintln!("usage: cpr_eigen P N DIAGONAL OUT.bin [TAU_C1 [JITTER]]");
         std::process::exit(2);
     }
     let p: usize = a[1].parse().expect("P: a degree");
@@ -45,8 +45,11 @@ fn main() {
             .map(|s| (s.to_string(), Bc::Periodic))
             .collect::<BTreeMap<_, _>>(),
     };
+    let jitter: f64 = a
+        .get(6)
+        .map_or(0.0, |s| s.parse().expect("JITTER: a number"));
     let mesh =
-        TriMesh::rectangle(n, n, [0.0, 1.0], [0.0, 1.0], diagonal, 0.0, 1, [true; 2]).unwrap();
+        TriMesh::rectangle(n, n, [0.0, 1.0], [0.0, 1.0], diagonal, jitter, 1, [true; 2]).unwrap();
     let owned: Vec<usize> = (0..mesh.n_cells()).collect();
     let mut op = CprOperator::new(&common, &CprParams { degree: p }, &mesh, &owned, &[]).unwrap();
     let w0 = vec![gas.conservative([1.0, 1.0, 0.5, 1.0]); op.new_state().len()];
@@ -79,5 +82,8 @@ fn main() {
     for x in jl.iter().chain(&jt).chain(&jt2) {
         f.write_all(&x.to_le_bytes()).unwrap();
     }
-    eprintln!("p = {p}, {n}x{n} {}: {m} unknowns, rate {rate:.6}", a[3]);
+    eprintln!(
+        "p = {p}, {n}x{n} {} jitter {jitter}: {m} unknowns, rate {rate:.6}",
+        a[3]
+    );
 }

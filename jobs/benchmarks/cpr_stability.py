@@ -15,7 +15,7 @@ flux is that of the differential equation, not of the discrete operator; docs/me
 script interpolates; the defect column is of K₀.
 
     jobs/benchmarks/cpr_stability.py                     # p = 1..4, 4x4 squares, diagonal "right"
-    jobs/benchmarks/cpr_stability.py --degrees 3 --n 6 --diagonal alternate --tau-c1 0.05
+    jobs/benchmarks/cpr_stability.py --degrees 3 --n 6 --diagonal alternate --jitter 0.2
 
 Needs numpy and the example: cargo build --release --example cpr_eigen (the script builds it if missing).
 """
@@ -39,8 +39,8 @@ def example_binary():
     return exe
 
 
-def jacobians(exe, p, n, diagonal, tau_c1, out):
-    subprocess.run([str(exe), str(p), str(n), diagonal, str(out), str(tau_c1)], check=True)
+def jacobians(exe, p, n, diagonal, tau_c1, jitter, out):
+    subprocess.run([str(exe), str(p), str(n), diagonal, str(out), str(tau_c1), str(jitter)], check=True)
     raw = out.read_bytes()
     m = int(np.frombuffer(raw[:8], dtype="<u8")[0])
     rate = float(np.frombuffer(raw[8:16], dtype="<f8")[0])
@@ -77,14 +77,15 @@ def main():
     ap.add_argument("--degrees", default="1,2,3,4")
     ap.add_argument("--n", type=int, default=4, help="squares per side of the periodic unit square")
     ap.add_argument("--diagonal", default="right", choices=["right", "left", "alternate"])
-    ap.add_argument("--tau-c1", type=float, default=0.05)
+    ap.add_argument("--tau-c1", type=float, default=1.0, help="flux.tau_c1 (CPR's default: 1)")
+    ap.add_argument("--jitter", type=float, default=0.0, help="move interior vertices by up to this fraction")
     ap.add_argument("--work", default="/tmp", help="where the Jacobians are written")
     opt = ap.parse_args()
     exe = example_binary()
     print(f"| p | unknowns | max Re λ(J) · h-scale | ‖K − J²‖/‖J²‖ | stable CFL (S2O4) | same with K = J² |")
     print("|---|---|---|---|---|---|")
     for p in [int(x) for x in opt.degrees.split(",")]:
-        rate, j, k = jacobians(exe, p, opt.n, opt.diagonal, opt.tau_c1, Path(opt.work) / f"cpr_eigen_{p}.bin")
+        rate, j, k = jacobians(exe, p, opt.n, opt.diagonal, opt.tau_c1, opt.jitter, Path(opt.work) / f"cpr_eigen_{p}.bin")
         lam = np.linalg.eigvals(j)
         j2 = j @ j
         defect = np.linalg.norm(k[0] - j2) / np.linalg.norm(j2)
