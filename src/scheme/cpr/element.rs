@@ -69,21 +69,6 @@ impl ElementGeometry {
     }
 }
 
-/// `out[i] = Σⱼ m[i·cols + j] w[j]` for a row-major matrix with `w.len()` columns.
-#[inline]
-fn apply(m: &[f64], w: &[State], out: &mut [State]) {
-    let cols = w.len();
-    for (row, o) in m.chunks_exact(cols).zip(out.iter_mut()) {
-        let mut acc = [0.0; 4];
-        for (&c, s) in row.iter().zip(w) {
-            for q in 0..4 {
-                acc[q] += c * s[q];
-            }
-        }
-        *o = acc;
-    }
-}
-
 /// The mean of an element's polynomial from its solution-point values.
 #[inline]
 pub fn mean(r: &Reference, w: &[State]) -> State {
@@ -96,34 +81,91 @@ pub fn mean(r: &Reference, w: &[State]) -> State {
     m
 }
 
+/// `(a[i], b[i]) = (Σⱼ ma[i·cols + j] w[j], Σⱼ mb[i·cols + j] w[j])` for two row-major matrices with
+/// `w.len()` columns, reading every `w[j]` once per row pair.
+#[inline(always)]
+fn apply2(ma: &[f64], mb: &[f64], w: &[State], a: &mut [State], b: &mut [State]) {
+    let cols = w.len();
+    for (((ra, rb), oa), ob) in ma
+        .chunks_exact(cols)
+        .zip(mb.chunks_exact(cols))
+        .zip(a.iter_mut())
+        .zip(b.iter_mut())
+    {
+        let (mut x, mut y) = ([0.0; 4], [0.0; 4]);
+        for ((&ca, &cb), s) in ra.iter().zip(rb).zip(w) {
+            for q in 0..4 {
+                x[q] += ca * s[q];
+                y[q] += cb * s[q];
+            }
+        }
+        *oa = x;
+        *ob = y;
+    }
+}
+
 /// The traces of the polynomial with solution-point values `w` at the element's `3·nfe` flux points.
+#[inline]
 pub fn traces(r: &Reference, g: &ElementGeometry, w: &[State], out: &mut [Trace]) {
-    let nfp = 3 * r.nfe;
-    let mut v = [[0.0; 4]; MAX_NFP];
-    let mut dr = [[0.0; 4]; MAX_NFP];
-    let mut ds = [[0.0; 4]; MAX_NFP];
-    apply(&r.interp, w, &mut v[..nfp]);
-    apply(&r.interp_dr, w, &mut dr[..nfp]);
-    apply(&r.interp_ds, w, &mut ds[..nfp]);
-    for (c, o) in out.iter_mut().enumerate().take(nfp) {
-        let (dx, dy) = g.gradient(&dr[c], &ds[c]);
-        *o = [v[c], dx, dy];
+    let np = w.len();
+    for (c, o) in out.iter_mut().enumerate().take(3 * r.nfe) {
+        let rows = c * np..(c + 1) * np;
+        let (iv, ir, is) = (
+            &r.interp[rows.clone()],
+            &r.interp_dr[rows.clone()],
+            &r.interp_ds[rows],
+        );
+        let (mut v, mut dr, mut ds) = ([0.0; 4], [0.0; 4], [0.0; 4]);
+        for m in 0..np {
+            let s = &w[m];
+            for q in 0..4 {
+                v[q] += iv[m] * s[q];
+                dr[q] += ir[m] * s[q];
+                ds[q] += is[m] * s[q];
+            }
+        }
+        let (dx, dy) = g.gradient(&dr, &ds);
+        *o = [v, dx, dy];
+    }
+}
+
+/// Per-thread scratch of the volume terms of one element, of the reference's exact sizes (so that nothing
+/// is zeroed per element).
+pub struct VolumeFluxes {
+    /// `(F_r, F_s, ∂ₜF_r, ∂ₜF_s)` per solution point.
+    pub reference: Vec<[State; 4]>,
+    /// `(F, G, ∂ₜF, ∂ₜG)` per solution point.
+    pub global: Vec<[State; 4]>,
+    /// `∂W/∂r` and `∂W/∂s` per solution point.
+    wr: Vec<State>,
+    ws: Vec<State>,
+    /// `(F·n, ∂ₜF·n)` per solution point for the normal of one edge.
+    normal: Vec<(State, State)>,
+    /// The traces at the flux points.
+    pub traces: Vec<Trace>,
+}
+
+impl VolumeFluxes {
+    /// The scratch for the reference `r`.
+    pub fn new(r: &Reference) -> Self {
+        let (np, nfp) = (r.np, 3 * r.nfe);
+        VolumeFluxes {
+            reference: vec![[[0.0; 4]; 4]; np],
+            global: vec![[[0.0; 4]; 4]; np],
+            wr: vec![[0.0; 4]; np],
+            ws: vec![[0.0; 4]; np],
+            normal: vec![([0.0; 4], [0.0; 4]); np],
+            traces: vec![[[0.0; 4]; 3]; nfp],
+        }
     }
 }
 
 /// The flux and its time derivative at the solution points, in the reference directions: `F_r = r_x F +
 /// r_y G` and `F_s = s_x F + s_y G` with `(F, G)` the Euler flux minus the viscous flux of the state and its
 /// polynomial gradient; the time derivative is `A ∂ₜW` with the Cauchy–Kovalevskaya `∂ₜW = −A ∂ₓW − B ∂ᵧW`
-/// (the kinetic flux's time derivative is of the same, Euler, level). Also returns the global `(F, G)` and
-/// their time derivatives per point for the flux-point interpolation.
-pub struct VolumeFluxes {
-    /// `(F_r, F_s)` and `(∂ₜF_r, ∂ₜF_s)` per solution point.
-    pub reference: [[State; 4]; MAX_NP],
-    /// `(F, G, ∂ₜF, ∂ₜG)` per solution point.
-    pub global: [[State; 4]; MAX_NP],
-}
-
-/// The volume fluxes of one element (see [`VolumeFluxes`]).
+/// (the kinetic flux's time derivative is of the same, Euler, level). Also the global `(F, G)` and their
+/// time derivatives per point for the flux-point interpolation. Into `out` (of [`VolumeFluxes::new`]).
+#[inline]
 pub fn volume_fluxes(
     r: &Reference,
     g: &ElementGeometry,
@@ -133,16 +175,14 @@ pub fn volume_fluxes(
     out: &mut VolumeFluxes,
 ) {
     let np = r.np;
-    let mut wr = [[0.0; 4]; MAX_NP];
-    let mut ws = [[0.0; 4]; MAX_NP];
-    apply(&r.dr, w, &mut wr[..np]);
-    apply(&r.ds, w, &mut ws[..np]);
+    apply2(&r.dr, &r.ds, w, &mut out.wr[..np], &mut out.ws[..np]);
     let [rx, ry, sx, sy] = g.metric;
-    for j in 0..np {
-        let (gx, gy) = g.gradient(&wr[j], &ws[j]);
-        let s = &w[j];
-        let mut f = gas.euler_flux(s, [1.0, 0.0]);
-        let mut h = gas.euler_flux(s, [0.0, 1.0]);
+    let comb = |a: &State, b: &State, p: f64, q: f64| -> State {
+        std::array::from_fn(|k| p * a[k] + q * b[k])
+    };
+    for (j, s) in w.iter().enumerate().take(np) {
+        let (gx, gy) = g.gradient(&out.wr[j], &out.ws[j]);
+        let [mut f, mut h, ft, ht] = gas.euler_fluxes_and_time_derivatives(s, &gx, &gy);
         if let Some(v) = visc {
             let (vf, vh) = (
                 gas.viscous_flux(v, s, &[gx, gy], [1.0, 0.0]),
@@ -153,12 +193,6 @@ pub fn volume_fluxes(
                 h[q] -= vh[q];
             }
         }
-        let dw = gas.euler_time_derivative(s, &[gx, gy]);
-        let ft = gas.euler_flux_derivative(s, &dw, [1.0, 0.0]);
-        let ht = gas.euler_flux_derivative(s, &dw, [0.0, 1.0]);
-        let comb = |a: &State, b: &State, p: f64, q: f64| -> State {
-            std::array::from_fn(|k| p * a[k] + q * b[k])
-        };
         out.reference[j] = [
             comb(&f, &h, rx, ry),
             comb(&f, &h, sx, sy),
@@ -171,15 +205,16 @@ pub fn volume_fluxes(
 
 /// The volume part of one element's residual: `−∇·Π(F)` and `−∇·Π(∂ₜF)` at the solution points into
 /// `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward normals) at the flux points into
-/// `normal`.
+/// `normal`. Uses the fluxes of [`volume_fluxes`] in `fl` (and its normal-flux scratch).
+#[inline]
 pub fn volume(
     r: &Reference,
     g: &ElementGeometry,
-    fl: &VolumeFluxes,
+    fl: &mut VolumeFluxes,
     vol: &mut [(State, State)],
     normal: &mut [(State, State)],
 ) {
-    let np = r.np;
+    let (np, nfe) = (r.np, r.nfe);
     for (j, v) in vol.iter_mut().enumerate().take(np) {
         let (dr, ds) = (&r.dr[j * np..(j + 1) * np], &r.ds[j * np..(j + 1) * np]);
         let mut a = [0.0; 4];
@@ -193,19 +228,27 @@ pub fn volume(
         }
         *v = (a.map(|x| -x), b.map(|x| -x));
     }
-    for (c, o) in normal.iter_mut().enumerate().take(3 * r.nfe) {
-        let n = g.normal[c / r.nfe];
-        let row = &r.interp[c * np..(c + 1) * np];
-        let mut a = [0.0; 4];
-        let mut b = [0.0; 4];
-        for (m, &cm) in row.iter().enumerate() {
-            let f = &fl.global[m];
-            for q in 0..4 {
-                a[q] += cm * (n[0] * f[0][q] + n[1] * f[1][q]);
-                b[q] += cm * (n[0] * f[2][q] + n[1] * f[3][q]);
-            }
+    for k in 0..3 {
+        let n = g.normal[k];
+        for (fnm, f) in fl.normal.iter_mut().zip(&fl.global) {
+            *fnm = (
+                std::array::from_fn(|q| n[0] * f[0][q] + n[1] * f[1][q]),
+                std::array::from_fn(|q| n[0] * f[2][q] + n[1] * f[3][q]),
+            );
         }
-        *o = (a, b);
+        for (i, nc) in normal[k * nfe..(k + 1) * nfe].iter_mut().enumerate() {
+            let c = k * nfe + i;
+            let row = &r.interp[c * np..(c + 1) * np];
+            let mut a = [0.0; 4];
+            let mut b = [0.0; 4];
+            for (&cm, (f0, fd)) in row.iter().zip(&fl.normal) {
+                for q in 0..4 {
+                    a[q] += cm * f0[q];
+                    b[q] += cm * fd[q];
+                }
+            }
+            *nc = (a, b);
+        }
     }
 }
 
