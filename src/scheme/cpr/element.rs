@@ -6,12 +6,6 @@
 use super::reference::Reference;
 use crate::physics::{Gas, State, Viscosity};
 
-/// The most solution points of an element (degree 6).
-pub const MAX_NP: usize = 28;
-
-/// The most flux points of an element (degree 6: 3 × 7).
-pub const MAX_NFP: usize = 21;
-
 /// A polynomial's value and its x and y derivatives at a flux point.
 pub type Trace = [State; 3];
 
@@ -81,42 +75,28 @@ pub fn mean(r: &Reference, w: &[State]) -> State {
     m
 }
 
-/// `(a[i], b[i]) = (Σⱼ ma[i·cols + j] w[j], Σⱼ mb[i·cols + j] w[j])` for two row-major matrices with
-/// `w.len()` columns, reading every `w[j]` once per row pair.
+/// Row `i` of a row-major matrix with `N` columns.
 #[inline(always)]
-fn apply2(ma: &[f64], mb: &[f64], w: &[State], a: &mut [State], b: &mut [State]) {
-    let cols = w.len();
-    for (((ra, rb), oa), ob) in ma
-        .chunks_exact(cols)
-        .zip(mb.chunks_exact(cols))
-        .zip(a.iter_mut())
-        .zip(b.iter_mut())
-    {
-        let (mut x, mut y) = ([0.0; 4], [0.0; 4]);
-        for ((&ca, &cb), s) in ra.iter().zip(rb).zip(w) {
-            for q in 0..4 {
-                x[q] += ca * s[q];
-                y[q] += cb * s[q];
-            }
-        }
-        *oa = x;
-        *ob = y;
-    }
+fn row<const N: usize>(m: &[f64], i: usize) -> &[f64; N] {
+    m[i * N..(i + 1) * N].try_into().expect("matrix size")
 }
 
-/// The traces of the polynomial with solution-point values `w` at the element's `3·nfe` flux points.
-#[inline]
-pub fn traces(r: &Reference, g: &ElementGeometry, w: &[State], out: &mut [Trace]) {
-    let np = w.len();
-    for (c, o) in out.iter_mut().enumerate().take(3 * r.nfe) {
-        let rows = c * np..(c + 1) * np;
+/// The traces of the polynomial with the `NP` solution-point values `w` at the element's `NFP = 3·nfe`
+/// flux points (sizes as const parameters, so that the small products unroll).
+#[inline(always)]
+pub fn traces<const NP: usize, const NFP: usize>(
+    r: &Reference,
+    g: &ElementGeometry,
+    w: &[State; NP],
+) -> [Trace; NFP] {
+    std::array::from_fn(|c| {
         let (iv, ir, is) = (
-            &r.interp[rows.clone()],
-            &r.interp_dr[rows.clone()],
-            &r.interp_ds[rows],
+            row::<NP>(&r.interp, c),
+            row::<NP>(&r.interp_dr, c),
+            row::<NP>(&r.interp_ds, c),
         );
         let (mut v, mut dr, mut ds) = ([0.0; 4], [0.0; 4], [0.0; 4]);
-        for m in 0..np {
+        for m in 0..NP {
             let s = &w[m];
             for q in 0..4 {
                 v[q] += iv[m] * s[q];
@@ -125,63 +105,42 @@ pub fn traces(r: &Reference, g: &ElementGeometry, w: &[State], out: &mut [Trace]
             }
         }
         let (dx, dy) = g.gradient(&dr, &ds);
-        *o = [v, dx, dy];
-    }
+        [v, dx, dy]
+    })
 }
 
-/// Per-thread scratch of the volume terms of one element, of the reference's exact sizes (so that nothing
-/// is zeroed per element).
-pub struct VolumeFluxes {
-    /// `(F_r, F_s, ∂ₜF_r, ∂ₜF_s)` per solution point.
-    pub reference: Vec<[State; 4]>,
-    /// `(F, G, ∂ₜF, ∂ₜG)` per solution point.
-    pub global: Vec<[State; 4]>,
-    /// `∂W/∂r` and `∂W/∂s` per solution point.
-    wr: Vec<State>,
-    ws: Vec<State>,
-    /// `(F·n, ∂ₜF·n)` per solution point for the normal of one edge.
-    normal: Vec<(State, State)>,
-    /// The traces at the flux points.
-    pub traces: Vec<Trace>,
-}
-
-impl VolumeFluxes {
-    /// The scratch for the reference `r`.
-    pub fn new(r: &Reference) -> Self {
-        let (np, nfp) = (r.np, 3 * r.nfe);
-        VolumeFluxes {
-            reference: vec![[[0.0; 4]; 4]; np],
-            global: vec![[[0.0; 4]; 4]; np],
-            wr: vec![[0.0; 4]; np],
-            ws: vec![[0.0; 4]; np],
-            normal: vec![([0.0; 4], [0.0; 4]); np],
-            traces: vec![[[0.0; 4]; 3]; nfp],
-        }
-    }
-}
+/// The fluxes of one solution point: `(F_r, F_s, ∂ₜF_r, ∂ₜF_s)` in the reference directions and
+/// `(F, G, ∂ₜF, ∂ₜG)` in the global ones.
+pub type PointFluxes = ([State; 4], [State; 4]);
 
 /// The flux and its time derivative at the solution points, in the reference directions: `F_r = r_x F +
 /// r_y G` and `F_s = s_x F + s_y G` with `(F, G)` the Euler flux minus the viscous flux of the state and its
 /// polynomial gradient; the time derivative is `A ∂ₜW` with the Cauchy–Kovalevskaya `∂ₜW = −A ∂ₓW − B ∂ᵧW`
 /// (the kinetic flux's time derivative is of the same, Euler, level). Also the global `(F, G)` and their
-/// time derivatives per point for the flux-point interpolation. Into `out` (of [`VolumeFluxes::new`]).
-#[inline]
-pub fn volume_fluxes(
+/// time derivatives per point for the flux-point interpolation.
+#[inline(always)]
+pub fn volume_fluxes<const NP: usize>(
     r: &Reference,
     g: &ElementGeometry,
     gas: &Gas,
     visc: Option<&Viscosity>,
-    w: &[State],
-    out: &mut VolumeFluxes,
-) {
-    let np = r.np;
-    apply2(&r.dr, &r.ds, w, &mut out.wr[..np], &mut out.ws[..np]);
+    w: &[State; NP],
+) -> [PointFluxes; NP] {
     let [rx, ry, sx, sy] = g.metric;
     let comb = |a: &State, b: &State, p: f64, q: f64| -> State {
         std::array::from_fn(|k| p * a[k] + q * b[k])
     };
-    for (j, s) in w.iter().enumerate().take(np) {
-        let (gx, gy) = g.gradient(&out.wr[j], &out.ws[j]);
+    std::array::from_fn(|j| {
+        let (dr, ds) = (row::<NP>(&r.dr, j), row::<NP>(&r.ds, j));
+        let (mut wr, mut ws) = ([0.0; 4], [0.0; 4]);
+        for m in 0..NP {
+            for q in 0..4 {
+                wr[q] += dr[m] * w[m][q];
+                ws[q] += ds[m] * w[m][q];
+            }
+        }
+        let (gx, gy) = g.gradient(&wr, &ws);
+        let s = &w[j];
         let [mut f, mut h, ft, ht] = gas.euler_fluxes_and_time_derivatives(s, &gx, &gy);
         if let Some(v) = visc {
             let (vf, vh) = (
@@ -193,34 +152,37 @@ pub fn volume_fluxes(
                 h[q] -= vh[q];
             }
         }
-        out.reference[j] = [
-            comb(&f, &h, rx, ry),
-            comb(&f, &h, sx, sy),
-            comb(&ft, &ht, rx, ry),
-            comb(&ft, &ht, sx, sy),
-        ];
-        out.global[j] = [f, h, ft, ht];
-    }
+        (
+            [
+                comb(&f, &h, rx, ry),
+                comb(&f, &h, sx, sy),
+                comb(&ft, &ht, rx, ry),
+                comb(&ft, &ht, sx, sy),
+            ],
+            [f, h, ft, ht],
+        )
+    })
 }
 
-/// The volume part of one element's residual: `−∇·Π(F)` and `−∇·Π(∂ₜF)` at the solution points into
-/// `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward normals) at the flux points into
-/// `normal`. Uses the fluxes of [`volume_fluxes`] in `fl` (and its normal-flux scratch).
-#[inline]
-pub fn volume(
+/// The volume part of one element's residual from its [`volume_fluxes`] `fl`: `−∇·Π(F)` and `−∇·Π(∂ₜF)`
+/// at the solution points into `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward
+/// normals) at the flux points into `normal`.
+#[inline(always)]
+pub fn volume<const NP: usize, const NFP: usize>(
     r: &Reference,
     g: &ElementGeometry,
-    fl: &mut VolumeFluxes,
+    fl: &[PointFluxes; NP],
     vol: &mut [(State, State)],
     normal: &mut [(State, State)],
 ) {
-    let (np, nfe) = (r.np, r.nfe);
-    for (j, v) in vol.iter_mut().enumerate().take(np) {
-        let (dr, ds) = (&r.dr[j * np..(j + 1) * np], &r.ds[j * np..(j + 1) * np]);
+    let vol: &mut [(State, State); NP] = vol.try_into().expect("solution points");
+    let normal: &mut [(State, State); NFP] = normal.try_into().expect("flux points");
+    for (j, v) in vol.iter_mut().enumerate() {
+        let (dr, ds) = (row::<NP>(&r.dr, j), row::<NP>(&r.ds, j));
         let mut a = [0.0; 4];
         let mut b = [0.0; 4];
-        for m in 0..np {
-            let f = &fl.reference[m];
+        for m in 0..NP {
+            let f = &fl[m].0;
             for q in 0..4 {
                 a[q] += dr[m] * f[0][q] + ds[m] * f[1][q];
                 b[q] += dr[m] * f[2][q] + ds[m] * f[3][q];
@@ -228,23 +190,24 @@ pub fn volume(
         }
         *v = (a.map(|x| -x), b.map(|x| -x));
     }
+    let nfe = NFP / 3;
     for k in 0..3 {
         let n = g.normal[k];
-        for (fnm, f) in fl.normal.iter_mut().zip(&fl.global) {
-            *fnm = (
+        let fnm: [(State, State); NP] = std::array::from_fn(|m| {
+            let f = &fl[m].1;
+            (
                 std::array::from_fn(|q| n[0] * f[0][q] + n[1] * f[1][q]),
                 std::array::from_fn(|q| n[0] * f[2][q] + n[1] * f[3][q]),
-            );
-        }
+            )
+        });
         for (i, nc) in normal[k * nfe..(k + 1) * nfe].iter_mut().enumerate() {
-            let c = k * nfe + i;
-            let row = &r.interp[c * np..(c + 1) * np];
+            let row = row::<NP>(&r.interp, k * nfe + i);
             let mut a = [0.0; 4];
             let mut b = [0.0; 4];
-            for (&cm, (f0, fd)) in row.iter().zip(&fl.normal) {
+            for m in 0..NP {
                 for q in 0..4 {
-                    a[q] += cm * f0[q];
-                    b[q] += cm * fd[q];
+                    a[q] += row[m] * fnm[m].0[q];
+                    b[q] += row[m] * fnm[m].1[q];
                 }
             }
             *nc = (a, b);

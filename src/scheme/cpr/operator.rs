@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 use std::sync::Arc;
 
-use super::element::{self, ElementGeometry, VolumeFluxes};
+use super::element::{self, ElementGeometry};
 use super::faces::CprFaces;
 use super::reference::Reference;
 use super::CprParams;
@@ -172,35 +172,58 @@ impl CprOperator {
     /// Means and face-point sides of the local elements `range`, and (owned ones) their volume terms, in
     /// one pass per element.
     fn elements(&mut self, w: &[State], range: std::ops::Range<usize>) {
-        let (r, np, nfe) = (&*self.r, self.r.np, self.r.nfe);
-        let nfp = 3 * nfe;
+        match self.r.degree {
+            1 => self.elements_of::<3, 6>(w, range),
+            2 => self.elements_of::<6, 9>(w, range),
+            3 => self.elements_of::<10, 12>(w, range),
+            4 => self.elements_of::<15, 15>(w, range),
+            5 => self.elements_of::<21, 18>(w, range),
+            6 => self.elements_of::<28, 21>(w, range),
+            p => unreachable!("degree {p} was checked"),
+        }
+    }
+
+    /// [`CprOperator::elements`] with `NP` solution and `NFP` flux points per element.
+    fn elements_of<const NP: usize, const NFP: usize>(
+        &mut self,
+        w: &[State],
+        range: std::ops::Range<usize>,
+    ) {
+        let r = &*self.r;
+        let (np, nfe, nfp) = (NP, NFP / 3, NFP);
+        assert!(r.np == NP && 3 * r.nfe == NFP);
         let n_own = self.num.n_own();
         let (gas, geom, slots, faces) = (&self.gas, &self.geom, &self.slots, &self.faces.faces);
         let visc = self.viscous.then_some(&self.flux.viscosity);
         let sides = Scatter::new(&mut self.sides);
-        // The sides of element `e` at its flux points from its traces in `fl`.
-        let put_sides = move |e: usize, mean: &State, fl: &VolumeFluxes| {
+        // Mean and face-point sides of element `e` (from its values `we`).
+        let put_sides = move |e: usize, we: &[State; NP]| {
+            let mean = element::mean(r, we);
+            let tr = element::traces::<NP, NFP>(r, &geom[e], we);
             for (k, &s) in slots[e].iter().enumerate() {
                 if s == NO_SLOT {
                     continue;
                 }
                 let n = faces[s as usize / 2].n;
                 for p in 0..nfe {
-                    let [v, dx, dy] = fl.traces[k * nfe + p];
+                    let [v, dx, dy] = tr[k * nfe + p];
                     let side = if gas.admissible(&v) {
                         let dn = std::array::from_fn(|q| dx[q] * n[0] + dy[q] * n[1]);
                         let dt = std::array::from_fn(|q| -dx[q] * n[1] + dy[q] * n[0]);
                         (v, dn, dt)
                     } else {
-                        (*mean, [0.0; 4], [0.0; 4])
+                        (mean, [0.0; 4], [0.0; 4])
                     };
                     // SAFETY: every (face flux point, side) belongs to one element edge (checked in `new`),
                     // so no two elements write the same index, and `sides` is read after the pass only.
                     unsafe { sides.write(side_index(s, p, nfe), side) };
                 }
             }
+            mean
         };
-        let scratch = || VolumeFluxes::new(r);
+        let values = |e: usize| -> &[State; NP] {
+            w[e * np..(e + 1) * np].try_into().expect("solution points")
+        };
         let owned = range.start.min(n_own)..range.end.min(n_own);
         let halo = range.start.max(n_own)..range.end.max(n_own);
         let vol = &mut self.vol[owned.start * np..owned.end * np];
@@ -212,24 +235,19 @@ impl CprOperator {
             .zip(mo.par_iter_mut())
             .enumerate()
             .with_min_len(ELEMENTS_PER_TASK)
-            .for_each_init(scratch, |fl, (i, ((v, nf), m))| {
+            .for_each(|(i, ((v, nf), m))| {
                 let e = owned.start + i;
-                let we = &w[e * np..(e + 1) * np];
-                *m = element::mean(r, we);
-                element::traces(r, &geom[e], we, &mut fl.traces);
-                put_sides(e, m, fl);
-                element::volume_fluxes(r, &geom[e], gas, visc, we, fl);
-                element::volume(r, &geom[e], fl, v, nf);
+                let we = values(e);
+                *m = put_sides(e, we);
+                let fl = element::volume_fluxes::<NP>(r, &geom[e], gas, visc, we);
+                element::volume::<NP, NFP>(r, &geom[e], &fl, v, nf);
             });
         mh.par_iter_mut()
             .enumerate()
             .with_min_len(ELEMENTS_PER_TASK)
-            .for_each_init(scratch, |fl, (i, m)| {
+            .for_each(|(i, m)| {
                 let e = halo.start + i;
-                let we = &w[e * np..(e + 1) * np];
-                *m = element::mean(r, we);
-                element::traces(r, &geom[e], we, &mut fl.traces);
-                put_sides(e, m, fl);
+                *m = put_sides(e, values(e));
             });
     }
 
@@ -295,57 +313,67 @@ impl CprOperator {
 
     /// The residuals of the owned elements from the volume terms and the lifted flux jumps.
     fn assemble(&self, res: &mut Residual) {
-        let (r, np, nfe) = (&*self.r, self.r.np, self.r.nfe);
-        let nfp = 3 * nfe;
+        match self.r.degree {
+            1 => self.assemble_of::<3, 6>(res),
+            2 => self.assemble_of::<6, 9>(res),
+            3 => self.assemble_of::<10, 12>(res),
+            4 => self.assemble_of::<15, 15>(res),
+            5 => self.assemble_of::<21, 18>(res),
+            6 => self.assemble_of::<28, 21>(res),
+            p => unreachable!("degree {p} was checked"),
+        }
+    }
+
+    /// [`CprOperator::assemble`] with `NP` solution and `NFP` flux points per element.
+    fn assemble_of<const NP: usize, const NFP: usize>(&self, res: &mut Residual) {
+        let r = &*self.r;
+        let (np, nfe, nfp) = (NP, NFP / 3, NFP);
+        assert!(r.np == NP && 3 * r.nfe == NFP);
         res.l
             .par_chunks_mut(np)
             .zip(res.lt.par_chunks_mut(np))
             .enumerate()
             .with_min_len(ELEMENTS_PER_TASK)
-            .for_each_init(
-                || vec![([0.0; 4], [0.0; 4]); nfp],
-                |jumps, (e, (l, lt))| {
-                    let g = &self.geom[e];
-                    for (k, &(fi, left)) in self.faces.element_faces[e].iter().enumerate() {
-                        for p in 0..nfe {
-                            let idx = if left { p } else { nfe - 1 - p };
-                            let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
-                            let s = if left { 1.0 } else { -1.0 };
-                            let c = k * nfe + p;
-                            let (n0, nd) = self.normal[e * nfp + c];
-                            jumps[c] = (
-                                std::array::from_fn(|q| s * f0[q] - n0[q]),
-                                std::array::from_fn(|q| s * fd[q] - nd[q]),
-                            );
+            .for_each(|(e, (l, lt))| {
+                let g = &self.geom[e];
+                let normal: &[(State, State); NFP] = self.normal[e * nfp..(e + 1) * nfp]
+                    .try_into()
+                    .expect("flux points");
+                let faces = &self.faces.element_faces[e];
+                let jumps: [(State, State); NFP] = std::array::from_fn(|c| {
+                    let (k, p) = (c / nfe, c % nfe);
+                    let (fi, left) = faces[k];
+                    let idx = if left { p } else { nfe - 1 - p };
+                    let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
+                    let s = if left { 1.0 } else { -1.0 };
+                    let (n0, nd) = normal[c];
+                    (
+                        std::array::from_fn(|q| s * f0[q] - n0[q]),
+                        std::array::from_fn(|q| s * fd[q] - nd[q]),
+                    )
+                });
+                if self.low_order.face(e * np, NONE) {
+                    self.first_order(e, &jumps, l, lt);
+                    return;
+                }
+                let scale: [f64; 3] = std::array::from_fn(|k| g.len[k] / g.area);
+                let coef: [f64; NFP] = std::array::from_fn(|c| scale[c / nfe]);
+                for j in 0..np {
+                    let (mut a, mut b) = self.vol[e * np + j];
+                    let row: &[f64; NFP] =
+                        r.lift[j * nfp..(j + 1) * nfp].try_into().expect("lift row");
+                    for c in 0..NFP {
+                        let cc = coef[c] * row[c];
+                        let (j0, jd) = &jumps[c];
+                        for q in 0..4 {
+                            a[q] -= cc * j0[q];
+                            b[q] -= cc * jd[q];
                         }
                     }
-                    if self.low_order.face(e * np, NONE) {
-                        self.first_order(e, jumps, l, lt);
-                        return;
-                    }
-                    let scale: [f64; 3] = std::array::from_fn(|k| g.len[k] / g.area);
-                    for j in 0..np {
-                        let (v0, vd) = self.vol[e * np + j];
-                        let (mut a, mut b) = (v0, vd);
-                        let row = &r.lift[j * nfp..(j + 1) * nfp];
-                        for ((rk, jk), &sk) in row
-                            .chunks_exact(nfe)
-                            .zip(jumps.chunks_exact(nfe))
-                            .zip(&scale)
-                        {
-                            for (&rc, (j0, jd)) in rk.iter().zip(jk) {
-                                let coef = sk * rc;
-                                for q in 0..4 {
-                                    a[q] -= coef * j0[q];
-                                    b[q] -= coef * jd[q];
-                                }
-                            }
-                        }
-                        l[j] = a;
-                        lt[j] = b;
-                    }
-                },
-            );
+                    l[j] = a;
+                    lt[j] = b;
+                }
+            });
     }
 
     /// The first-order update of a marked element: every solution point moves by the mean update
