@@ -6,12 +6,6 @@
 use super::reference::Reference;
 use crate::physics::{Gas, State, Viscosity};
 
-/// The most solution points of an element (degree 6).
-pub const MAX_NP: usize = 28;
-
-/// The most flux points of an element (degree 6: 3 × 7).
-pub const MAX_NFP: usize = 21;
-
 /// A polynomial's value and its x and y derivatives at a flux point.
 pub type Trace = [State; 3];
 
@@ -69,21 +63,6 @@ impl ElementGeometry {
     }
 }
 
-/// `out[i] = Σⱼ m[i·cols + j] w[j]` for a row-major matrix with `w.len()` columns.
-#[inline]
-fn apply(m: &[f64], w: &[State], out: &mut [State]) {
-    let cols = w.len();
-    for (row, o) in m.chunks_exact(cols).zip(out.iter_mut()) {
-        let mut acc = [0.0; 4];
-        for (&c, s) in row.iter().zip(w) {
-            for q in 0..4 {
-                acc[q] += c * s[q];
-            }
-        }
-        *o = acc;
-    }
-}
-
 /// The mean of an element's polynomial from its solution-point values.
 #[inline]
 pub fn mean(r: &Reference, w: &[State]) -> State {
@@ -96,53 +75,73 @@ pub fn mean(r: &Reference, w: &[State]) -> State {
     m
 }
 
-/// The traces of the polynomial with solution-point values `w` at the element's `3·nfe` flux points.
-pub fn traces(r: &Reference, g: &ElementGeometry, w: &[State], out: &mut [Trace]) {
-    let nfp = 3 * r.nfe;
-    let mut v = [[0.0; 4]; MAX_NFP];
-    let mut dr = [[0.0; 4]; MAX_NFP];
-    let mut ds = [[0.0; 4]; MAX_NFP];
-    apply(&r.interp, w, &mut v[..nfp]);
-    apply(&r.interp_dr, w, &mut dr[..nfp]);
-    apply(&r.interp_ds, w, &mut ds[..nfp]);
-    for (c, o) in out.iter_mut().enumerate().take(nfp) {
-        let (dx, dy) = g.gradient(&dr[c], &ds[c]);
-        *o = [v[c], dx, dy];
-    }
+/// Row `i` of a row-major matrix with `N` columns.
+#[inline(always)]
+fn row<const N: usize>(m: &[f64], i: usize) -> &[f64; N] {
+    m[i * N..(i + 1) * N].try_into().expect("matrix size")
 }
+
+/// The traces of the polynomial with the `NP` solution-point values `w` at the element's `NFP = 3·nfe`
+/// flux points (sizes as const parameters, so that the small products unroll).
+#[inline(always)]
+pub fn traces<const NP: usize, const NFP: usize>(
+    r: &Reference,
+    g: &ElementGeometry,
+    w: &[State; NP],
+) -> [Trace; NFP] {
+    std::array::from_fn(|c| {
+        let (iv, ir, is) = (
+            row::<NP>(&r.interp, c),
+            row::<NP>(&r.interp_dr, c),
+            row::<NP>(&r.interp_ds, c),
+        );
+        let (mut v, mut dr, mut ds) = ([0.0; 4], [0.0; 4], [0.0; 4]);
+        for m in 0..NP {
+            let s = &w[m];
+            for q in 0..4 {
+                v[q] += iv[m] * s[q];
+                dr[q] += ir[m] * s[q];
+                ds[q] += is[m] * s[q];
+            }
+        }
+        let (dx, dy) = g.gradient(&dr, &ds);
+        [v, dx, dy]
+    })
+}
+
+/// The fluxes of one solution point: `(F_r, F_s, ∂ₜF_r, ∂ₜF_s)` in the reference directions and
+/// `(F, G, ∂ₜF, ∂ₜG)` in the global ones.
+pub type PointFluxes = ([State; 4], [State; 4]);
 
 /// The flux and its time derivative at the solution points, in the reference directions: `F_r = r_x F +
 /// r_y G` and `F_s = s_x F + s_y G` with `(F, G)` the Euler flux minus the viscous flux of the state and its
 /// polynomial gradient; the time derivative is `A ∂ₜW` with the Cauchy–Kovalevskaya `∂ₜW = −A ∂ₓW − B ∂ᵧW`
-/// (the kinetic flux's time derivative is of the same, Euler, level). Also returns the global `(F, G)` and
-/// their time derivatives per point for the flux-point interpolation.
-pub struct VolumeFluxes {
-    /// `(F_r, F_s)` and `(∂ₜF_r, ∂ₜF_s)` per solution point.
-    pub reference: [[State; 4]; MAX_NP],
-    /// `(F, G, ∂ₜF, ∂ₜG)` per solution point.
-    pub global: [[State; 4]; MAX_NP],
-}
-
-/// The volume fluxes of one element (see [`VolumeFluxes`]).
-pub fn volume_fluxes(
+/// (the kinetic flux's time derivative is of the same, Euler, level). Also the global `(F, G)` and their
+/// time derivatives per point for the flux-point interpolation.
+#[inline(always)]
+pub fn volume_fluxes<const NP: usize>(
     r: &Reference,
     g: &ElementGeometry,
     gas: &Gas,
     visc: Option<&Viscosity>,
-    w: &[State],
-    out: &mut VolumeFluxes,
-) {
-    let np = r.np;
-    let mut wr = [[0.0; 4]; MAX_NP];
-    let mut ws = [[0.0; 4]; MAX_NP];
-    apply(&r.dr, w, &mut wr[..np]);
-    apply(&r.ds, w, &mut ws[..np]);
+    w: &[State; NP],
+) -> [PointFluxes; NP] {
     let [rx, ry, sx, sy] = g.metric;
-    for j in 0..np {
-        let (gx, gy) = g.gradient(&wr[j], &ws[j]);
+    let comb = |a: &State, b: &State, p: f64, q: f64| -> State {
+        std::array::from_fn(|k| p * a[k] + q * b[k])
+    };
+    std::array::from_fn(|j| {
+        let (dr, ds) = (row::<NP>(&r.dr, j), row::<NP>(&r.ds, j));
+        let (mut wr, mut ws) = ([0.0; 4], [0.0; 4]);
+        for m in 0..NP {
+            for q in 0..4 {
+                wr[q] += dr[m] * w[m][q];
+                ws[q] += ds[m] * w[m][q];
+            }
+        }
+        let (gx, gy) = g.gradient(&wr, &ws);
         let s = &w[j];
-        let mut f = gas.euler_flux(s, [1.0, 0.0]);
-        let mut h = gas.euler_flux(s, [0.0, 1.0]);
+        let [mut f, mut h, ft, ht] = gas.euler_fluxes_and_time_derivatives(s, &gx, &gy);
         if let Some(v) = visc {
             let (vf, vh) = (
                 gas.viscous_flux(v, s, &[gx, gy], [1.0, 0.0]),
@@ -153,39 +152,37 @@ pub fn volume_fluxes(
                 h[q] -= vh[q];
             }
         }
-        let dw = gas.euler_time_derivative(s, &[gx, gy]);
-        let ft = gas.euler_flux_derivative(s, &dw, [1.0, 0.0]);
-        let ht = gas.euler_flux_derivative(s, &dw, [0.0, 1.0]);
-        let comb = |a: &State, b: &State, p: f64, q: f64| -> State {
-            std::array::from_fn(|k| p * a[k] + q * b[k])
-        };
-        out.reference[j] = [
-            comb(&f, &h, rx, ry),
-            comb(&f, &h, sx, sy),
-            comb(&ft, &ht, rx, ry),
-            comb(&ft, &ht, sx, sy),
-        ];
-        out.global[j] = [f, h, ft, ht];
-    }
+        (
+            [
+                comb(&f, &h, rx, ry),
+                comb(&f, &h, sx, sy),
+                comb(&ft, &ht, rx, ry),
+                comb(&ft, &ht, sx, sy),
+            ],
+            [f, h, ft, ht],
+        )
+    })
 }
 
-/// The volume part of one element's residual: `−∇·Π(F)` and `−∇·Π(∂ₜF)` at the solution points into
-/// `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward normals) at the flux points into
-/// `normal`.
-pub fn volume(
+/// The volume part of one element's residual from its [`volume_fluxes`] `fl`: `−∇·Π(F)` and `−∇·Π(∂ₜF)`
+/// at the solution points into `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward
+/// normals) at the flux points into `normal`.
+#[inline(always)]
+pub fn volume<const NP: usize, const NFP: usize>(
     r: &Reference,
     g: &ElementGeometry,
-    fl: &VolumeFluxes,
+    fl: &[PointFluxes; NP],
     vol: &mut [(State, State)],
     normal: &mut [(State, State)],
 ) {
-    let np = r.np;
-    for (j, v) in vol.iter_mut().enumerate().take(np) {
-        let (dr, ds) = (&r.dr[j * np..(j + 1) * np], &r.ds[j * np..(j + 1) * np]);
+    let vol: &mut [(State, State); NP] = vol.try_into().expect("solution points");
+    let normal: &mut [(State, State); NFP] = normal.try_into().expect("flux points");
+    for (j, v) in vol.iter_mut().enumerate() {
+        let (dr, ds) = (row::<NP>(&r.dr, j), row::<NP>(&r.ds, j));
         let mut a = [0.0; 4];
         let mut b = [0.0; 4];
-        for m in 0..np {
-            let f = &fl.reference[m];
+        for m in 0..NP {
+            let f = &fl[m].0;
             for q in 0..4 {
                 a[q] += dr[m] * f[0][q] + ds[m] * f[1][q];
                 b[q] += dr[m] * f[2][q] + ds[m] * f[3][q];
@@ -193,19 +190,28 @@ pub fn volume(
         }
         *v = (a.map(|x| -x), b.map(|x| -x));
     }
-    for (c, o) in normal.iter_mut().enumerate().take(3 * r.nfe) {
-        let n = g.normal[c / r.nfe];
-        let row = &r.interp[c * np..(c + 1) * np];
-        let mut a = [0.0; 4];
-        let mut b = [0.0; 4];
-        for (m, &cm) in row.iter().enumerate() {
-            let f = &fl.global[m];
-            for q in 0..4 {
-                a[q] += cm * (n[0] * f[0][q] + n[1] * f[1][q]);
-                b[q] += cm * (n[0] * f[2][q] + n[1] * f[3][q]);
+    let nfe = NFP / 3;
+    for k in 0..3 {
+        let n = g.normal[k];
+        let fnm: [(State, State); NP] = std::array::from_fn(|m| {
+            let f = &fl[m].1;
+            (
+                std::array::from_fn(|q| n[0] * f[0][q] + n[1] * f[1][q]),
+                std::array::from_fn(|q| n[0] * f[2][q] + n[1] * f[3][q]),
+            )
+        });
+        for (i, nc) in normal[k * nfe..(k + 1) * nfe].iter_mut().enumerate() {
+            let row = row::<NP>(&r.interp, k * nfe + i);
+            let mut a = [0.0; 4];
+            let mut b = [0.0; 4];
+            for m in 0..NP {
+                for q in 0..4 {
+                    a[q] += row[m] * fnm[m].0[q];
+                    b[q] += row[m] * fnm[m].1[q];
+                }
             }
+            *nc = (a, b);
         }
-        *o = (a, b);
     }
 }
 

@@ -9,8 +9,8 @@
 use rayon::prelude::*;
 use std::sync::Arc;
 
-use super::element::{self, ElementGeometry, Trace, VolumeFluxes, MAX_NP};
-use super::faces::{CprFace, CprFaces};
+use super::element::{self, ElementGeometry};
+use super::faces::CprFaces;
 use super::reference::Reference;
 use super::CprParams;
 use crate::mesh::TriMesh;
@@ -21,6 +21,65 @@ use crate::scheme::unstructured::faces::{triangle, NONE};
 use crate::scheme::unstructured::flux::{PointFlux, PointInput};
 use crate::scheme::unstructured::{Numbering, Phase, TRI_VISCOUS_RATE};
 use crate::scheme::{Common, LowOrder, Residual, SpatialOperator, WallSample};
+
+/// State, normal and tangential derivative of a polynomial at a face flux point.
+type Side = (State, State, State);
+
+/// An element edge without a face on this rank.
+const NO_SLOT: u32 = u32::MAX;
+
+/// The slot of an element edge: `2·face + 1` on the right of the face, `2·face` on its left.
+#[inline]
+fn slot(face: usize, left: bool) -> u32 {
+    (2 * face + usize::from(!left)) as u32
+}
+
+/// The index in `sides` of flux point `p` (along the element's edge) of the element edge with slot `s`:
+/// the right element runs along the face backwards.
+#[inline]
+fn side_index(s: u32, p: usize, nfe: usize) -> usize {
+    let (face, right) = (s as usize / 2, s % 2 == 1);
+    let l = if right { nfe - 1 - p } else { p };
+    2 * (face * nfe + l) + usize::from(right)
+}
+
+/// A slice that the parallel element pass writes through at disjoint indices.
+#[derive(Clone, Copy)]
+struct Scatter<T> {
+    ptr: *mut T,
+    len: usize,
+}
+
+// SAFETY: the element pass writes every index from one thread only (every face flux point side belongs to
+// exactly one element edge, checked in `CprOperator::new`), and nothing reads the slice meanwhile.
+unsafe impl<T: Send> Send for Scatter<T> {}
+unsafe impl<T: Send> Sync for Scatter<T> {}
+
+impl<T> Scatter<T> {
+    fn new(v: &mut [T]) -> Self {
+        Scatter {
+            ptr: v.as_mut_ptr(),
+            len: v.len(),
+        }
+    }
+
+    /// Writes `x` at `i`.
+    ///
+    /// # Safety
+    /// No other thread writes or reads index `i` while the scatter lives.
+    #[inline(always)]
+    unsafe fn write(&self, i: usize, x: T) {
+        assert!(i < self.len);
+        // SAFETY: in bounds (asserted), exclusive by the caller's contract.
+        unsafe { self.ptr.add(i).write(x) }
+    }
+}
+
+/// Elements per rayon task of the element pass.
+const ELEMENTS_PER_TASK: usize = 8;
+
+/// Face batches per rayon task.
+const BATCHES_PER_TASK: usize = 4;
 
 /// The CPR-GKS operator of one rank.
 pub struct CprOperator {
@@ -34,8 +93,14 @@ pub struct CprOperator {
     /// Every local element's map.
     geom: Vec<ElementGeometry>,
     faces: CprFaces,
-    /// `3·nfe` traces per local element.
-    traces: Vec<Trace>,
+    /// Per local element and edge: where its flux points go in `sides` ([`NO_SLOT`] for an edge that is no
+    /// face of this rank), see [`slot`].
+    slots: Vec<[u32; 3]>,
+    /// Per face flux point `i` (in face order), `sides[2i]` and `sides[2i + 1]`: state, normal and
+    /// tangential derivative along the face normal of its left and right element (the element mean with
+    /// zero slopes where the trace is not admissible), written by the element pass in the order the face
+    /// batches read them.
+    sides: Vec<Side>,
     /// Mean of every local element (the fallback state at a flux point).
     means: Vec<State>,
     /// `(−∇·Π(F), −∇·Π(∂ₜF))` per owned solution point.
@@ -69,6 +134,20 @@ impl CprOperator {
             .map(|&g| ElementGeometry::new(&triangle(mesh, g, [0.0; 2])))
             .collect();
         let (nl, no, nfp) = (num.n_local(), num.n_own(), 3 * r.nfe);
+        let mut slots = vec![[NO_SLOT; 3]; nl];
+        for (i, f) in faces.faces.iter().enumerate() {
+            let mut put = |e: usize, k: usize, left: bool| {
+                if slots[e][k] != NO_SLOT {
+                    return Err(format!("element {e} edge {k} is on two faces"));
+                }
+                slots[e][k] = slot(i, left);
+                Ok(())
+            };
+            put(f.left, f.ledge, true)?;
+            if f.right != NONE {
+                put(f.right, f.redge, false)?;
+            }
+        }
         Ok(CprOperator {
             gas: common.gas,
             flux: common.flux,
@@ -76,7 +155,8 @@ impl CprOperator {
             time: 0.0,
             patch_names: mesh.patches.clone(),
             geom,
-            traces: vec![[[0.0; 4]; 3]; nl * nfp],
+            sides: vec![([0.0; 4], [0.0; 4], [0.0; 4]); 2 * faces.faces.len() * r.nfe],
+            slots,
             means: vec![[0.0; 4]; nl],
             vol: vec![([0.0; 4], [0.0; 4]); no * r.np],
             normal: vec![([0.0; 4], [0.0; 4]); no * nfp],
@@ -89,89 +169,86 @@ impl CprOperator {
         })
     }
 
-    /// Traces and means of the local elements `range`, and (owned ones) their volume terms.
+    /// Means and face-point sides of the local elements `range`, and (owned ones) their volume terms, in
+    /// one pass per element.
     fn elements(&mut self, w: &[State], range: std::ops::Range<usize>) {
-        let (r, np, nfp) = (&*self.r, self.r.np, 3 * self.r.nfe);
-        let n_own = self.num.n_own();
-        let (gas, geom) = (&self.gas, &self.geom);
-        let visc = self.viscous.then_some(&self.flux.viscosity);
-        let traces = &mut self.traces[range.start * nfp..range.end * nfp];
-        let means = &mut self.means[range.clone()];
-        traces
-            .par_chunks_mut(nfp)
-            .zip(means.par_iter_mut())
-            .enumerate()
-            .for_each(|(i, (tr, m))| {
-                let e = range.start + i;
-                let we = &w[e * np..(e + 1) * np];
-                element::traces(r, &geom[e], we, tr);
-                *m = element::mean(r, we);
-            });
-        if range.start >= n_own {
-            return;
+        match self.r.degree {
+            1 => self.elements_of::<3, 6>(w, range),
+            2 => self.elements_of::<6, 9>(w, range),
+            3 => self.elements_of::<10, 12>(w, range),
+            4 => self.elements_of::<15, 15>(w, range),
+            5 => self.elements_of::<21, 18>(w, range),
+            6 => self.elements_of::<28, 21>(w, range),
+            p => unreachable!("degree {p} was checked"),
         }
-        let end = range.end.min(n_own);
-        let vol = &mut self.vol[range.start * np..end * np];
-        let normal = &mut self.normal[range.start * nfp..end * nfp];
+    }
+
+    /// [`CprOperator::elements`] with `NP` solution and `NFP` flux points per element.
+    fn elements_of<const NP: usize, const NFP: usize>(
+        &mut self,
+        w: &[State],
+        range: std::ops::Range<usize>,
+    ) {
+        let r = &*self.r;
+        let (np, nfe, nfp) = (NP, NFP / 3, NFP);
+        assert!(r.np == NP && 3 * r.nfe == NFP);
+        let n_own = self.num.n_own();
+        let (gas, geom, slots, faces) = (&self.gas, &self.geom, &self.slots, &self.faces.faces);
+        let visc = self.viscous.then_some(&self.flux.viscosity);
+        let sides = Scatter::new(&mut self.sides);
+        // Mean and face-point sides of element `e` (from its values `we`).
+        let put_sides = move |e: usize, we: &[State; NP]| {
+            let mean = element::mean(r, we);
+            let tr = element::traces::<NP, NFP>(r, &geom[e], we);
+            for (k, &s) in slots[e].iter().enumerate() {
+                if s == NO_SLOT {
+                    continue;
+                }
+                let n = faces[s as usize / 2].n;
+                for p in 0..nfe {
+                    let [v, dx, dy] = tr[k * nfe + p];
+                    let side = if gas.admissible(&v) {
+                        let dn = std::array::from_fn(|q| dx[q] * n[0] + dy[q] * n[1]);
+                        let dt = std::array::from_fn(|q| -dx[q] * n[1] + dy[q] * n[0]);
+                        (v, dn, dt)
+                    } else {
+                        (mean, [0.0; 4], [0.0; 4])
+                    };
+                    // SAFETY: every (face flux point, side) belongs to one element edge (checked in `new`),
+                    // so no two elements write the same index, and `sides` is read after the pass only.
+                    unsafe { sides.write(side_index(s, p, nfe), side) };
+                }
+            }
+            mean
+        };
+        let values = |e: usize| -> &[State; NP] {
+            w[e * np..(e + 1) * np].try_into().expect("solution points")
+        };
+        let owned = range.start.min(n_own)..range.end.min(n_own);
+        let halo = range.start.max(n_own)..range.end.max(n_own);
+        let vol = &mut self.vol[owned.start * np..owned.end * np];
+        let normal = &mut self.normal[owned.start * nfp..owned.end * nfp];
+        let means = &mut self.means[range.clone()];
+        let (mo, mh) = means.split_at_mut(owned.len());
         vol.par_chunks_mut(np)
             .zip(normal.par_chunks_mut(nfp))
+            .zip(mo.par_iter_mut())
             .enumerate()
-            .for_each(|(i, (v, nf))| {
-                let e = range.start + i;
-                let mut fl = VolumeFluxes {
-                    reference: [[[0.0; 4]; 4]; MAX_NP],
-                    global: [[[0.0; 4]; 4]; MAX_NP],
-                };
-                element::volume_fluxes(r, &geom[e], gas, visc, &w[e * np..(e + 1) * np], &mut fl);
-                element::volume(r, &geom[e], &fl, v, nf);
+            .with_min_len(ELEMENTS_PER_TASK)
+            .for_each(|(i, ((v, nf), m))| {
+                let e = owned.start + i;
+                let we = values(e);
+                *m = put_sides(e, we);
+                let fl = element::volume_fluxes::<NP>(r, &geom[e], gas, visc, we);
+                element::volume::<NP, NFP>(r, &geom[e], &fl, v, nf);
             });
-    }
-
-    /// State, normal and tangential derivative of element `e`'s polynomial at its flux point `c`, along
-    /// the face normal `n`; the element mean with zero slopes where that state is not admissible or the
-    /// element is marked low order.
-    #[inline]
-    fn side(&self, e: usize, c: usize, n: [f64; 2]) -> (State, State, State) {
-        let zero = [0.0; 4];
-        if self.low_order.face(e * self.r.np, NONE) {
-            return (self.means[e], zero, zero);
-        }
-        let [v, dx, dy] = self.traces[e * 3 * self.r.nfe + c];
-        if !self.gas.admissible(&v) {
-            return (self.means[e], zero, zero);
-        }
-        let dn = std::array::from_fn(|q| dx[q] * n[0] + dy[q] * n[1]);
-        let dt = std::array::from_fn(|q| -dx[q] * n[1] + dy[q] * n[0]);
-        (v, dn, dt)
-    }
-
-    /// The inputs of flux point `l` of face `f`.
-    #[inline]
-    fn point(&self, f: &CprFace, l: usize) -> PointInput {
-        let nfe = self.r.nfe;
-        let low = self.low_order.face(f.left * self.r.np, NONE)
-            || (f.right != NONE && self.low_order.face(f.right * self.r.np, NONE));
-        let zero = [0.0; 4];
-        let left = if low {
-            (self.means[f.left], zero, zero)
-        } else {
-            self.side(f.left, f.ledge * nfe + l, f.n)
-        };
-        let right = if f.right == NONE {
-            left
-        } else if low {
-            (self.means[f.right], zero, zero)
-        } else {
-            self.side(f.right, f.redge * nfe + (nfe - 1 - l), f.n)
-        };
-        PointInput {
-            n: f.n,
-            x: f.point(self.r.edge_t[l]),
-            ilen: f.ilen,
-            bc: f.bc,
-            left,
-            right,
-        }
+        mh.par_iter_mut()
+            .enumerate()
+            .with_min_len(ELEMENTS_PER_TASK)
+            .for_each(|(i, m)| {
+                let e = halo.start + i;
+                *m = put_sides(e, values(e));
+            });
     }
 
     /// The fluxes at the flux points of the faces of `phase`, in batches of [`BATCH`] points.
@@ -186,23 +263,49 @@ impl CprOperator {
             viscous: this.viscous,
             time: this.time,
         };
+        let (faces, sides, edge_t) = (&this.faces.faces, &this.sides, &this.r.edge_t);
+        let zero = [0.0; 4];
+        let input = |idx: usize| {
+            let (f, l) = (&faces[idx / nfe], idx % nfe);
+            let low = this.low_order.face(f.left * this.r.np, NONE)
+                || (f.right != NONE && this.low_order.face(f.right * this.r.np, NONE));
+            let (left, right) = if low {
+                let left = (this.means[f.left], zero, zero);
+                let right = if f.right == NONE {
+                    left
+                } else {
+                    (this.means[f.right], zero, zero)
+                };
+                (left, right)
+            } else {
+                let left = sides[2 * idx];
+                (
+                    left,
+                    if f.right == NONE {
+                        left
+                    } else {
+                        sides[2 * idx + 1]
+                    },
+                )
+            };
+            PointInput {
+                n: f.n,
+                x: f.point(edge_t[l]),
+                ilen: f.ilen,
+                bc: f.bc,
+                left,
+                right,
+            }
+        };
         let first = range.start * nfe;
         fluxes[first..range.end * nfe]
             .par_chunks_mut(BATCH)
             .enumerate()
+            .with_min_len(BATCHES_PER_TASK)
             .for_each(|(b, out)| {
-                let mut pts = [PointInput {
-                    n: [1.0, 0.0],
-                    x: [0.0; 2],
-                    ilen: 0.0,
-                    bc: None,
-                    left: ([0.0; 4], [0.0; 4], [0.0; 4]),
-                    right: ([0.0; 4], [0.0; 4], [0.0; 4]),
-                }; BATCH];
-                for (k, p) in pts.iter_mut().enumerate().take(out.len()) {
-                    let idx = first + b * BATCH + k;
-                    *p = this.point(&this.faces.faces[idx / nfe], idx % nfe);
-                }
+                let base = first + b * BATCH;
+                let pts: [PointInput; BATCH] =
+                    std::array::from_fn(|k| input(base + k.min(out.len() - 1)));
                 pf.fluxes(&pts[..out.len()], out, dt);
             });
         self.fluxes = fluxes;
@@ -210,41 +313,61 @@ impl CprOperator {
 
     /// The residuals of the owned elements from the volume terms and the lifted flux jumps.
     fn assemble(&self, res: &mut Residual) {
-        let (r, np, nfe) = (&*self.r, self.r.np, self.r.nfe);
-        let nfp = 3 * nfe;
+        match self.r.degree {
+            1 => self.assemble_of::<3, 6>(res),
+            2 => self.assemble_of::<6, 9>(res),
+            3 => self.assemble_of::<10, 12>(res),
+            4 => self.assemble_of::<15, 15>(res),
+            5 => self.assemble_of::<21, 18>(res),
+            6 => self.assemble_of::<28, 21>(res),
+            p => unreachable!("degree {p} was checked"),
+        }
+    }
+
+    /// [`CprOperator::assemble`] with `NP` solution and `NFP` flux points per element.
+    fn assemble_of<const NP: usize, const NFP: usize>(&self, res: &mut Residual) {
+        let r = &*self.r;
+        let (np, nfe, nfp) = (NP, NFP / 3, NFP);
+        assert!(r.np == NP && 3 * r.nfe == NFP);
         res.l
             .par_chunks_mut(np)
             .zip(res.lt.par_chunks_mut(np))
             .enumerate()
+            .with_min_len(ELEMENTS_PER_TASK)
             .for_each(|(e, (l, lt))| {
                 let g = &self.geom[e];
-                let mut jumps = [([0.0; 4], [0.0; 4]); element::MAX_NFP];
-                for (k, &(fi, left)) in self.faces.element_faces[e].iter().enumerate() {
-                    for p in 0..nfe {
-                        let idx = if left { p } else { nfe - 1 - p };
-                        let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
-                        let s = if left { 1.0 } else { -1.0 };
-                        let c = k * nfe + p;
-                        let (n0, nd) = self.normal[e * nfp + c];
-                        jumps[c] = (
-                            std::array::from_fn(|q| s * f0[q] - n0[q]),
-                            std::array::from_fn(|q| s * fd[q] - nd[q]),
-                        );
-                    }
-                }
+                let normal: &[(State, State); NFP] = self.normal[e * nfp..(e + 1) * nfp]
+                    .try_into()
+                    .expect("flux points");
+                let faces = &self.faces.element_faces[e];
+                let jumps: [(State, State); NFP] = std::array::from_fn(|c| {
+                    let (k, p) = (c / nfe, c % nfe);
+                    let (fi, left) = faces[k];
+                    let idx = if left { p } else { nfe - 1 - p };
+                    let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
+                    let s = if left { 1.0 } else { -1.0 };
+                    let (n0, nd) = normal[c];
+                    (
+                        std::array::from_fn(|q| s * f0[q] - n0[q]),
+                        std::array::from_fn(|q| s * fd[q] - nd[q]),
+                    )
+                });
                 if self.low_order.face(e * np, NONE) {
                     self.first_order(e, &jumps, l, lt);
                     return;
                 }
+                let scale: [f64; 3] = std::array::from_fn(|k| g.len[k] / g.area);
+                let coef: [f64; NFP] = std::array::from_fn(|c| scale[c / nfe]);
                 for j in 0..np {
-                    let (v0, vd) = self.vol[e * np + j];
-                    let (mut a, mut b) = (v0, vd);
-                    let row = &r.lift[j * nfp..(j + 1) * nfp];
-                    for (c, (j0, jd)) in jumps.iter().enumerate().take(nfp) {
-                        let coef = g.len[c / nfe] / g.area * row[c];
+                    let (mut a, mut b) = self.vol[e * np + j];
+                    let row: &[f64; NFP] =
+                        r.lift[j * nfp..(j + 1) * nfp].try_into().expect("lift row");
+                    for c in 0..NFP {
+                        let cc = coef[c] * row[c];
+                        let (j0, jd) = &jumps[c];
                         for q in 0..4 {
-                            a[q] -= coef * j0[q];
-                            b[q] -= coef * jd[q];
+                            a[q] -= cc * j0[q];
+                            b[q] -= cc * jd[q];
                         }
                     }
                     l[j] = a;
