@@ -51,11 +51,18 @@ pub struct CprParams {
     pub degree: usize,
 }
 
+/// The largest stable `Δt·(2p + 1)(|U| + c)/h` of S2O4 CPR-GKS for p = 1 … 5 (index p − 1): the linearised
+/// step about a uniform flow on a periodic mesh of regular triangles, 4 × 4 squares,
+/// `jobs/benchmarks/cpr_stability.py` (docs/method.md §11.6). p = 5 is not measured: the p = 4 value less the
+/// step from p = 3 to 4.
+pub const STABLE_CFL: [f64; MAX_DEGREE] = [0.92, 0.87, 0.83, 0.746, 0.66];
+
 impl CprParams {
-    /// The factor on `(|U| + c)/h` in the time-step limit: `2p + 1`, so that `time.cfl` is a fraction of
-    /// roughly the same stability limit for every degree.
+    /// The factor on `(|U| + c)/h` in the time-step limit: `(2p + 1)` over the measured stability limit
+    /// [`STABLE_CFL`], so that `time.cfl` is the fraction of the stability limit for every degree (CFL 1:
+    /// at the limit on regular triangles).
     pub fn rate_factor(&self) -> f64 {
-        (2 * self.degree + 1) as f64
+        (2 * self.degree + 1) as f64 / STABLE_CFL[self.degree - 1]
     }
 }
 
