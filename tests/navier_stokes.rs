@@ -14,8 +14,15 @@ fn couette(tag: &str, ny: usize, sets: &[&str]) -> [f64; 2] {
     all.extend_from_slice(sets);
     let s = run_case("couette", &dir, &all, 2);
     let e = &s["density_errors"];
+    // Round-off of the mass sum grows like a random walk over the steps: 1e-13, or 1e-15·√steps on the
+    // long viscous runs (CPR-GKS takes 10⁵ steps).
     let r = s["conservation"]["relative"][0].as_f64().unwrap();
-    assert!(r < 1e-13, "{tag} {ny}: mass changed by {r:e}");
+    let steps = s["steps"].as_f64().unwrap();
+    let tol = 1e-13f64.max(1e-15 * steps.sqrt());
+    assert!(
+        r < tol,
+        "{tag} {ny}: mass changed by {r:e} in {steps} steps"
+    );
     std::fs::remove_dir_all(&dir).ok();
     [e["l1"].as_f64().unwrap(), e["linf"].as_f64().unwrap()]
 }
@@ -83,7 +90,8 @@ fn couette_flow_converges_on_triangles() {
 /// CPR-GKS of degree 2 on Couette flow: the volume flux at the solution points carries the viscous stress and
 /// heat flux of the polynomial's gradient, the kinetic flux at the flux points the rest, the no-slip walls
 /// are the ghost states of every scheme. The steady error falls at order p + 1 = 3 at least (allow p + 0.6;
-/// measured L1 1.43e-6 → 1.22e-7 from 4 to 8 rows, order 3.56; p = 1: 3.0, p = 3: 4.67).
+/// measured L1 1.28e-6 → 1.11e-7 from 4 to 8 rows, order 3.53; p = 1: 3.0, p = 3: 4.7 with the first
+/// time-step scaling).
 #[test]
 fn couette_flow_converges_with_cpr() {
     let run = |n: usize| {
