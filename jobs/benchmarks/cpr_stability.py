@@ -9,7 +9,9 @@ on a small periodic mesh of regular triangles. One S2O4 step of the linearised s
 (W* = W + Δt/2 J W + Δt²/8 K W, Wⁿ⁺¹ = W + Δt J W + Δt²/6 (K W + 2 K W*)); with K = J² this is RK4's
 polynomial. The script bisects the largest Δt with spectral radius ρ(G) ≤ 1 + tol·Δt (--tol, default 1e-3 per
 unit time: no mode grows by more than e in 1000 time units) and reports it as the CFL
-number of the time-step rule (CFL = Δt × the rate the code uses), with the largest real part of the
+number of the time-step rule (CFL = Δt × the rate the code uses; the code divides the rate by the limits it
+measured, `STABLE_CFL` in src/scheme/cpr/mod.rs, so a result near 1 confirms them and the raw limit is the
+result times that table's entry), with the largest real part of the
 eigenvalues of J (≤ 0 for a stable semi-discretisation) and how far K is from J² (the time derivative of the
 flux is that of the differential equation, not of the discrete operator; docs/method.md §11.4). K depends on
 Δt through the flux fit (K = K₀ + K₁/Δt, the part from τₙ ∝ Δt); the example writes it at two steps and the
