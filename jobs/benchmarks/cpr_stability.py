@@ -20,7 +20,7 @@ script interpolates; the defect column is of K₀.
     jobs/benchmarks/cpr_stability.py                     # p = 1..4, 4x4 squares, diagonal "right"
     jobs/benchmarks/cpr_stability.py --degrees 3 --n 6 --diagonal alternate --jitter 0.2
 
-Needs numpy and the example: cargo build --release --example cpr_eigen (the script builds it if missing).
+Needs numpy; the script builds the example (cargo build --release --example cpr_eigen) first.
 """
 
 import argparse
@@ -36,10 +36,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def example_binary():
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    exe = target / "release" / "examples" / "cpr_eigen"
-    if not exe.exists():
-        subprocess.run(["cargo", "build", "--release", "--example", "cpr_eigen"], cwd=REPO, check=True)
-    return exe
+    # Always through cargo: a stale example would report the time-step scaling of an older build.
+    subprocess.run(["cargo", "build", "--release", "--example", "cpr_eigen"], cwd=REPO, check=True)
+    return target / "release" / "examples" / "cpr_eigen"
 
 
 def jacobians(exe, p, n, diagonal, tau_c1, jitter, out):

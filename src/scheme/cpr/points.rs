@@ -116,12 +116,12 @@ const RULE_2: Rule = Rule {
 #[allow(clippy::excessive_precision)]
 const RULE_3: Rule = Rule {
     degree: 5,
-    centroid: Some(2.1140299052557412e-1),
-    s21: &[[3.0000000004013826e-2, 2.4051653703409219e-2]],
+    centroid: Some(2.0332046811496499e-1),
+    s21: &[[5.0000000994597255e-2, 3.7010661337786160e-2]],
     s111: &[[
-        6.7279646982312633e-2,
-        2.7813960604514187e-1,
-        1.1940700806069970e-1,
+        6.9698741683897419e-2,
+        2.9075944885565153e-1,
+        1.1427459131194606e-1,
     ]],
 };
 #[allow(clippy::excessive_precision)]
@@ -651,26 +651,30 @@ const RULE_{}: Rule = Rule {{\n    degree: {},\n    centroid: {},\n    s21: &[\n
     /// the medians) or 1 S21 + 2 S111 are not unisolvent; p = 5 degree 9 (3 S21 + 2 S111, unique) has
     /// Lebesgue constant 46; p = 6 degrees 10 and 11 (centroid + 5 S21 + 2 S111, + 3 S21 + 3 S111, + 1 S21 +
     /// 4 S111) gave no admissible solution from 100 starts.
-    const CHOSEN: [(usize, bool, usize, usize, usize, usize, usize); 6] = [
-        (1, false, 1, 0, 2, 200, 150),
-        (2, false, 2, 0, 4, 200, 150),
-        (3, true, 1, 1, 5, 200, 150),
-        (4, false, 3, 1, 7, 200, 150),
-        (5, false, 3, 2, 8, 200, 150),
-        (6, true, 3, 3, 9, 60, 60),
+    /// The last column is the margin (smallest barycentric coordinate). For p = 3 the Lebesgue-optimal
+    /// rule sits on any margin (0.03 gives Λ = 3.45); the vortex's element means are about twice as accurate
+    /// with its S21 orbit moved inwards to 0.05 (Λ = 4.01; 40², t = 10: 1.69e-6 against 3.19e-6), and the
+    /// family ends near 0.07. For p = 4 moving the margin to 0.04 made the vortex slightly less accurate.
+    const CHOSEN: [(usize, bool, usize, usize, usize, usize, usize, f64); 6] = [
+        (1, false, 1, 0, 2, 200, 150, 0.03),
+        (2, false, 2, 0, 4, 200, 150, 0.03),
+        (3, true, 1, 1, 5, 100, 100, 0.05),
+        (4, false, 3, 1, 7, 200, 150, 0.03),
+        (5, false, 3, 2, 8, 200, 150, 0.03),
+        (6, true, 3, 3, 9, 60, 60, 0.03),
     ];
 
     #[test]
     #[ignore]
     fn generate() {
-        for (p, centroid, n21, n111, degree, starts, iters) in CHOSEN {
+        for (p, centroid, n21, n111, degree, starts, iters, margin) in CHOSEN {
             let pb = Problem {
                 p,
                 centroid,
                 n21,
                 n111,
                 degree,
-                margin: 0.03,
+                margin,
                 iters,
             };
             let (l, x) = pb.best(starts, 0x9E37_79B9_7F4A_7C15).expect("no rule");
@@ -678,7 +682,8 @@ const RULE_{}: Rule = Rule {{\n    degree: {},\n    centroid: {},\n    s21: &[\n
         }
     }
 
-    /// Explore orbit structures (`EXPLORE="p c n21 n111 d; ..."`), printing the best Lebesgue constants.
+    /// Explore orbit structures (`EXPLORE="p c n21 n111 d [starts [iters]]; ..."`, margin `MARGIN`, default
+    /// 0.03), printing the best Lebesgue constants.
     #[test]
     #[ignore]
     fn explore() {
@@ -694,7 +699,7 @@ const RULE_{}: Rule = Rule {{\n    degree: {},\n    centroid: {},\n    s21: &[\n
                 n21: v[2],
                 n111: v[3],
                 degree: v[4],
-                margin: 0.03,
+                margin: std::env::var("MARGIN").map_or(0.03, |m| m.parse().unwrap()),
                 iters: v.get(6).copied().unwrap_or(150),
             };
             assert_eq!(pb.npoints(), n_basis(pb.p));
