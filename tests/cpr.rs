@@ -51,7 +51,7 @@ fn assert_orders(label: &str, errs: &[[f64; 2]], bound: f64) {
 /// The case's vortex on irregular triangles, four meshes per degree: the element means of a degree-p CPR
 /// (DG-equivalent) scheme converge at order p + 1; the issue asks for p + 0.6 between the two finest, in L1
 /// and L∞. Measured (t = 2, finest pair): p = 1 (10² … 80²) 1.95 / 1.99, p = 2 (5² … 40²) 2.76 / 2.65,
-/// p = 3 (5² … 40²) 3.97 / 4.28.
+/// p = 3 (5² … 40²) 4.11 / 3.63.
 #[test]
 fn cpr_vortex_converges_at_order_p_plus_one() {
     for p in 1..=3 {
