@@ -29,6 +29,27 @@ fn vortex_errors(p: usize, n: usize, extra: &[&str]) -> [f64; 2] {
     [e["l1"].as_f64().unwrap(), e["linf"].as_f64().unwrap()]
 }
 
+/// Writes the case `text` as `dir/NAME.toml`, runs it quietly into `dir/NAME` and returns that directory;
+/// panics with gasket's error output if the run fails.
+fn run_text(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let case = dir.join(format!("{name}.toml"));
+    std::fs::write(&case, text).unwrap();
+    let out_dir = dir.join(name);
+    let out = gasket(&[
+        "run",
+        case.to_str().unwrap(),
+        "-q",
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out_dir
+}
+
 /// Asserts that the L1 and L∞ orders between the two finest of `errs` (meshes refined by 2) are at least
 /// `bound`.
 fn assert_orders(label: &str, errs: &[[f64; 2]], bound: f64) {
@@ -85,21 +106,7 @@ fn cpr_vortex_converges_on_gmsh_meshes_with_far_field_sides() {
                  kind = \"cpr\"\ndegree = {p}\n[time]\nend = 0.5\ncfl = 0.8\n",
                 data.join(format!("vortex_square_h{h}.msh")).display()
             );
-            let case = dir.join(format!("p{p}-h{h}.toml"));
-            std::fs::write(&case, text).unwrap();
-            let out_dir = dir.join(format!("p{p}-h{h}"));
-            let out = gasket(&[
-                "run",
-                case.to_str().unwrap(),
-                "-q",
-                "-o",
-                out_dir.to_str().unwrap(),
-            ]);
-            assert!(
-                out.status.success(),
-                "p {p} h {h}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let out_dir = run_text(&dir, &format!("p{p}-h{h}"), &text);
             let s: serde_json::Value = serde_json::from_str(
                 &std::fs::read_to_string(out_dir.join("summary.json")).unwrap(),
             )
@@ -153,21 +160,7 @@ fn cpr_preserves_a_free_stream_on_gmsh_meshes() {
                  [scheme]\nkind = \"cpr\"\ndegree = {p}\n[time]\nend = 0.2\n",
                 data.join(file).display()
             );
-            let case = dir.join(format!("{file}-{p}.toml"));
-            std::fs::write(&case, text).unwrap();
-            let out_dir = dir.join(format!("{file}-{p}"));
-            let out = gasket(&[
-                "run",
-                case.to_str().unwrap(),
-                "-q",
-                "-o",
-                out_dir.to_str().unwrap(),
-            ]);
-            assert!(
-                out.status.success(),
-                "{file} p {p}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let out_dir = run_text(&dir, &format!("{file}-{p}"), &text);
             let s = gasket::io::read_snapshot(&out_dir.join("final.h5")).unwrap();
             let mut worst = 0.0f64;
             for (k, rho) in s.density.iter().enumerate() {

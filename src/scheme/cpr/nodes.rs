@@ -129,21 +129,23 @@ pub fn dubiner(p: usize, rs: [f64; 2]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     (v, vr, vs)
 }
 
+/// `∫_T f` over the reference triangle by the collapsed (Duffy) product of `n`-point Gauss rules (for the
+/// tests of this module and of the reference operators).
+#[cfg(test)]
+pub fn integrate(n: usize, f: impl Fn([f64; 2]) -> f64) -> f64 {
+    let (t, w) = gauss_legendre(n);
+    let mut sum = 0.0;
+    for (&v, &wv) in t.iter().zip(&w) {
+        for (&u, &wu) in t.iter().zip(&w) {
+            sum += wu * wv * (1.0 - v) * f([u * (1.0 - v), v]);
+        }
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `∫_T f` over the reference triangle by the collapsed (Duffy) product of `n`-point Gauss rules.
-    fn integrate(n: usize, f: impl Fn([f64; 2]) -> f64) -> f64 {
-        let (t, w) = gauss_legendre(n);
-        let mut sum = 0.0;
-        for (&v, &wv) in t.iter().zip(&w) {
-            for (&u, &wu) in t.iter().zip(&w) {
-                sum += wu * wv * (1.0 - v) * f([u * (1.0 - v), v]);
-            }
-        }
-        sum
-    }
 
     #[test]
     fn dubiner_basis_is_orthonormal() {

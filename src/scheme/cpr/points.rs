@@ -645,17 +645,21 @@ const RULE_{}: Rule = Rule {{\n    degree: {},\n    centroid: {},\n    s21: &[\n
         }
     }
 
+    /// `(p, centroid, S21 orbits, S111 orbits, degree, starts, Nelder–Mead iterations, margin)`.
+    type Choice = (usize, bool, usize, usize, usize, usize, usize, f64);
+
     /// The orbit structures, target degrees, starts and Nelder–Mead iterations of the tables: `cargo test
     /// --release --lib scheme::cpr::points::generator::generate -- --ignored --nocapture` prints the tables.
     /// Exploration (same generator, margin 0.03): p = 3 with centroid + 3 S21 and p = 4 with 5 S21 (all on
     /// the medians) or 1 S21 + 2 S111 are not unisolvent; p = 5 degree 9 (3 S21 + 2 S111, unique) has
     /// Lebesgue constant 46; p = 6 degrees 10 and 11 (centroid + 5 S21 + 2 S111, + 3 S21 + 3 S111, + 1 S21 +
     /// 4 S111) gave no admissible solution from 100 starts.
+    ///
     /// The last column is the margin (smallest barycentric coordinate). For p = 3 the Lebesgue-optimal
-    /// rule sits on any margin (0.03 gives Λ = 3.45); the vortex's element means are about twice as accurate
+    /// rule sits on the margin (at 0.03, Λ = 3.45); the vortex's element means are about twice as accurate
     /// with its S21 orbit moved inwards to 0.05 (Λ = 4.01; 40², t = 10: 1.69e-6 against 3.19e-6), and the
     /// family ends near 0.07. For p = 4 moving the margin to 0.04 made the vortex slightly less accurate.
-    const CHOSEN: [(usize, bool, usize, usize, usize, usize, usize, f64); 6] = [
+    const CHOSEN: [Choice; 6] = [
         (1, false, 1, 0, 2, 200, 150, 0.03),
         (2, false, 2, 0, 4, 200, 150, 0.03),
         (3, true, 1, 1, 5, 100, 100, 0.05),

@@ -273,6 +273,7 @@ impl Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheme::cpr::nodes::integrate;
 
     /// Exponents `(a, b)` of the monomials `r^a s^b` of degree ≤ `p`.
     fn monomials(p: usize) -> Vec<(i32, i32)> {
@@ -293,18 +294,6 @@ mod tests {
 
     fn factorial(n: i32) -> f64 {
         (1..=n).map(f64::from).product()
-    }
-
-    /// `∫_T f` over the reference triangle by the collapsed product of `n`-point Gauss rules.
-    fn integrate(n: usize, f: impl Fn([f64; 2]) -> f64) -> f64 {
-        let (t, w) = gauss_legendre(n);
-        let mut sum = 0.0;
-        for (&v, &wv) in t.iter().zip(&w) {
-            for (&u, &wu) in t.iter().zip(&w) {
-                sum += wu * wv * (1.0 - v) * f([u * (1.0 - v), v]);
-            }
-        }
-        sum
     }
 
     /// `Σ_k m[row·ncol + k] u_k`.
