@@ -4,7 +4,7 @@
 
 use super::reference::Reference;
 use crate::mesh::TriMesh;
-use crate::scheme::unstructured::faces::{main_edges, MainEdge, NONE};
+use crate::scheme::unstructured::faces::{inner_first, main_edges, MainEdge, NONE};
 use crate::scheme::unstructured::{Numbering, Phase};
 use crate::scheme::Bc;
 use std::ops::Range;
@@ -117,23 +117,12 @@ impl CprFaces {
             Ok(faces.len() as u32 - 1)
         })?;
         let n_own = num.n_own();
-        let inner = |f: &CprFace| f.left < n_own && (f.right == NONE || f.right < n_own);
-        let mut new_id = vec![0u32; faces.len()];
-        let mut sorted = Vec::with_capacity(faces.len());
-        for pass in [true, false] {
-            for (i, f) in faces.iter().enumerate() {
-                if inner(f) == pass {
-                    new_id[i] = sorted.len() as u32;
-                    sorted.push(*f);
-                }
-            }
-        }
-        for e in element_faces.iter_mut().flatten() {
-            e.0 = new_id[e.0 as usize];
-        }
+        let (faces, n_inner) = inner_first(faces, &mut element_faces, |f: &CprFace| {
+            f.left < n_own && (f.right == NONE || f.right < n_own)
+        });
         Ok(CprFaces {
-            n_inner: faces.iter().filter(|f| inner(f)).count(),
-            faces: sorted,
+            n_inner,
+            faces,
             element_faces,
         })
     }

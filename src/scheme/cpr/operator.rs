@@ -178,7 +178,6 @@ impl CprOperator {
             3 => self.elements_of::<10, 12>(w, range),
             4 => self.elements_of::<15, 15>(w, range),
             5 => self.elements_of::<21, 18>(w, range),
-            6 => self.elements_of::<28, 21>(w, range),
             p => unreachable!("degree {p} was checked"),
         }
     }
@@ -319,7 +318,6 @@ impl CprOperator {
             3 => self.assemble_of::<10, 12>(res),
             4 => self.assemble_of::<15, 15>(res),
             5 => self.assemble_of::<21, 18>(res),
-            6 => self.assemble_of::<28, 21>(res),
             p => unreachable!("degree {p} was checked"),
         }
     }

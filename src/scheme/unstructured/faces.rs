@@ -259,27 +259,40 @@ impl<X: Copy> FaceSet<X> {
         inner: &[bool],
         units: usize,
     ) -> Self {
-        let is_inner = |f: &Face<X>| f.cells(units).iter().all(|&c| inner[c]);
-        let mut new_id = vec![0u32; faces.len()];
-        let mut sorted = Vec::with_capacity(faces.len());
-        for pass in [true, false] {
-            for (i, f) in faces.iter().enumerate() {
-                if is_inner(f) == pass {
-                    new_id[i] = sorted.len() as u32;
-                    sorted.push(*f);
-                }
-            }
-        }
-        for e in unit_faces.iter_mut().flatten() {
-            e.0 = new_id[e.0 as usize];
-        }
+        let (faces, n_inner) = inner_first(faces, &mut unit_faces, |f| {
+            f.cells(units).iter().all(|&c| inner[c])
+        });
         FaceSet {
-            n_inner: faces.iter().filter(|f| is_inner(f)).count(),
-            fluxes: vec![([0.0; 4], [0.0; 4]); sorted.len()],
-            faces: sorted,
+            n_inner,
+            fluxes: vec![([0.0; 4], [0.0; 4]); faces.len()],
+            faces,
             unit_faces,
         }
     }
+}
+
+/// `faces` reordered so that those for which `is_inner` holds come first, each group in its old order, with
+/// the face indices in `unit_faces` renumbered to match; also returns how many are inner.
+pub fn inner_first<F: Copy>(
+    faces: Vec<F>,
+    unit_faces: &mut [[(u32, bool); 3]],
+    is_inner: impl Fn(&F) -> bool,
+) -> (Vec<F>, usize) {
+    let mut new_id = vec![0u32; faces.len()];
+    let mut sorted = Vec::with_capacity(faces.len());
+    for pass in [true, false] {
+        for (i, f) in faces.iter().enumerate() {
+            if is_inner(f) == pass {
+                new_id[i] = sorted.len() as u32;
+                sorted.push(*f);
+            }
+        }
+    }
+    for e in unit_faces.iter_mut().flatten() {
+        e.0 = new_id[e.0 as usize];
+    }
+    let n_inner = faces.iter().filter(|f| is_inner(f)).count();
+    (sorted, n_inner)
 }
 
 impl<X: Sync> FaceSet<X> {
