@@ -51,7 +51,18 @@ fn main() {
     let mesh =
         TriMesh::rectangle(n, n, [0.0, 1.0], [0.0, 1.0], diagonal, jitter, 1, [true; 2]).unwrap();
     let owned: Vec<usize> = (0..mesh.n_cells()).collect();
-    let mut op = CprOperator::new(&common, &CprParams { degree: p }, &mesh, &owned, &[]).unwrap();
+    let mut op = CprOperator::new(
+        &common,
+        &CprParams {
+            degree: p,
+            limiter: false,
+            threshold: None,
+        },
+        &mesh,
+        &owned,
+        &[],
+    )
+    .unwrap();
     let w0 = vec![gas.conservative([1.0, 1.0, 0.5, 1.0]); op.new_state().len()];
     let rate = op.local_rate(&w0);
     let mut eval = |w: &[State], dt: f64| {

@@ -40,7 +40,7 @@ pub struct Monitor {
     last: Vec<WallSample>,
 }
 
-fn out_err(path: &Path, e: impl std::fmt::Display) -> RunError {
+pub(crate) fn out_err(path: &Path, e: impl std::fmt::Display) -> RunError {
     RunError::Output {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -48,7 +48,11 @@ fn out_err(path: &Path, e: impl std::fmt::Display) -> RunError {
 }
 
 /// Opens a CSV file on rank 0: appended to after a restart (when it exists), else created with `header`.
-fn open_csv(path: &Path, header: &str, append: bool) -> Result<BufWriter<File>, RunError> {
+pub(crate) fn open_csv(
+    path: &Path,
+    header: &str,
+    append: bool,
+) -> Result<BufWriter<File>, RunError> {
     let exists = path.exists();
     let f = if append && exists {
         OpenOptions::new().append(true).open(path)

@@ -21,7 +21,7 @@ use crate::solver::{scheme_name, Errors, Solver, Timers};
 
 mod observers;
 
-use observers::{Checkpoints, Monitoring, Progress, Snapshots, Step, StepObserver};
+use observers::{Checkpoints, Monitoring, Progress, Snapshots, Step, StepObserver, TroubledCells};
 
 /// How a run is launched (everything that is not in the case file).
 #[derive(Debug, Clone)]
@@ -457,6 +457,9 @@ fn observers(
     let checkpoints = checkpoints.map(|e| Checkpoints::new(e, ctx, s.time));
     if let Some(m) = Monitor::new(lc, s, &opts.output_dir, opts.restart.is_some())? {
         v.push(Box::new(Monitoring::new(m)));
+    }
+    if let Some(o) = TroubledCells::new(s, &opts.output_dir, opts.restart.is_some())? {
+        v.push(Box::new(o));
     }
     if let Some(o) = snapshots {
         v.push(Box::new(o));

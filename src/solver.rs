@@ -458,6 +458,12 @@ impl Solver {
         &self.walls
     }
 
+    /// Troubled and owned elements of this rank in the last residual evaluation, for a scheme that limits
+    /// troubled elements.
+    pub fn troubled(&self) -> Option<(usize, usize)> {
+        self.op.troubled()
+    }
+
     /// Names of the boundary patches.
     pub fn patch_names(&self) -> Vec<String> {
         self.op.patch_names()

@@ -91,6 +91,8 @@ impl CprSection {
     pub fn params(&self) -> CprParams {
         CprParams {
             degree: self.degree,
+            limiter: self.limiter,
+            threshold: self.threshold,
         }
     }
 }

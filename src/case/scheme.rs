@@ -45,7 +45,7 @@ impl SchemeKind {
             SchemeKind::Weno5 => &["weno", "variables", "gauss_points", "epsilon"],
             SchemeKind::SecondOrder => &["limiter", "limiter_k"],
             SchemeKind::Scfv => &["variables", "limiter"],
-            SchemeKind::Cpr => &["degree"],
+            SchemeKind::Cpr => &["degree", "limiter", "threshold"],
         }
     }
 }
@@ -138,11 +138,21 @@ impl Default for ScfvSection {
 pub struct CprSection {
     /// Polynomial degree p, 1 to 5 (default 3).
     pub degree: usize,
+    /// Update troubled elements by subcell finite volumes (default true).
+    pub limiter: bool,
+    /// Threshold of the troubled-cell indicator, the top-degree fraction of the modal energy of `ρp`,
+    /// between 0 and 1 (default: `0.5·10^(−1.8 (p+1)^¼)`, 1.4e−3 for p = 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
 }
 
 impl Default for CprSection {
     fn default() -> Self {
-        CprSection { degree: 3 }
+        CprSection {
+            degree: 3,
+            limiter: true,
+            threshold: None,
+        }
     }
 }
 
@@ -192,6 +202,7 @@ struct SchemeTable {
     limiter: Option<bool>,
     limiter_k: Option<f64>,
     degree: Option<usize>,
+    threshold: Option<f64>,
 }
 
 impl TryFrom<SchemeTable> for SchemeSection {
@@ -207,6 +218,7 @@ impl TryFrom<SchemeTable> for SchemeSection {
             ("limiter", t.limiter.is_some()),
             ("limiter_k", t.limiter_k.is_some()),
             ("degree", t.degree.is_some()),
+            ("threshold", t.threshold.is_some()),
         ];
         if let Some(&(key, _)) = given
             .iter()
@@ -238,9 +250,14 @@ impl TryFrom<SchemeTable> for SchemeSection {
                     limiter: t.limiter.unwrap_or(d.limiter),
                 })
             }
-            SchemeKind::Cpr => SchemeSection::Cpr(CprSection {
-                degree: t.degree.unwrap_or(CprSection::default().degree),
-            }),
+            SchemeKind::Cpr => {
+                let d = CprSection::default();
+                SchemeSection::Cpr(CprSection {
+                    degree: t.degree.unwrap_or(d.degree),
+                    limiter: t.limiter.unwrap_or(d.limiter),
+                    threshold: t.threshold.or(d.threshold),
+                })
+            }
         })
     }
 }
@@ -282,7 +299,13 @@ impl SchemeSection {
                         ),
                     ));
                 }
-                Ok(())
+                match s.threshold {
+                    Some(t) if !(t > 0.0 && t < 1.0) => Err(invalid(
+                        "scheme.threshold",
+                        "expected a fraction of the modal energy between 0 and 1",
+                    )),
+                    _ => Ok(()),
+                }
             }
         }
     }
@@ -386,6 +409,7 @@ mod tests {
             "variables" => "\"conservative\"",
             "gauss_points" => "2",
             "epsilon" | "limiter_k" => "1.0",
+            "threshold" => "0.01",
             "limiter" => "false",
             "degree" => "2",
             _ => panic!("unknown key {key}"),
@@ -412,7 +436,11 @@ mod tests {
                 variables: Variables::Conservative,
                 limiter: false,
             }),
-            SchemeSection::Cpr(CprSection { degree: 4 }),
+            SchemeSection::Cpr(CprSection {
+                degree: 4,
+                limiter: false,
+                threshold: Some(0.01),
+            }),
         ];
         for s in sections {
             let text = toml::to_string(&s).unwrap();

@@ -2,11 +2,13 @@
 //! [`StepObserver`]. The loop asks every observer for the next time it wants a step to end on, and calls it
 //! before and after every step; adding an observer does not change the loop.
 
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{fmt_eta, write_state, RunCtx};
 use crate::error::RunError;
-use crate::monitor::Monitor;
+use crate::monitor::{open_csv, out_err, Monitor};
 use crate::solver::Solver;
 
 /// The step just taken: it started at step `step` and time `time`, with time step `dt`.
@@ -150,6 +152,53 @@ impl StepObserver for Checkpoints {
             write_state(s, &ctx.checkpoint_path(), ctx.lc, ctx.opts, Some(&ctx.ls))?;
             self.next = next_after(self.every, ctx.ls.ckpt_index, s.time);
             s.timers.io += t0.elapsed().as_secs_f64();
+        }
+        Ok(())
+    }
+}
+
+/// `troubled.csv`: after every step, the elements a limiting scheme updated by subcells in the step's last
+/// stage, summed over ranks (rank 0 writes). Collective.
+pub(super) struct TroubledCells {
+    out: Option<(PathBuf, BufWriter<std::fs::File>)>,
+}
+
+impl TroubledCells {
+    /// The file `troubled.csv` in `dir` (continued after a restart when `append`), or `None` when the
+    /// scheme does not limit troubled elements.
+    pub fn new(s: &Solver, dir: &std::path::Path, append: bool) -> Result<Option<Self>, RunError> {
+        if s.troubled().is_none() {
+            return Ok(None);
+        }
+        let path = dir.join("troubled.csv");
+        let out = if s.comm().is_root() {
+            let w = open_csv(&path, "step,time,troubled,elements,fraction", append)?;
+            Some((path, w))
+        } else {
+            None
+        };
+        Ok(Some(TroubledCells { out }))
+    }
+}
+
+impl StepObserver for TroubledCells {
+    fn after_step(&mut self, s: &mut Solver, _: &mut RunCtx, _: &Step) -> Result<(), RunError> {
+        let (n, all) = s.troubled().unwrap_or((0, 0));
+        let counts = s.comm().gather_root(&[n as u64, all as u64]);
+        if let (Some(c), Some((path, w))) = (counts, self.out.as_mut()) {
+            let (n, all) = c
+                .chunks_exact(2)
+                .fold((0, 0), |(a, b), x| (a + x[0], b + x[1]));
+            let frac = n as f64 / all.max(1) as f64;
+            writeln!(w, "{},{:.12e},{n},{all},{frac:.6e}", s.step, s.time)
+                .map_err(|e| out_err(path, e))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _s: &mut Solver, _ctx: &mut RunCtx) -> Result<(), RunError> {
+        if let Some((path, w)) = self.out.as_mut() {
+            w.flush().map_err(|e| out_err(path, e))?;
         }
         Ok(())
     }

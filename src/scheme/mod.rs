@@ -207,4 +207,10 @@ pub trait SpatialOperator: Send + Sync {
 
     /// Back to the full-order fluxes.
     fn clear_low_order(&mut self);
+
+    /// For a scheme that limits troubled elements: how many of the owned elements were troubled in the
+    /// last residual evaluation, and how many elements are owned.
+    fn troubled(&self) -> Option<(usize, usize)> {
+        None
+    }
 }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::bc::Bc;
 use super::unstructured::faces::{main_edges, Face, FaceSet, MainEdge, NONE};
+use super::unstructured::limiter::venkatakrishnan;
 use super::unstructured::{
     Numbering, Phase, PointStates, Side, UnstructuredCore, UnstructuredOperator,
 };
@@ -293,16 +294,7 @@ impl Gradients {
             let mut phi = 1.0f64;
             for r in &self.points[l] {
                 let d2 = g[0][q] * r[0] + g[1][q] * r[1];
-                let d1 = if d2 > 0.0 {
-                    hi[q] - wc[q]
-                } else if d2 < 0.0 {
-                    lo[q] - wc[q]
-                } else {
-                    continue;
-                };
-                let v =
-                    (d1 * d1 + eps2 + 2.0 * d1 * d2) / (d1 * d1 + 2.0 * d2 * d2 + d1 * d2 + eps2);
-                phi = phi.min(v);
+                phi = phi.min(venkatakrishnan(lo[q] - wc[q], hi[q] - wc[q], d2, eps2));
             }
             g[0][q] *= phi;
             g[1][q] *= phi;

@@ -52,9 +52,17 @@ impl ElementGeometry {
         }
     }
 
+    /// The map's Jacobian `(∂x/∂r, ∂x/∂s, ∂y/∂r, ∂y/∂s)`, row-major: a reference vector `d` maps to
+    /// `(J₀d₀ + J₁d₁, J₂d₀ + J₃d₁)`.
+    pub fn jacobian(&self) -> [f64; 4] {
+        let [rx, ry, sx, sy] = self.metric;
+        let det = rx * sy - ry * sx;
+        [sy / det, -ry / det, -sx / det, rx / det]
+    }
+
     /// The x and y derivatives from the r and s derivatives.
     #[inline]
-    fn gradient(&self, dr: &State, ds: &State) -> (State, State) {
+    pub(super) fn gradient(&self, dr: &State, ds: &State) -> (State, State) {
         let [rx, ry, sx, sy] = self.metric;
         (
             std::array::from_fn(|q| rx * dr[q] + sx * ds[q]),

@@ -28,6 +28,7 @@ mod nodes;
 pub mod operator;
 mod points;
 pub mod reference;
+pub mod subcells;
 
 #[cfg(test)]
 mod tests;
@@ -49,6 +50,10 @@ pub const MAX_DEGREE: usize = 5;
 pub struct CprParams {
     /// Polynomial degree `p` (1 to [`MAX_DEGREE`]).
     pub degree: usize,
+    /// Update troubled elements by their subcells ([`subcells`]).
+    pub limiter: bool,
+    /// The troubled-cell indicator's threshold (`None`: [`subcells::default_threshold`] of the degree).
+    pub threshold: Option<f64>,
 }
 
 /// The largest stable `Δt·(2p + 1)(|U| + c)/h` of S2O4 CPR-GKS for p = 1 … 5 (index p − 1): the linearised

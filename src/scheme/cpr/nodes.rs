@@ -82,6 +82,13 @@ pub fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
     (t, w)
 }
 
+/// The total degree `i + j` of every basis function of [`dubiner`] of degree `p`, in its order.
+pub fn dubiner_degrees(p: usize) -> Vec<usize> {
+    (0..=p)
+        .flat_map(|i| (0..=p - i).map(move |j| i + j))
+        .collect()
+}
+
 /// Number of basis functions of degree ≤ `p`.
 pub const fn n_basis(p: usize) -> usize {
     (p + 1) * (p + 2) / 2
@@ -130,8 +137,7 @@ pub fn dubiner(p: usize, rs: [f64; 2]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
 }
 
 /// `∫_T f` over the reference triangle by the collapsed (Duffy) product of `n`-point Gauss rules (for the
-/// tests of this module and of the reference operators).
-#[cfg(test)]
+/// reference operators and the subcells).
 pub fn integrate(n: usize, f: impl Fn([f64; 2]) -> f64) -> f64 {
     let (t, w) = gauss_legendre(n);
     let mut sum = 0.0;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::element::{self, ElementGeometry};
 use super::faces::CprFaces;
 use super::reference::Reference;
+use super::subcells::{Reconstruction, Subcells};
 use super::CprParams;
 use crate::mesh::TriMesh;
 use crate::physics::flux::BATCH;
@@ -113,6 +114,11 @@ pub struct CprOperator {
     low_order: LowOrder,
     /// Rate factor of the time step: `(2p + 1)` times the calibration of [`CprParams::rate_factor`].
     rate_factor: f64,
+    /// The subcells of troubled elements and the indicator's threshold (`None`: no limiting).
+    subcells: Option<(Subcells, f64)>,
+    /// Per owned element: troubled in the last stage (its volume terms are then the subcells' internal
+    /// flux integrals).
+    troubled: Vec<bool>,
 }
 
 impl CprOperator {
@@ -134,6 +140,15 @@ impl CprOperator {
             .map(|&g| ElementGeometry::new(&triangle(mesh, g, [0.0; 2])))
             .collect();
         let (nl, no, nfp) = (num.n_local(), num.n_own(), 3 * r.nfe);
+        let subcells = match params.limiter {
+            true => Some((
+                Subcells::new(&r)?,
+                params
+                    .threshold
+                    .unwrap_or(super::subcells::default_threshold(r.degree)),
+            )),
+            false => None,
+        };
         let mut slots = vec![[NO_SLOT; 3]; nl];
         for (i, f) in faces.faces.iter().enumerate() {
             let mut put = |e: usize, k: usize, left: bool| {
@@ -163,6 +178,8 @@ impl CprOperator {
             fluxes: vec![([0.0; 4], [0.0; 4]); faces.faces.len() * r.nfe],
             low_order: LowOrder::new(nl * r.np),
             rate_factor: params.rate_factor(),
+            subcells,
+            troubled: vec![false; no],
             faces,
             num,
             r,
@@ -171,13 +188,13 @@ impl CprOperator {
 
     /// Means and face-point sides of the local elements `range`, and (owned ones) their volume terms, in
     /// one pass per element.
-    fn elements(&mut self, w: &[State], range: std::ops::Range<usize>) {
+    fn elements(&mut self, w: &[State], range: std::ops::Range<usize>, dt: f64) {
         match self.r.degree {
-            1 => self.elements_of::<3, 6>(w, range),
-            2 => self.elements_of::<6, 9>(w, range),
-            3 => self.elements_of::<10, 12>(w, range),
-            4 => self.elements_of::<15, 15>(w, range),
-            5 => self.elements_of::<21, 18>(w, range),
+            1 => self.elements_of::<3, 6>(w, range, dt),
+            2 => self.elements_of::<6, 9>(w, range, dt),
+            3 => self.elements_of::<10, 12>(w, range, dt),
+            4 => self.elements_of::<15, 15>(w, range, dt),
+            5 => self.elements_of::<21, 18>(w, range, dt),
             p => unreachable!("degree {p} was checked"),
         }
     }
@@ -187,6 +204,7 @@ impl CprOperator {
         &mut self,
         w: &[State],
         range: std::ops::Range<usize>,
+        dt: f64,
     ) {
         let r = &*self.r;
         let (np, nfe, nfp) = (NP, NFP / 3, NFP);
@@ -194,18 +212,42 @@ impl CprOperator {
         let n_own = self.num.n_own();
         let (gas, geom, slots, faces) = (&self.gas, &self.geom, &self.slots, &self.faces.faces);
         let visc = self.viscous.then_some(&self.flux.viscosity);
+        let sub = self.subcells.as_ref();
+        let pf = PointFlux {
+            gas: &self.gas,
+            flux: &self.flux,
+            viscous: self.viscous,
+            time: self.time,
+        };
         let sides = Scatter::new(&mut self.sides);
-        // Mean and face-point sides of element `e` (from its values `we`).
-        let put_sides = move |e: usize, we: &[State; NP]| {
-            let mean = element::mean(r, we);
+        // Whether element `e` with values `we` is troubled, and then its subcells' reconstruction.
+        let classify = move |e: usize, we: &[State; NP]| {
             let tr = element::traces::<NP, NFP>(r, &geom[e], we);
+            let rec = sub.and_then(|(sc, thr)| {
+                let bad = !we.iter().all(|s| gas.admissible(s))
+                    || !tr.iter().all(|t| gas.admissible(&t[0]))
+                    || sc.energy(gas, we) > *thr;
+                bad.then(|| sc.reconstruct(r, gas, &geom[e], we))
+            });
+            (tr, rec)
+        };
+        // Mean and face-point sides of element `e` (from its values `we`, its traces `tr` or, troubled, its
+        // subcells `rec`).
+        let put_sides = move |e: usize,
+                              we: &[State; NP],
+                              tr: &[[State; 3]; NFP],
+                              rec: Option<&Reconstruction>| {
+            let mean = element::mean(r, we);
             for (k, &s) in slots[e].iter().enumerate() {
                 if s == NO_SLOT {
                     continue;
                 }
                 let n = faces[s as usize / 2].n;
                 for p in 0..nfe {
-                    let [v, dx, dy] = tr[k * nfe + p];
+                    let [v, dx, dy] = match (rec, sub) {
+                        (Some(rec), Some((sc, _))) => sc.trace(rec, &geom[e], r, k * nfe + p),
+                        _ => tr[k * nfe + p],
+                    };
                     let side = if gas.admissible(&v) {
                         let dn = std::array::from_fn(|q| dx[q] * n[0] + dy[q] * n[1]);
                         let dt = std::array::from_fn(|q| -dx[q] * n[1] + dy[q] * n[0]);
@@ -227,26 +269,36 @@ impl CprOperator {
         let halo = range.start.max(n_own)..range.end.max(n_own);
         let vol = &mut self.vol[owned.start * np..owned.end * np];
         let normal = &mut self.normal[owned.start * nfp..owned.end * nfp];
+        let troubled = &mut self.troubled[owned.clone()];
         let means = &mut self.means[range.clone()];
         let (mo, mh) = means.split_at_mut(owned.len());
         vol.par_chunks_mut(np)
             .zip(normal.par_chunks_mut(nfp))
-            .zip(mo.par_iter_mut())
+            .zip(mo.par_iter_mut().zip(troubled.par_iter_mut()))
             .enumerate()
             .with_min_len(ELEMENTS_PER_TASK)
-            .for_each(|(i, ((v, nf), m))| {
+            .for_each(|(i, ((v, nf), (m, t)))| {
                 let e = owned.start + i;
                 let we = values(e);
-                *m = put_sides(e, we);
-                let fl = element::volume_fluxes::<NP>(r, &geom[e], gas, visc, we);
-                element::volume::<NP, NFP>(r, &geom[e], &fl, v, nf);
+                let (tr, rec) = classify(e, we);
+                *m = put_sides(e, we, &tr, rec.as_ref());
+                *t = rec.is_some();
+                match (rec, sub) {
+                    (Some(rec), Some((sc, _))) => sc.internal(&pf, &rec, &geom[e], dt, v),
+                    _ => {
+                        let fl = element::volume_fluxes::<NP>(r, &geom[e], gas, visc, we);
+                        element::volume::<NP, NFP>(r, &geom[e], &fl, v, nf);
+                    }
+                }
             });
         mh.par_iter_mut()
             .enumerate()
             .with_min_len(ELEMENTS_PER_TASK)
             .for_each(|(i, m)| {
                 let e = halo.start + i;
-                *m = put_sides(e, values(e));
+                let we = values(e);
+                let (tr, rec) = classify(e, we);
+                *m = put_sides(e, we, &tr, rec.as_ref());
             });
     }
 
@@ -354,6 +406,18 @@ impl CprOperator {
                     self.first_order(e, &jumps, l, lt);
                     return;
                 }
+                if let (true, Some((sc, _))) = (self.troubled[e], &self.subcells) {
+                    let edge = |c: usize| {
+                        let (k, p) = (c / nfe, c % nfe);
+                        let (fi, left) = faces[k];
+                        let idx = if left { p } else { nfe - 1 - p };
+                        let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
+                        let s = if left { 1.0 } else { -1.0 };
+                        (f0.map(|x| s * x), fd.map(|x| s * x))
+                    };
+                    sc.residuals(g, &self.vol[e * np..(e + 1) * np], edge, l, lt);
+                    return;
+                }
                 let scale: [f64; 3] = std::array::from_fn(|k| g.len[k] / g.area);
                 let coef: [f64; NFP] = std::array::from_fn(|c| scale[c / nfe]);
                 for j in 0..np {
@@ -412,12 +476,12 @@ impl SpatialOperator for CprOperator {
     }
 
     fn interior_phase(&mut self, w: &[State], dt: f64) {
-        self.elements(w, 0..self.num.n_own());
+        self.elements(w, 0..self.num.n_own(), dt);
         self.run_faces(Phase::Interior, dt);
     }
 
     fn boundary_phase(&mut self, w: &[State], dt: f64, res: &mut Residual) {
-        self.elements(w, self.num.n_own()..self.num.n_local());
+        self.elements(w, self.num.n_own()..self.num.n_local(), dt);
         self.run_faces(Phase::Boundary, dt);
         self.assemble(res);
     }
@@ -480,5 +544,10 @@ impl SpatialOperator for CprOperator {
 
     fn clear_low_order(&mut self) {
         self.low_order.clear();
+    }
+
+    fn troubled(&self) -> Option<(usize, usize)> {
+        let n = self.troubled.iter().filter(|&&t| t).count();
+        self.subcells.as_ref().map(|_| (n, self.troubled.len()))
     }
 }

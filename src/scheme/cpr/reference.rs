@@ -82,7 +82,7 @@ pub struct Reference {
     /// lattice).
     pub lebesgue: f64,
     /// Row-major np × np: V⁻¹, the Dubiner coefficients of the Lagrange basis (column j: ℓ_j).
-    vinv: Vec<f64>,
+    pub(super) vinv: Vec<f64>,
 }
 
 /// The point at fraction `t` of reference edge `e`, from its first vertex.

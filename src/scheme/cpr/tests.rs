@@ -86,7 +86,18 @@ fn point_values(
 
 fn whole(m: &TriMesh, p: usize, periodic: bool) -> CprOperator {
     let all: Vec<usize> = (0..m.n_cells()).collect();
-    CprOperator::new(&common(periodic), &CprParams { degree: p }, m, &all, &[]).unwrap()
+    CprOperator::new(
+        &common(periodic),
+        &CprParams {
+            degree: p,
+            limiter: false,
+            threshold: None,
+        },
+        m,
+        &all,
+        &[],
+    )
+    .unwrap()
 }
 
 fn residual(op: &mut CprOperator, w: &[State], dt: f64) -> Residual {
@@ -208,7 +219,11 @@ fn partition_gives_identical_bits() {
             halo.dedup();
             let mut op = CprOperator::new(
                 &common(periodic),
-                &CprParams { degree: p },
+                &CprParams {
+                    degree: p,
+                    limiter: false,
+                    threshold: None,
+                },
                 &m,
                 &owned,
                 &halo,

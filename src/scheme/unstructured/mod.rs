@@ -8,6 +8,7 @@
 pub mod core;
 pub mod faces;
 pub mod flux;
+pub mod limiter;
 pub mod numbering;
 
 pub use self::core::UnstructuredCore;
