@@ -140,6 +140,7 @@ impl Solver {
         for (k, s) in init.iter().enumerate() {
             w[op.owned_slots()[k]] = *s;
         }
+        op.limit_state(&gas, &mut w);
         let n = dom.owned.len();
         let s = Solver {
             gas,
@@ -377,7 +378,8 @@ impl Solver {
     /// allocating when there is none (the check runs after every step).
     fn bad_cells(&self) -> Vec<(usize, State)> {
         let (w, slots, gas) = (&self.w, self.op.owned_slots(), self.gas);
-        let bad = |k: usize| !gas.admissible(&w[slots[k]]);
+        let op = &self.op;
+        let bad = |k: usize| !op.cell_admissible(&gas, w, k);
         let n_bad = (0..self.dom.owned.len())
             .into_par_iter()
             .filter(|&k| bad(k))
@@ -516,6 +518,7 @@ impl Solver {
         for (k, s) in self.next.iter().enumerate() {
             self.w[slots[k]] = *s;
         }
+        self.op.limit_state(&self.gas, &mut self.w);
         self.timers.compute += t0.elapsed().as_secs_f64();
     }
 

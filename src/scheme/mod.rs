@@ -213,4 +213,15 @@ pub trait SpatialOperator: Send + Sync {
     fn troubled(&self) -> Option<(usize, usize)> {
         None
     }
+
+    /// Limits a new state of the owned cells after each stage and the initial state (a scheme with a
+    /// positivity limiter); by default nothing.
+    fn limit_state(&self, _gas: &Gas, _w: &mut [State]) {}
+
+    /// Whether owned cell `k` (an index into [`SpatialOperator::owned_slots`]) of the state `w` is one the
+    /// scheme can go on from (else the step is redone at first order around it): by default, its state
+    /// has a positive density and pressure.
+    fn cell_admissible(&self, gas: &Gas, w: &[State], k: usize) -> bool {
+        gas.admissible(&w[self.owned_slots()[k]])
+    }
 }

@@ -546,6 +546,30 @@ impl SpatialOperator for CprOperator {
         self.low_order.clear();
     }
 
+    /// With subcell limiting: every owned element whose subcell averages are not all admissible is
+    /// scaled towards its mean ([`Subcells::positivity`]).
+    fn limit_state(&self, gas: &Gas, w: &mut [State]) {
+        if let Some((sc, _)) = &self.subcells {
+            let (np, r) = (self.r.np, &*self.r);
+            w[..self.num.n_own() * np]
+                .par_chunks_mut(np)
+                .with_min_len(ELEMENTS_PER_TASK)
+                .for_each(|we| sc.positivity(r, gas, we));
+        }
+    }
+
+    /// With subcell limiting: the subcell average that corresponds to the solution point (a troubled
+    /// element goes on from its subcell averages; an untroubled one whose points are not admissible becomes
+    /// troubled). Without: the point's own state.
+    fn cell_admissible(&self, gas: &Gas, w: &[State], k: usize) -> bool {
+        let (np, slot) = (self.r.np, self.num.owned_slots()[k]);
+        let (e, j) = (slot / np, slot % np);
+        match &self.subcells {
+            Some((sc, _)) => gas.admissible(&sc.average(&w[e * np..(e + 1) * np], j)),
+            None => gas.admissible(&w[slot]),
+        }
+    }
+
     fn troubled(&self) -> Option<(usize, usize)> {
         let n = self.troubled.iter().filter(|&&t| t).count();
         self.subcells.as_ref().map(|_| (n, self.troubled.len()))

@@ -280,6 +280,59 @@ impl Subcells {
         u
     }
 
+    /// The average over subcell `s` of the polynomial with solution-point values `w`.
+    pub fn average(&self, w: &[State], s: usize) -> State {
+        let row = &self.avg[s * self.np..(s + 1) * self.np];
+        let mut u = [0.0; 4];
+        for (a, ws) in row.iter().zip(w) {
+            for q in 0..4 {
+                u[q] += a * ws[q];
+            }
+        }
+        u
+    }
+
+    /// The positivity limiter of Zhang and Shu on the subcell averages: when some subcell average of the
+    /// element with values `w` has a density or pressure below `1e−10` of the element mean's, the polynomial
+    /// is scaled towards its mean, `w ← m + θ (w − m)`, with the largest `θ` that brings every subcell
+    /// average up to that floor (found by bisection; the pressure is concave in the conservative
+    /// variables). The mean, and so conservation, is kept. Nothing is done when the mean itself is not
+    /// admissible (the solver then redoes the step).
+    pub fn positivity(&self, r: &Reference, gas: &Gas, w: &mut [State]) {
+        let m = super::element::mean(r, w);
+        if !gas.admissible(&m) {
+            return;
+        }
+        let (rho_min, p_min) = (1e-10 * m[0], 1e-10 * gas.pressure(&m));
+        let ok = |u: &State| {
+            u[0] >= rho_min && gas.pressure(u) >= p_min && u.iter().all(|x| x.is_finite())
+        };
+        let mix =
+            |u: &State, t: f64| -> State { std::array::from_fn(|q| m[q] + t * (u[q] - m[q])) };
+        let mut theta = 1.0f64;
+        for s in 0..self.np {
+            let u = self.average(w, s);
+            if ok(&mix(&u, theta)) {
+                continue;
+            }
+            let (mut lo, mut hi) = (0.0, theta);
+            for _ in 0..40 {
+                let mid = 0.5 * (lo + hi);
+                if ok(&mix(&u, mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            theta = lo;
+        }
+        if theta < 1.0 {
+            for x in w.iter_mut() {
+                *x = mix(x, theta);
+            }
+        }
+    }
+
     /// The limited second-order reconstruction of the subcells of an element with values `w`.
     pub fn reconstruct(
         &self,
