@@ -85,19 +85,22 @@ fn point_values(
 }
 
 fn whole(m: &TriMesh, p: usize, periodic: bool) -> CprOperator {
+    whole_limited(m, p, periodic, None)
+}
+
+/// The operator on the whole mesh, with subcell limiting at the indicator threshold `limit` (a negative
+/// one makes every element troubled).
+fn whole_limited(m: &TriMesh, p: usize, periodic: bool, limit: Option<f64>) -> CprOperator {
     let all: Vec<usize> = (0..m.n_cells()).collect();
-    CprOperator::new(
-        &common(periodic),
-        &CprParams {
-            degree: p,
-            limiter: false,
-            threshold: None,
-        },
-        m,
-        &all,
-        &[],
-    )
-    .unwrap()
+    CprOperator::new(&common(periodic), &params(p, limit), m, &all, &[]).unwrap()
+}
+
+fn params(p: usize, limit: Option<f64>) -> CprParams {
+    CprParams {
+        degree: p,
+        limiter: limit.is_some(),
+        threshold: limit,
+    }
 }
 
 fn residual(op: &mut CprOperator, w: &[State], dt: f64) -> Residual {
@@ -119,31 +122,44 @@ fn free_stream_is_preserved() {
                 gas().conservative([1.0, 1.0, 0.0, 1.0])
             };
             let w = vec![s; np * m.n_cells()];
-            let res = residual(&mut whole(&m, p, periodic), &w, 1e-3);
-            let worst = res.l.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
-            let worst_t = res.lt.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
-            assert!(
-                worst < 1e-12,
-                "p {p} periodic {periodic}: max |L| = {worst:e}"
-            );
-            // ∂ₜF⁰ = 4(𝔽(Δt) − 2𝔽(Δt/2))/Δt² loses digits as 1/Δt.
-            assert!(
-                worst_t < 1e-10,
-                "p {p} periodic {periodic}: max |Lt| = {worst_t:e}"
-            );
+            // Every element as polynomial, then every element as subcells.
+            for limit in [None, Some(-1.0)] {
+                let mut op = whole_limited(&m, p, periodic, limit);
+                let res = residual(&mut op, &w, 1e-3);
+                if limit.is_some() {
+                    assert_eq!(op.troubled(), Some((m.n_cells(), m.n_cells())));
+                }
+                let worst = res.l.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
+                let worst_t = res.lt.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
+                assert!(
+                    worst < 1e-12,
+                    "p {p} periodic {periodic}: max |L| = {worst:e}"
+                );
+                // ∂ₜF⁰ = 4(𝔽(Δt) − 2𝔽(Δt/2))/Δt² loses digits as 1/Δt.
+                assert!(
+                    worst_t < 1e-10,
+                    "p {p} periodic {periodic}: max |Lt| = {worst_t:e}"
+                );
+            }
         }
     }
 }
 
 /// On a periodic mesh the element means' updates `Σⱼ wⱼ Lⱼ |Ω|` sum to zero: every face flux leaves one
-/// element and enters the other.
+/// element and enters the other, also between polynomial and subcell elements (a threshold that makes
+/// some of the vortex's elements troubled).
 #[test]
 fn updates_of_the_means_sum_to_zero() {
-    for p in 1..=4 {
+    for (p, limit) in (1..=4).flat_map(|p| [(p, None), (p, Some(1e-5))]) {
         let m = mesh(6, 0.2, true);
         let all: Vec<usize> = (0..m.n_cells()).collect();
         let w = point_values(&m, p, &all, &|x| vortex([x[0] + 0.3, x[1]], 0.0));
-        let res = residual(&mut whole(&m, p, true), &w, 1e-2);
+        let mut op = whole_limited(&m, p, true, limit);
+        let res = residual(&mut op, &w, 1e-2);
+        if limit.is_some() {
+            let (t, n) = op.troubled().unwrap();
+            assert!(t > 0 && t < n, "p {p}: {t} of {n} troubled");
+        }
         let r = Reference::cached(p).unwrap();
         let (mut total, mut scale) = ([0.0; 4], 0.0f64);
         for (e, (l, lt)) in res.l.chunks(r.np).zip(res.lt.chunks(r.np)).enumerate() {
@@ -202,13 +218,13 @@ fn vortex_truncation_error_falls_with_the_degree() {
 /// A part of the mesh with its halo of face neighbours gives the same bits as the whole mesh.
 #[test]
 fn partition_gives_identical_bits() {
-    for p in [1, 3] {
+    for (p, limit) in [(1, None), (3, None), (1, Some(1e-5)), (3, Some(1e-5))] {
         for periodic in [true, false] {
             let m = mesh(8, 0.2, periodic);
             let np = (p + 1) * (p + 2) / 2;
             let all: Vec<usize> = (0..m.n_cells()).collect();
             let w = point_values(&m, p, &all, &|x| vortex([x[0] + 0.7, x[1] - 0.3], 0.0));
-            let full = residual(&mut whole(&m, p, periodic), &w, 0.01);
+            let full = residual(&mut whole_limited(&m, p, periodic, limit), &w, 0.01);
             let owned: Vec<usize> = (0..m.n_cells()).filter(|c| c % 3 != 1).collect();
             let mut halo: Vec<usize> = owned
                 .iter()
@@ -217,18 +233,8 @@ fn partition_gives_identical_bits() {
                 .collect();
             halo.sort_unstable();
             halo.dedup();
-            let mut op = CprOperator::new(
-                &common(periodic),
-                &CprParams {
-                    degree: p,
-                    limiter: false,
-                    threshold: None,
-                },
-                &m,
-                &owned,
-                &halo,
-            )
-            .unwrap();
+            let mut op =
+                CprOperator::new(&common(periodic), &params(p, limit), &m, &owned, &halo).unwrap();
             let mut wl = op.new_state();
             let local: Vec<usize> = owned.iter().chain(&halo).copied().collect();
             for (k, &g) in local.iter().enumerate() {
@@ -245,6 +251,50 @@ fn partition_gives_identical_bits() {
                     );
                 }
             }
+        }
+    }
+}
+
+/// The positivity scaling keeps the element mean and brings every subcell average of a polynomial through
+/// a strong jump (pressure 1000 : 0.01, density 10 : 0.01) to positive density and pressure.
+#[test]
+fn positivity_keeps_the_mean_and_makes_subcells_admissible() {
+    use super::element::mean;
+    use super::subcells::Subcells;
+    let gas = gas();
+    let mut scaled = 0;
+    for p in 1..=5 {
+        let r = Reference::cached(p).unwrap();
+        let sc = Subcells::new(&r).unwrap();
+        let mut w: Vec<State> = r
+            .points
+            .iter()
+            .map(|x| {
+                let hi = x[0] + 2.0 * x[1] < 0.6;
+                gas.conservative(if hi {
+                    [10.0, 0.0, 0.0, 1000.0]
+                } else {
+                    [0.01, 3.0, 0.0, 0.01]
+                })
+            })
+            .collect();
+        let before = mean(&r, &w);
+        let bad = (0..r.np)
+            .filter(|&s| !gas.admissible(&sc.average(&w, s)))
+            .count();
+        sc.positivity(&r, &gas, &mut w);
+        let after = mean(&r, &w);
+        for q in 0..4 {
+            assert!(
+                (after[q] - before[q]).abs() <= 1e-12 * before[q].abs().max(1.0),
+                "p {p}"
+            );
+        }
+        for s in 0..r.np {
+            assert!(
+                gas.admissible(&sc.average(&w, s)),
+                "p {p}, subcell {s} ({bad} were not)"
+            );
         }
     }
 }
