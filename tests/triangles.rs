@@ -111,13 +111,12 @@ fn riemann_tri(left: Prim, right: Prim, x0: f64, t: f64, sets: &[&str]) -> (f64,
     (e, tv - tv_exact)
 }
 
-/// Limited SCFV-GKS on Sod and Lax (strip of triangles, 100 squares), limiting characteristic or
-/// conservative variables. Both must be within the captured-discontinuity bound of the second-order test
-/// (L1 ≤ 2·Σ J·h over the discontinuities, plus the rarefaction's share: 1.2e-2 for Sod; the Lax jumps,
-/// 0.96 and 0.80, give 3.5e-2) and non-oscillatory: the total variation of the profile may exceed the exact
-/// one by at most a third of the largest jump (a spurious extremum of 15 % on both sides of one jump).
-#[test]
-fn scfv_limiting_in_characteristic_and_conservative_variables() {
+/// A Riemann problem on the strip: left and right states, the initial jump's position and the end time.
+type Riemann = (Prim, Prim, f64, f64);
+
+/// Sod and Lax with their L1 bounds (`2·Σ J·h` over the captured discontinuities plus the rarefaction's
+/// share) and their largest density jumps.
+fn sod_and_lax() -> [(&'static str, Riemann, f64, f64); 2] {
     let sod = (
         Prim::new(1.0, 0.0, 1.0),
         Prim::new(0.125, 0.0, 0.1),
@@ -130,9 +129,17 @@ fn scfv_limiting_in_characteristic_and_conservative_variables() {
         0.6,
         0.14,
     );
-    for (name, (l, r, x0, t), bound, jump) in
-        [("Sod", sod, 1.2e-2, 0.875), ("Lax", lax, 3.5e-2, 0.96)]
-    {
+    [("Sod", sod, 1.2e-2, 0.875), ("Lax", lax, 3.5e-2, 0.96)]
+}
+
+/// Limited SCFV-GKS on Sod and Lax (strip of triangles, 100 squares), limiting characteristic or
+/// conservative variables. Both must be within the captured-discontinuity bound of the second-order test
+/// (L1 ≤ 2·Σ J·h over the discontinuities, plus the rarefaction's share: 1.2e-2 for Sod; the Lax jumps,
+/// 0.96 and 0.80, give 3.5e-2) and non-oscillatory: the total variation of the profile may exceed the exact
+/// one by at most a third of the largest jump (a spurious extremum of 15 % on both sides of one jump).
+#[test]
+fn scfv_limiting_in_characteristic_and_conservative_variables() {
+    for (name, (l, r, x0, t), bound, jump) in sod_and_lax() {
         for v in ["characteristic", "conservative"] {
             let set = format!("scheme.variables=\"{v}\"");
             let (e, tv) = riemann_tri(l, r, x0, t, &["scheme.kind=\"scfv\"", &set]);
@@ -149,21 +156,7 @@ fn scfv_limiting_in_characteristic_and_conservative_variables() {
 /// and no negative density or pressure in the element means.
 #[test]
 fn cpr_subcell_limiting_on_sod_and_lax() {
-    let sod = (
-        Prim::new(1.0, 0.0, 1.0),
-        Prim::new(0.125, 0.0, 0.1),
-        0.5,
-        0.2,
-    );
-    let lax = (
-        Prim::new(0.445, 0.698, 3.528),
-        Prim::new(0.5, 0.0, 0.571),
-        0.6,
-        0.14,
-    );
-    for (name, (l, r, x0, t), bound, jump) in
-        [("Sod", sod, 1.2e-2, 0.875), ("Lax", lax, 3.5e-2, 0.96)]
-    {
+    for (name, (l, r, x0, t), bound, jump) in sod_and_lax() {
         for p in [2, 3] {
             let deg = format!("scheme.degree={p}");
             let (e, tv) = riemann_tri(l, r, x0, t, &["scheme.kind=\"cpr\"", &deg]);

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::bc::Bc;
 use super::unstructured::faces::{main_edges, Face, FaceSet, MainEdge, NONE};
-use super::unstructured::limiter::venkatakrishnan;
+use super::unstructured::slopes::{venkatakrishnan, LeastSquares};
 use super::unstructured::{
     Numbering, Phase, PointStates, Side, UnstructuredCore, UnstructuredOperator,
 };
@@ -201,19 +201,8 @@ fn lsq_weights(nb: &[Nb; 3]) -> [[f64; 2]; 3] {
         Nb::Cell(_, d) => d,
         Nb::Ghost(_, _, _, d) => d,
     });
-    let (mut a11, mut a12, mut a22) = (0.0, 0.0, 0.0);
-    for d in &ds {
-        a11 += d[0] * d[0];
-        a12 += d[0] * d[1];
-        a22 += d[1] * d[1];
-    }
-    let det = a11 * a22 - a12 * a12;
-    ds.map(|d| {
-        [
-            (a22 * d[0] - a12 * d[1]) / det,
-            (-a12 * d[0] + a11 * d[1]) / det,
-        ]
-    })
+    let ls = LeastSquares::new(&ds);
+    ds.map(|d| ls.weight(d))
 }
 
 impl Gradients {

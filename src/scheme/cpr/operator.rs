@@ -220,14 +220,15 @@ impl CprOperator {
             time: self.time,
         };
         let sides = Scatter::new(&mut self.sides);
-        // Whether element `e` with values `we` is troubled, and then its subcells' reconstruction.
+        // The traces of element `e` with values `we`, and, when it is troubled, its subcells and their
+        // reconstruction.
         let classify = move |e: usize, we: &[State; NP]| {
             let tr = element::traces::<NP, NFP>(r, &geom[e], we);
             let rec = sub.and_then(|(sc, thr)| {
                 let bad = !we.iter().all(|s| gas.admissible(s))
                     || !tr.iter().all(|t| gas.admissible(&t[0]))
                     || sc.energy(gas, we) > *thr;
-                bad.then(|| sc.reconstruct(r, gas, &geom[e], we))
+                bad.then(|| (sc, sc.reconstruct(r, gas, &geom[e], we)))
             });
             (tr, rec)
         };
@@ -236,7 +237,7 @@ impl CprOperator {
         let put_sides = move |e: usize,
                               we: &[State; NP],
                               tr: &[[State; 3]; NFP],
-                              rec: Option<&Reconstruction>| {
+                              rec: Option<&(&Subcells, Reconstruction)>| {
             let mean = element::mean(r, we);
             for (k, &s) in slots[e].iter().enumerate() {
                 if s == NO_SLOT {
@@ -244,9 +245,9 @@ impl CprOperator {
                 }
                 let n = faces[s as usize / 2].n;
                 for p in 0..nfe {
-                    let [v, dx, dy] = match (rec, sub) {
-                        (Some(rec), Some((sc, _))) => sc.trace(rec, &geom[e], r, k * nfe + p),
-                        _ => tr[k * nfe + p],
+                    let [v, dx, dy] = match rec {
+                        Some((sc, rec)) => sc.trace(rec, &geom[e], r, k * nfe + p),
+                        None => tr[k * nfe + p],
                     };
                     let side = if gas.admissible(&v) {
                         let dn = std::array::from_fn(|q| dx[q] * n[0] + dy[q] * n[1]);
@@ -283,9 +284,9 @@ impl CprOperator {
                 let (tr, rec) = classify(e, we);
                 *m = put_sides(e, we, &tr, rec.as_ref());
                 *t = rec.is_some();
-                match (rec, sub) {
-                    (Some(rec), Some((sc, _))) => sc.internal(&pf, &rec, &geom[e], dt, v),
-                    _ => {
+                match rec {
+                    Some((sc, rec)) => sc.internal(&pf, &rec, &geom[e], dt, v),
+                    None => {
                         let fl = element::volume_fluxes::<NP>(r, &geom[e], gas, visc, we);
                         element::volume::<NP, NFP>(r, &geom[e], &fl, v, nf);
                     }
@@ -390,16 +391,21 @@ impl CprOperator {
                     .try_into()
                     .expect("flux points");
                 let faces = &self.faces.element_faces[e];
-                let jumps: [(State, State); NFP] = std::array::from_fn(|c| {
+                // The common fluxes along the element's outward normals, and their jumps over the
+                // interpolated normal fluxes.
+                let outward: [(State, State); NFP] = std::array::from_fn(|c| {
                     let (k, p) = (c / nfe, c % nfe);
                     let (fi, left) = faces[k];
                     let idx = if left { p } else { nfe - 1 - p };
                     let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
                     let s = if left { 1.0 } else { -1.0 };
-                    let (n0, nd) = normal[c];
+                    (f0.map(|x| s * x), fd.map(|x| s * x))
+                });
+                let jumps: [(State, State); NFP] = std::array::from_fn(|c| {
+                    let ((f0, fd), (n0, nd)) = (outward[c], normal[c]);
                     (
-                        std::array::from_fn(|q| s * f0[q] - n0[q]),
-                        std::array::from_fn(|q| s * fd[q] - nd[q]),
+                        std::array::from_fn(|q| f0[q] - n0[q]),
+                        std::array::from_fn(|q| fd[q] - nd[q]),
                     )
                 });
                 if self.low_order.face(e * np, NONE) {
@@ -407,14 +413,7 @@ impl CprOperator {
                     return;
                 }
                 if let (true, Some((sc, _))) = (self.troubled[e], &self.subcells) {
-                    let edge = |c: usize| {
-                        let (k, p) = (c / nfe, c % nfe);
-                        let (fi, left) = faces[k];
-                        let idx = if left { p } else { nfe - 1 - p };
-                        let (f0, fd) = self.fluxes[fi as usize * nfe + idx];
-                        let s = if left { 1.0 } else { -1.0 };
-                        (f0.map(|x| s * x), fd.map(|x| s * x))
-                    };
+                    let edge = |c: usize| outward[c];
                     sc.residuals(g, &self.vol[e * np..(e + 1) * np], edge, l, lt);
                     return;
                 }

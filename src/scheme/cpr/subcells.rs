@@ -25,7 +25,7 @@ use super::reference::{invert, Reference};
 use crate::physics::flux::BATCH;
 use crate::physics::{Gas, State};
 use crate::scheme::unstructured::flux::{PointFlux, PointInput};
-use crate::scheme::unstructured::limiter::venkatakrishnan;
+use crate::scheme::unstructured::slopes::{venkatakrishnan, LeastSquares};
 
 /// The largest number of subcells (degree 5).
 pub const MAX_SUB: usize = 21;
@@ -266,16 +266,10 @@ impl Subcells {
     }
 
     /// The subcell averages of the polynomial with solution-point values `w`.
-    pub fn averages(&self, w: &[State]) -> [State; MAX_SUB] {
-        let np = self.np;
+    fn averages(&self, w: &[State]) -> [State; MAX_SUB] {
         let mut u = [[0.0; 4]; MAX_SUB];
-        for (s, us) in u.iter_mut().enumerate().take(np) {
-            let row = &self.avg[s * np..(s + 1) * np];
-            for (a, ws) in row.iter().zip(w) {
-                for q in 0..4 {
-                    us[q] += a * ws[q];
-                }
-            }
+        for (s, us) in u.iter_mut().enumerate().take(self.np) {
+            *us = self.average(w, s);
         }
         u
     }
@@ -586,25 +580,14 @@ fn least_squares(
                     ]
                 })
                 .collect();
-            let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
-            for x in &d {
-                a += x[0] * x[0];
-                b += x[0] * x[1];
-                c += x[1] * x[1];
-            }
-            let det = a * c - b * b;
-            if det.abs() < 1e-14 {
+            let ls = LeastSquares::new(&d);
+            if ls.det.abs() < 1e-14 {
                 return Err(format!("subcell {s} has a degenerate gradient stencil"));
             }
             Ok(nb
                 .iter()
                 .zip(&d)
-                .map(|(&n, x)| {
-                    (
-                        n,
-                        [(c * x[0] - b * x[1]) / det, (a * x[1] - b * x[0]) / det],
-                    )
-                })
+                .map(|(&n, &x)| (n, ls.weight(x)))
                 .collect())
         })
         .collect()

@@ -8,8 +8,8 @@
 pub mod core;
 pub mod faces;
 pub mod flux;
-pub mod limiter;
 pub mod numbering;
+pub mod slopes;
 
 pub use self::core::UnstructuredCore;
 pub use faces::{Face, FaceSet, MainEdge, NONE};

@@ -1,4 +1,43 @@
-//! The slope limiter shared by the second-order triangle scheme and the subcells of CPR-GKS.
+//! The least-squares gradients and the slope limiter shared by the second-order triangle scheme and the
+//! subcells of CPR-GKS.
+
+/// The normal matrix `Σ d dᵀ` of a unit-weight least-squares gradient over the centroid offsets `d` of a
+/// stencil: the gradient is `Σ_d w(d)·(u_d − u_0)` with the weights [`LeastSquares::weight`].
+#[derive(Debug, Clone, Copy)]
+pub struct LeastSquares {
+    a11: f64,
+    a12: f64,
+    a22: f64,
+    /// `det Σ d dᵀ`: zero (or tiny) when the offsets lie on a line.
+    pub det: f64,
+}
+
+impl LeastSquares {
+    /// The normal matrix of the offsets `ds`.
+    pub fn new(ds: &[[f64; 2]]) -> Self {
+        let (mut a11, mut a12, mut a22) = (0.0, 0.0, 0.0);
+        for d in ds {
+            a11 += d[0] * d[0];
+            a12 += d[0] * d[1];
+            a22 += d[1] * d[1];
+        }
+        LeastSquares {
+            a11,
+            a12,
+            a22,
+            det: a11 * a22 - a12 * a12,
+        }
+    }
+
+    /// The weight `(Σ d dᵀ)⁻¹ d` of the neighbour at offset `d`.
+    #[inline]
+    pub fn weight(&self, d: [f64; 2]) -> [f64; 2] {
+        [
+            (self.a22 * d[0] - self.a12 * d[1]) / self.det,
+            (-self.a12 * d[0] + self.a11 * d[1]) / self.det,
+        ]
+    }
+}
 
 /// Venkatakrishnan's limiting factor for one evaluation point of a cell: `d2` the change the gradient makes
 /// from the cell average to the point, `dlo`, `dhi` the distances from the average down to the smallest
