@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::element::{self, ElementGeometry};
 use super::faces::CprFaces;
 use super::reference::Reference;
-use super::subcells::{Reconstruction, Subcells};
+use super::subcells::Subcells;
 use super::CprParams;
 use crate::mesh::TriMesh;
 use crate::physics::flux::BATCH;
@@ -220,24 +220,18 @@ impl CprOperator {
             time: self.time,
         };
         let sides = Scatter::new(&mut self.sides);
-        // The traces of element `e` with values `we`, and, when it is troubled, its subcells and their
-        // reconstruction.
-        let classify = move |e: usize, we: &[State; NP]| {
-            let tr = element::traces::<NP, NFP>(r, &geom[e], we);
-            let rec = sub.and_then(|(sc, thr)| {
-                let bad = !we.iter().all(|s| gas.admissible(s))
+        // The subcells of element `e` with values `we` and traces `tr` when it is troubled.
+        let troubled_by = move |we: &[State; NP], tr: &[[State; 3]; NFP]| {
+            sub.filter(|(sc, thr)| {
+                !we.iter().all(|s| gas.admissible(s))
                     || !tr.iter().all(|t| gas.admissible(&t[0]))
-                    || sc.energy(gas, we) > *thr;
-                bad.then(|| (sc, sc.reconstruct(r, gas, &geom[e], we)))
-            });
-            (tr, rec)
+                    || sc.energy(gas, we) > *thr
+            })
+            .map(|(sc, _)| sc)
         };
-        // Mean and face-point sides of element `e` (from its values `we`, its traces `tr` or, troubled, its
-        // subcells `rec`).
-        let put_sides = move |e: usize,
-                              we: &[State; NP],
-                              tr: &[[State; 3]; NFP],
-                              rec: Option<&(&Subcells, Reconstruction)>| {
+        // Mean and face-point sides of element `e` (from its values `we` and its value and gradient
+        // `trace(c)` at flux point `c`).
+        let put_sides = move |e: usize, we: &[State; NP], trace: &dyn Fn(usize) -> [State; 3]| {
             let mean = element::mean(r, we);
             for (k, &s) in slots[e].iter().enumerate() {
                 if s == NO_SLOT {
@@ -245,10 +239,7 @@ impl CprOperator {
                 }
                 let n = faces[s as usize / 2].n;
                 for p in 0..nfe {
-                    let [v, dx, dy] = match rec {
-                        Some((sc, rec)) => sc.trace(rec, &geom[e], r, k * nfe + p),
-                        None => tr[k * nfe + p],
-                    };
+                    let [v, dx, dy] = trace(k * nfe + p);
                     let side = if gas.admissible(&v) {
                         let dn = std::array::from_fn(|q| dx[q] * n[0] + dy[q] * n[1]);
                         let dt = std::array::from_fn(|q| -dx[q] * n[1] + dy[q] * n[0]);
@@ -281,25 +272,37 @@ impl CprOperator {
             .for_each(|(i, ((v, nf), (m, t)))| {
                 let e = owned.start + i;
                 let we = values(e);
-                let (tr, rec) = classify(e, we);
-                *m = put_sides(e, we, &tr, rec.as_ref());
-                *t = rec.is_some();
-                match rec {
-                    Some((sc, rec)) => sc.internal(&pf, &rec, &geom[e], dt, v),
-                    None => {
-                        let fl = element::volume_fluxes::<NP>(r, &geom[e], gas, visc, we);
-                        element::volume::<NP, NFP>(r, &geom[e], &fl, v, nf);
+                let g = &geom[e];
+                let tr = element::traces::<NP, NFP>(r, g, we);
+                *t = match troubled_by(we, &tr) {
+                    Some(sc) => {
+                        let rec = sc.reconstruct(r, gas, g, we);
+                        *m = put_sides(e, we, &|c| sc.trace(&rec, g, r, c));
+                        sc.internal(&pf, &rec, g, dt, v);
+                        true
                     }
-                }
+                    None => {
+                        *m = put_sides(e, we, &|c| tr[c]);
+                        let fl = element::volume_fluxes::<NP>(r, g, gas, visc, we);
+                        element::volume::<NP, NFP>(r, g, &fl, v, nf);
+                        false
+                    }
+                };
             });
         mh.par_iter_mut()
             .enumerate()
             .with_min_len(ELEMENTS_PER_TASK)
             .for_each(|(i, m)| {
                 let e = halo.start + i;
-                let we = values(e);
-                let (tr, rec) = classify(e, we);
-                *m = put_sides(e, we, &tr, rec.as_ref());
+                let (we, g) = (values(e), &geom[e]);
+                let tr = element::traces::<NP, NFP>(r, g, we);
+                *m = match troubled_by(we, &tr) {
+                    Some(sc) => {
+                        let rec = sc.reconstruct(r, gas, g, we);
+                        put_sides(e, we, &|c| sc.trace(&rec, g, r, c))
+                    }
+                    None => put_sides(e, we, &|c| tr[c]),
+                };
             });
     }
 
@@ -356,8 +359,12 @@ impl CprOperator {
             .with_min_len(BATCHES_PER_TASK)
             .for_each(|(b, out)| {
                 let base = first + b * BATCH;
-                let pts: [PointInput; BATCH] =
-                    std::array::from_fn(|k| input(base + k.min(out.len() - 1)));
+                // Filled in place: an `array::from_fn` of the batch was assembled on the stack and
+                // copied (`memmove`, 11 % of a step once `PointFlux::fluxes` had a second caller).
+                let mut pts = [input(base); BATCH];
+                for (k, p) in pts.iter_mut().enumerate().take(out.len()).skip(1) {
+                    *p = input(base + k);
+                }
                 pf.fluxes(&pts[..out.len()], out, dt);
             });
         self.fluxes = fluxes;
