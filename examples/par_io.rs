@@ -178,6 +178,7 @@ fn write_global(
             density: &density,
             velocity: &velocity,
             pressure: &pressure,
+            high_order: None,
         },
         &meta(seed, comm.size() as i64, CASE_TOML),
         Some(&RestartOut {
@@ -377,6 +378,7 @@ fn errors(world: &SimpleCommunicator, dir: &Path, g: &Global) {
                 density: &g.density,
                 velocity: &g.velocity,
                 pressure: &g.pressure,
+                high_order: None,
             },
             &meta(0, 1, CASE_TOML),
         )
@@ -428,6 +430,7 @@ fn errors(world: &SimpleCommunicator, dir: &Path, g: &Global) {
             density: &density,
             velocity: &vel,
             pressure: &density[..own.len()],
+            high_order: None,
         },
         &meta(0, np as i64, CASE_TOML),
         None,

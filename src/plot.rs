@@ -49,11 +49,12 @@ pub const FIELDS: [&str; 6] = [
 ///
 /// The title is `"<case> <field> t=<time>"`. One-cell-high strips (all cell centroids at the same
 /// `y` within 1e-12 relative) give a line plot against `x`; other meshes a viridis colour map with
-/// equal aspect ratio and a colour bar labelled with the minimum and maximum. Cells with
+/// equal aspect ratio and a colour bar labelled with the minimum and maximum; a snapshot with a high-order
+/// field (`/highorder`) is drawn from its sub-triangles. Cells with
 /// non-finite values are left out of the line plot and drawn grey in the colour map. The image
 /// is 900 px wide; the parent directory of `out` is created if needed.
 pub fn plot_field(h5: &Path, field: &str, out: &Path) -> Result<(), RunError> {
-    let snap = read_snapshot(h5)?;
+    let snap = subdivided(read_snapshot(h5)?);
     let values = field_values(&snap, field).map_err(|m| output_error(out, m))?;
     if values.is_empty() {
         return Err(output_error(
@@ -74,6 +75,32 @@ pub fn plot_field(h5: &Path, field: &str, out: &Path) -> Result<(), RunError> {
         line_plot(out, &title, field, &centroids, &values, (lo, hi))
     } else {
         colour_map(out, &title, field, &snap, &values, (lo, hi))
+    }
+}
+
+/// The snapshot's high-order field as its own mesh of sub-triangles, each coloured by the mean of its three
+/// nodes (so a polynomial per cell shows as such, not as one block), or the snapshot as it is without one.
+fn subdivided(snap: Snapshot) -> Snapshot {
+    let Some(h) = &snap.high_order else {
+        return snap;
+    };
+    let mean = |t: &[i64; 3], f: &dyn Fn(usize) -> f64| {
+        t.iter().map(|&j| f(j as usize)).sum::<f64>() / 3.0
+    };
+    let tris = &h.triangles;
+    Snapshot {
+        vertices: h.points.clone(),
+        cells: tris.as_flattened().to_vec(),
+        nodes_per_cell: 3,
+        partition: vec![0; tris.len()],
+        density: tris.iter().map(|t| mean(t, &|j| h.density[j])).collect(),
+        velocity: tris
+            .iter()
+            .map(|t| [0, 1].map(|i| mean(t, &|j| h.velocity[j][i])))
+            .collect(),
+        pressure: tris.iter().map(|t| mean(t, &|j| h.pressure[j])).collect(),
+        high_order: None,
+        ..snap
     }
 }
 

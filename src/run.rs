@@ -780,6 +780,40 @@ fn primitives(s: &Solver, means: &[State]) -> Primitives {
     (rho, vel, pre)
 }
 
+/// The field inside the owned elements at the nodes of the scheme's output subdivision (`/highorder`).
+struct NodeFields {
+    nodes_per_cell: usize,
+    triangles: Vec<[usize; 3]>,
+    points: Vec<[f64; 2]>,
+    fields: Primitives,
+}
+
+impl NodeFields {
+    /// The output description.
+    fn out(&self) -> io::HighOrderOut<'_> {
+        io::HighOrderOut {
+            nodes_per_cell: self.nodes_per_cell,
+            triangles: &self.triangles,
+            points: &self.points,
+            density: &self.fields.0,
+            velocity: &self.fields.1,
+            pressure: &self.fields.2,
+        }
+    }
+}
+
+/// The [`NodeFields`] of the `owned` elements from their solver `states`, for schemes with a subdivision.
+fn node_fields(s: &Solver, owned: &[usize], states: &[State]) -> Option<NodeFields> {
+    let sub = s.cells().subdivision()?;
+    let (points, values) = s.cells().subdivided(owned, states)?;
+    Some(NodeFields {
+        nodes_per_cell: sub.nodes.len(),
+        triangles: sub.triangles.clone(),
+        points,
+        fields: primitives(s, &values),
+    })
+}
+
 /// The `/restart` attributes of a checkpoint: numbers and strings.
 type RestartAttrs = (Vec<(&'static str, Vec<f64>)>, Vec<(&'static str, String)>);
 
@@ -817,6 +851,7 @@ fn write_state(
     let partition = vec![s.comm().rank() as i32; owned.len()];
     let (scheme, version) = (scheme_name(lc), crate::version());
     let attrs = ls.map(|ls| restart_attrs(s, lc, ls));
+    let nodes = node_fields(s, &owned, &states);
     let restart = attrs.as_ref().map(|(f64s, strs)| io::RestartOut {
         conserved: &states,
         states_per_cell: s.cells().units_per_cell(),
@@ -840,6 +875,7 @@ fn write_state(
             density: &rho,
             velocity: &vel,
             pressure: &pre,
+            high_order: nodes.as_ref().map(NodeFields::out),
         },
         &Meta {
             time: s.time,

@@ -12,7 +12,8 @@ use hdf5::{Dataset, File, Group, H5Type, Location};
 use crate::error::RunError;
 
 use super::{
-    ensure_parent_dir, output_error, tmp_path, write_atomic, xdmf, FieldsOut, MeshOut, Meta,
+    ensure_parent_dir, highorder, output_error, tmp_path, write_atomic, xdmf, FieldsOut, HighOrder,
+    HighOrderOut, MeshOut, Meta,
 };
 
 /// Deflate level of the compressed datasets (with the byte shuffle filter before it).
@@ -32,6 +33,10 @@ pub fn write_snapshot_serial(
     meta: &Meta,
 ) -> Result<(), RunError> {
     check_sizes(mesh, fields).map_err(|m| output_error(path, m))?;
+    if let Some(h) = &fields.high_order {
+        h.check(mesh.partition.len())
+            .map_err(|m| output_error(path, m))?;
+    }
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -73,7 +78,19 @@ pub fn write_snapshot_serial(
         mesh.nodes_per_cell,
         meta.time,
     );
-    write_atomic(&xdmf_path, text.as_bytes())
+    write_atomic(&xdmf_path, text.as_bytes())?;
+    match fields.high_order {
+        Some(h) => {
+            let text = highorder::highorder_xdmf_text(
+                file_name,
+                n_cells * h.nodes_per_cell,
+                n_cells * h.triangles.len(),
+                meta.time,
+            );
+            write_atomic(&highorder::highorder_xdmf_path(path), text.as_bytes())
+        }
+        None => Ok(()),
+    }
 }
 
 /// Owned contents of a snapshot, for plotting and tests.
@@ -107,6 +124,8 @@ pub struct Snapshot {
     pub case_toml: String,
     /// The command line of the run.
     pub command_line: String,
+    /// The field inside the cells (`/highorder`), if the scheme wrote it.
+    pub high_order: Option<HighOrder>,
 }
 
 impl Snapshot {
@@ -141,8 +160,12 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, RunError> {
         density: &snap.density,
         velocity: &snap.velocity,
         pressure: &snap.pressure,
+        high_order: None,
     };
     check_sizes(&mesh, &fields).map_err(|m| output_error(path, m))?;
+    if let Some(h) = &snap.high_order {
+        h.check().map_err(|m| output_error(path, m))?;
+    }
     Ok(snap)
 }
 
@@ -207,6 +230,9 @@ fn write_contents(
     write_array(&g, "density", fields.density, &[nc])?;
     write_array(&g, "velocity", fields.velocity.as_flattened(), &[nc, 2])?;
     write_array(&g, "pressure", fields.pressure, &[nc])?;
+    if let Some(h) = &fields.high_order {
+        write_high_order(file, h, nc)?;
+    }
 
     let g = file.create_group("input")?;
     write_string_dataset(&g, "case_toml", meta.case_toml)?;
@@ -221,6 +247,44 @@ fn write_contents(
     write_attr(file, "ranks", &meta.ranks)?;
     write_attr(file, "threads", &meta.threads)?;
     Ok(())
+}
+
+/// Writes the `/highorder` group of `nc` cells.
+fn write_high_order(file: &File, h: &HighOrderOut, nc: usize) -> hdf5::Result<()> {
+    let (k, t) = (h.nodes_per_cell, h.triangles.len());
+    let g = file.create_group("highorder")?;
+    write_array(&g, "points", h.points.as_flattened(), &[nc * k, 2])?;
+    write_array(&g, "triangles", &h.connectivity(0..nc), &[nc * t, 3])?;
+    write_array(&g, "density", h.density, &[nc * k])?;
+    write_array(&g, "velocity", h.velocity.as_flattened(), &[nc * k, 2])?;
+    write_array(&g, "pressure", h.pressure, &[nc * k])
+}
+
+/// Reads the `/highorder` group if the file has one.
+fn read_high_order(file: &File) -> Result<Option<HighOrder>, String> {
+    if file.group("highorder").is_err() {
+        return Ok(None);
+    }
+    let (points, shape) = read_array::<f64>(file, "highorder/points")?;
+    expect_cols("highorder/points", &shape, 2)?;
+    let (triangles, shape) = read_array::<i64>(file, "highorder/triangles")?;
+    expect_cols("highorder/triangles", &shape, 3)?;
+    let (density, shape) = read_array::<f64>(file, "highorder/density")?;
+    expect_1d("highorder/density", &shape)?;
+    let (velocity, shape) = read_array::<f64>(file, "highorder/velocity")?;
+    expect_cols("highorder/velocity", &shape, 2)?;
+    let (pressure, shape) = read_array::<f64>(file, "highorder/pressure")?;
+    expect_1d("highorder/pressure", &shape)?;
+    Ok(Some(HighOrder {
+        points: pairs(&points),
+        triangles: triangles
+            .chunks_exact(3)
+            .map(|t| [t[0], t[1], t[2]])
+            .collect(),
+        density,
+        velocity: pairs(&velocity),
+        pressure,
+    }))
 }
 
 /// Writes a C-ordered array of the given shape, shuffled and deflated unless it is empty.
@@ -299,6 +363,7 @@ fn read_contents(file: &File) -> Result<Snapshot, String> {
         scheme: read_string_attr(file, "scheme")?,
         case_toml: read_string_dataset(file, "input/case_toml")?,
         command_line: read_string_dataset(file, "input/command_line")?,
+        high_order: read_high_order(file)?,
     })
 }
 
@@ -478,6 +543,7 @@ pub(crate) mod samples {
             density: &g.density,
             velocity: &g.velocity,
             pressure: &g.pressure,
+            high_order: None,
         };
         write_snapshot_serial(path, &mesh, &fields, &meta(case)).unwrap();
     }
@@ -626,6 +692,7 @@ mod tests {
             density: &[],
             velocity: &[],
             pressure: &[],
+            high_order: None,
         };
         let writing = samples::writing();
         write_snapshot_serial(&path, &mesh, &fields, &meta("empty")).unwrap();
@@ -651,6 +718,7 @@ mod tests {
             density: &g.density,
             velocity: &g.velocity,
             pressure: &g.pressure,
+            high_order: None,
         };
         let err = write_snapshot_serial(&path, &mesh, &fields, &meta("bad")).unwrap_err();
         assert!(err.to_string().contains("partition has 3 entries"), "{err}");
@@ -661,6 +729,7 @@ mod tests {
             density: &g.density[..1],
             velocity: &g.velocity[..1],
             pressure: &g.pressure[..1],
+            high_order: None,
         };
         let err = write_snapshot_serial(&path, &mesh, &fields1, &meta("bad")).unwrap_err();
         assert!(err.to_string().contains("vertex 99"), "{err}");

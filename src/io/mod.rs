@@ -23,9 +23,11 @@
 //! All cell datasets are in global cell order, whatever the number of ranks that wrote them. The
 //! solver writes with [`write_snapshot`] (collective, MPI-IO, every rank its owned cells) and
 //! restarts with [`read_restart`]; [`read_snapshot`] reads a whole file in one process.
+//! A high-order scheme adds the group `/highorder` (see [`highorder`]).
 //! Partition files ([`partition`]) hold named partitionings `/partitions/<name>/parts`.
 
 pub mod hdf5;
+pub mod highorder;
 pub mod lock;
 pub mod parallel;
 pub mod partition;
@@ -33,6 +35,7 @@ pub mod summary;
 pub mod xdmf;
 
 pub use self::hdf5::{read_snapshot, write_snapshot_serial, Snapshot};
+pub use self::highorder::{HighOrder, HighOrderOut};
 pub use self::parallel::{read_restart, write_snapshot, Dist, RestartIn, RestartOut, CRASH_ENV};
 pub use self::partition::{list_partitions, read_partition, read_partition_attrs, write_partition};
 pub use self::summary::write_json;
@@ -64,6 +67,8 @@ pub struct FieldsOut<'a> {
     pub velocity: &'a [[f64; 2]],
     /// Pressure of each cell.
     pub pressure: &'a [f64],
+    /// The field inside the cells, for schemes that hold a polynomial per cell (`/highorder`, see [`highorder`]).
+    pub high_order: Option<HighOrderOut<'a>>,
 }
 
 /// Root attributes and provenance.

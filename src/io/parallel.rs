@@ -58,7 +58,8 @@ use crate::error::RunError;
 
 use super::hdf5::{to_vlu, write_attr, write_string_dataset};
 use super::{
-    ensure_parent_dir, output_error, tmp_path, write_atomic, xdmf, FieldsOut, MeshOut, Meta,
+    ensure_parent_dir, highorder, output_error, tmp_path, write_atomic, xdmf, FieldsOut,
+    HighOrderOut, MeshOut, Meta,
 };
 
 /// Deflate level of the compressed datasets (with the byte shuffle filter before it).
@@ -170,6 +171,8 @@ pub fn write_snapshot(
         mesh.nodes_per_cell as u64,
         mesh.vertices.len() as u64,
         u64::from(restart.is_some()),
+        fields.high_order.map_or(0, |h| h.nodes_per_cell as u64),
+        fields.high_order.map_or(0, |h| h.triangles.len() as u64),
     ];
     agree(
         comm,
@@ -182,6 +185,8 @@ pub fn write_snapshot(
             "nodes_per_cell",
             "the vertex count",
             "whether restart data is written",
+            "the high-order nodes per cell",
+            "the high-order triangles per cell",
         ],
     )
     .map_err(|m| output_error(path, m))?;
@@ -197,6 +202,9 @@ pub fn write_snapshot(
         conserved: restart
             .map(|r| plan.owned_to_block(comm, r.conserved.as_flattened(), 4 * r.states_per_cell)),
         states_per_cell: restart.map_or(1, |r| r.states_per_cell),
+        high_order: fields
+            .high_order
+            .map(|h| HighOrderBlocks::new(comm, &plan, &h)),
     };
     let file_name = path
         .file_name()
@@ -231,6 +239,19 @@ pub fn write_snapshot(
                     meta.time,
                 );
                 write_atomic(&path.with_extension("xdmf"), text.as_bytes())
+            })
+            .and_then(|()| match fields.high_order {
+                Some(h) => {
+                    let k = h.nodes_per_cell;
+                    let text = highorder::highorder_xdmf_text(
+                        file_name,
+                        dist.n_cells * k,
+                        dist.n_cells * h.triangles.len(),
+                        meta.time,
+                    );
+                    write_atomic(&highorder::highorder_xdmf_path(path), text.as_bytes())
+                }
+                None => Ok(()),
             });
         if placed.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -331,6 +352,9 @@ fn check_output(
         ("velocity", fields.velocity.len(), n),
         ("pressure", fields.pressure.len(), n),
     ];
+    if let Some(h) = &fields.high_order {
+        h.check(n)?;
+    }
     if let Some(r) = restart {
         lengths.push((
             "restart conserved",
@@ -636,6 +660,47 @@ struct Blocks {
     conserved: Option<Vec<f64>>,
     /// States per cell in `conserved`.
     states_per_cell: usize,
+    high_order: Option<HighOrderBlocks>,
+}
+
+/// This rank's block of the high-order datasets (`k` node rows and `t` triangle rows per cell).
+struct HighOrderBlocks {
+    k: usize,
+    t: usize,
+    triangles: Vec<i64>,
+    points: Vec<f64>,
+    density: Vec<f64>,
+    velocity: Vec<f64>,
+    pressure: Vec<f64>,
+}
+
+impl HighOrderBlocks {
+    /// Collective: moves the owned cells' node rows to this rank's block.
+    fn new(comm: &SimpleCommunicator, plan: &Plan, h: &HighOrderOut) -> Self {
+        let k = h.nodes_per_cell;
+        HighOrderBlocks {
+            k,
+            t: h.triangles.len(),
+            triangles: h.connectivity(plan.start..plan.start + plan.len),
+            points: plan.owned_to_block(comm, h.points.as_flattened(), 2 * k),
+            density: plan.owned_to_block(comm, h.density, k),
+            velocity: plan.owned_to_block(comm, h.velocity.as_flattened(), 2 * k),
+            pressure: plan.owned_to_block(comm, h.pressure, k),
+        }
+    }
+
+    /// Writes the `/highorder` group (collective).
+    fn write(&self, file: &File, nc: usize, rows: Range<usize>) -> hdf5::Result<()> {
+        let (k, t) = (self.k, self.t);
+        let nodes = rows.start * k..rows.end * k;
+        let g = file.create_group("highorder")?;
+        write_rows(&g, "points", &[nc * k, 2], nodes.clone(), &self.points)?;
+        let tris = rows.start * t..rows.end * t;
+        write_rows(&g, "triangles", &[nc * t, 3], tris, &self.triangles)?;
+        write_rows(&g, "density", &[nc * k], nodes.clone(), &self.density)?;
+        write_rows(&g, "velocity", &[nc * k, 2], nodes.clone(), &self.velocity)?;
+        write_rows(&g, "pressure", &[nc * k], nodes, &self.pressure)
+    }
 }
 
 /// Writes the groups and the numeric datasets (collective).
@@ -672,6 +737,9 @@ fn write_contents(
     write_rows(&g, "pressure", &[nc], rows.clone(), &blocks.pressure)?;
     drop(g);
 
+    if let Some(h) = &blocks.high_order {
+        h.write(file, nc, rows.clone())?;
+    }
     if let Some(conserved) = &blocks.conserved {
         let g = file.create_group("restart")?;
         write_rows(

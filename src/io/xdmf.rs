@@ -63,7 +63,7 @@ pub fn xdmf_text(
 }
 
 /// Escapes the five XML special characters.
-fn escape_xml(s: &str) -> String {
+pub(crate) fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

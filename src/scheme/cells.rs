@@ -46,6 +46,75 @@ pub trait Split: Send + Sync + std::fmt::Debug {
     fn point(&self, _tri: &Triangle, _s: usize) -> Option<[f64; 2]> {
         None
     }
+
+    /// How output shows the field inside an element, for splits that hold a polynomial (`None`: as one
+    /// mean per element).
+    fn subdivision(&self) -> Option<&Subdivision> {
+        None
+    }
+}
+
+/// Output nodes inside an element, the element's field interpolated to them, and sub-triangles over them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subdivision {
+    /// Reference coordinates `(r, s)` of the nodes: the element point `x₀ + r (x₁ − x₀) + s (x₂ − x₀)`.
+    pub nodes: Vec<[f64; 2]>,
+    /// Interpolation weights, one row of `parts` per node: the state at node `n` is `Σⱼ interp[n·parts + j] Wⱼ`.
+    pub interp: Vec<f64>,
+    /// Sub-triangles, counter-clockwise triples of node indices.
+    pub triangles: Vec<[usize; 3]>,
+}
+
+impl Subdivision {
+    /// The equispaced lattice of degree `q ≥ 1` (`(q + 1)(q + 2)/2` nodes, `q²` triangles), with the weights
+    /// of each node given by `basis` (the values of the element's basis functions at a reference point).
+    pub fn lattice(q: usize, basis: impl Fn([f64; 2]) -> Vec<f64>) -> Self {
+        let q = q.max(1);
+        let index = |i: usize, j: usize| j * (q + 1) - j * (j.saturating_sub(1)) / 2 + i;
+        let mut nodes = Vec::new();
+        for j in 0..=q {
+            for i in 0..=q - j {
+                debug_assert_eq!(index(i, j), nodes.len());
+                nodes.push([i as f64 / q as f64, j as f64 / q as f64]);
+            }
+        }
+        let mut triangles = Vec::with_capacity(q * q);
+        for j in 0..q {
+            for i in 0..q - j {
+                triangles.push([index(i, j), index(i + 1, j), index(i, j + 1)]);
+                if i + j + 1 < q {
+                    triangles.push([index(i + 1, j), index(i + 1, j + 1), index(i, j + 1)]);
+                }
+            }
+        }
+        let interp = nodes.iter().flat_map(|&rs| basis(rs)).collect();
+        Subdivision {
+            nodes,
+            interp,
+            triangles,
+        }
+    }
+
+    /// The node positions in the element `tri`.
+    pub fn points(&self, tri: &Triangle) -> impl Iterator<Item = [f64; 2]> + '_ {
+        let t = *tri;
+        self.nodes.iter().map(move |&[r, s]| {
+            std::array::from_fn(|i| t[0][i] + r * (t[1][i] - t[0][i]) + s * (t[2][i] - t[0][i]))
+        })
+    }
+
+    /// The states at the nodes from the states of the element's parts.
+    pub fn states<'a>(&'a self, parts: &'a [State]) -> impl Iterator<Item = State> + 'a {
+        self.interp.chunks_exact(parts.len()).map(move |row| {
+            let mut w = [0.0; 4];
+            for (c, st) in row.iter().zip(parts) {
+                for q in 0..4 {
+                    w[q] += c * st[q];
+                }
+            }
+            w
+        })
+    }
 }
 
 /// The mesh seen as the cells of the solver.
@@ -191,6 +260,31 @@ impl Cells {
                 }
             }
         }
+    }
+
+    /// The output subdivision of the elements, if the split has one.
+    pub fn subdivision(&self) -> Option<&Subdivision> {
+        self.split.as_ref().and_then(|s| s.subdivision())
+    }
+
+    /// The node positions and node states of the `elements` (whole elements' `states`, in order) under
+    /// [`Cells::subdivision`], or `None` if there is none.
+    pub fn subdivided(
+        &self,
+        elements: &[usize],
+        states: &[State],
+    ) -> Option<(Vec<[f64; 2]>, Vec<State>)> {
+        let sub = self.subdivision()?;
+        let tris = self.grid.triangles()?;
+        let k = self.units_per_cell();
+        let mut points = Vec::with_capacity(elements.len() * sub.nodes.len());
+        let mut values = Vec::with_capacity(points.capacity());
+        for (&e, parts) in elements.iter().zip(states.chunks_exact(k)) {
+            let tri = tris.cells[e].map(|v| tris.vertices[v]);
+            points.extend(sub.points(&tri));
+            values.extend(sub.states(parts));
+        }
+        Some((points, values))
     }
 
     /// True when the solver cells are the solution points of a polynomial per element ([`Split::pointwise`]):

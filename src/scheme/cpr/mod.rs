@@ -37,7 +37,7 @@ pub use operator::CprOperator;
 
 use std::sync::Arc;
 
-use super::cells::Triangle;
+use super::cells::{Subdivision, Triangle};
 use super::{Cells, Common, Scheme, SpatialOperator, Split};
 use crate::mesh::Grid;
 use reference::Reference;
@@ -74,6 +74,8 @@ impl CprParams {
 #[derive(Clone)]
 pub struct SolutionPoints {
     r: Arc<Reference>,
+    /// Output: the polynomial on the equispaced lattice of degree p.
+    sub: Subdivision,
 }
 
 impl std::fmt::Debug for SolutionPoints {
@@ -85,9 +87,9 @@ impl std::fmt::Debug for SolutionPoints {
 impl SolutionPoints {
     /// The points of degree `p`.
     pub fn new(p: usize) -> Result<Self, String> {
-        Ok(SolutionPoints {
-            r: Reference::cached(p)?,
-        })
+        let r = Reference::cached(p)?;
+        let sub = Subdivision::lattice(p, |rs| r.basis_at(rs));
+        Ok(SolutionPoints { r, sub })
     }
 
     /// The physical position of point `s` in triangle `tri`.
@@ -134,6 +136,11 @@ impl Split for SolutionPoints {
 
     fn point(&self, tri: &Triangle, s: usize) -> Option<[f64; 2]> {
         Some(self.position(tri, s))
+    }
+
+    /// The polynomial at the nodes of the equispaced lattice of degree p, on p² sub-triangles.
+    fn subdivision(&self) -> Option<&Subdivision> {
+        Some(&self.sub)
     }
 }
 
