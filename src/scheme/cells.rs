@@ -54,6 +54,34 @@ pub trait Split: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// The index of node `(i, j)` (at `(i/q, j/q)`) of the reference triangle's lattice of degree `q`: row by
+/// row in `j`, `i` increasing along a row.
+pub fn lattice_index(q: usize, i: usize, j: usize) -> usize {
+    j * (q + 1) - j * j.saturating_sub(1) / 2 + i
+}
+
+/// The lattice of degree `q ≥ 1` on the reference triangle: its `(q + 1)(q + 2)/2` nodes (numbered by
+/// [`lattice_index`]) and the `q²` small triangles between them, as counter-clockwise node triples.
+pub fn lattice(q: usize) -> (Vec<[f64; 2]>, Vec<[usize; 3]>) {
+    let idx = |i, j| lattice_index(q, i, j);
+    let mut nodes = Vec::with_capacity((q + 1) * (q + 2) / 2);
+    for j in 0..=q {
+        for i in 0..=q - j {
+            nodes.push([i as f64 / q as f64, j as f64 / q as f64]);
+        }
+    }
+    let mut triangles = Vec::with_capacity(q * q);
+    for j in 0..q {
+        for i in 0..q - j {
+            triangles.push([idx(i, j), idx(i + 1, j), idx(i, j + 1)]);
+            if i + j + 1 < q {
+                triangles.push([idx(i + 1, j), idx(i + 1, j + 1), idx(i, j + 1)]);
+            }
+        }
+    }
+    (nodes, triangles)
+}
+
 /// Output nodes inside an element, the element's field interpolated to them, and sub-triangles over them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subdivision {
@@ -69,24 +97,7 @@ impl Subdivision {
     /// The equispaced lattice of degree `q ≥ 1` (`(q + 1)(q + 2)/2` nodes, `q²` triangles), with the weights
     /// of each node given by `basis` (the values of the element's basis functions at a reference point).
     pub fn lattice(q: usize, basis: impl Fn([f64; 2]) -> Vec<f64>) -> Self {
-        let q = q.max(1);
-        let index = |i: usize, j: usize| j * (q + 1) - j * (j.saturating_sub(1)) / 2 + i;
-        let mut nodes = Vec::new();
-        for j in 0..=q {
-            for i in 0..=q - j {
-                debug_assert_eq!(index(i, j), nodes.len());
-                nodes.push([i as f64 / q as f64, j as f64 / q as f64]);
-            }
-        }
-        let mut triangles = Vec::with_capacity(q * q);
-        for j in 0..q {
-            for i in 0..q - j {
-                triangles.push([index(i, j), index(i + 1, j), index(i, j + 1)]);
-                if i + j + 1 < q {
-                    triangles.push([index(i + 1, j), index(i + 1, j + 1), index(i, j + 1)]);
-                }
-            }
-        }
+        let (nodes, triangles) = lattice(q.max(1));
         let interp = nodes.iter().flat_map(|&rs| basis(rs)).collect();
         Subdivision {
             nodes,

@@ -24,6 +24,7 @@ use super::nodes::{dubiner_degrees, integrate};
 use super::reference::{invert, Reference};
 use crate::physics::flux::BATCH;
 use crate::physics::{Gas, State};
+use crate::scheme::cells::{lattice, lattice_index};
 use crate::scheme::unstructured::flux::{PointFlux, PointInput};
 use crate::scheme::unstructured::slopes::{venkatakrishnan, LeastSquares};
 
@@ -35,20 +36,6 @@ const LIMITER_K: f64 = 1.0;
 
 /// Per subcell: its neighbours and their least-squares gradient weights.
 type Stencils = Vec<Vec<(usize, [f64; 2])>>;
-
-/// The lattice of degree p: its nodes and small triangles.
-struct Lattice {
-    nodes: Vec<[f64; 2]>,
-    tris: Vec<[usize; 3]>,
-    p: usize,
-}
-
-impl Lattice {
-    /// The index of node `(i, j)` (at `(i/p, j/p)`).
-    fn idx(&self, i: usize, j: usize) -> usize {
-        j * (self.p + 1) - j * j.saturating_sub(1) / 2 + i
-    }
-}
 
 /// A face inside the element between the subcells `a` and `b`: from `p0` (a lattice-edge midpoint) to
 /// `p1` (a small triangle's centroid), reference coordinates, oriented so that `(t_y, −t_x)` with
@@ -118,38 +105,12 @@ fn integrate_on(t: [[f64; 2]; 3], n: usize, f: impl Fn([f64; 2]) -> f64) -> f64 
     })
 }
 
-/// The lattice of degree p: node coordinates and the small triangles (counter-clockwise node triples).
-fn lattice(p: usize) -> Lattice {
-    let mut l = Lattice {
-        nodes: vec![[0.0; 2]; (p + 1) * (p + 2) / 2],
-        tris: Vec::new(),
-        p,
-    };
-    for j in 0..=p {
-        for i in 0..=p - j {
-            let k = l.idx(i, j);
-            l.nodes[k] = [i as f64 / p as f64, j as f64 / p as f64];
-        }
-    }
-    for j in 0..p {
-        for i in 0..p - j {
-            let up = [l.idx(i, j), l.idx(i + 1, j), l.idx(i, j + 1)];
-            l.tris.push(up);
-            if i + j + 2 <= p {
-                let down = [l.idx(i + 1, j), l.idx(i + 1, j + 1), l.idx(i, j + 1)];
-                l.tris.push(down);
-            }
-        }
-    }
-    l
-}
-
 impl Subcells {
     /// The subcells of the reference operators `r`.
     pub fn new(r: &Reference) -> Result<Self, String> {
         let (p, np, nfe) = (r.degree, r.np, r.nfe);
-        let lat = lattice(p);
-        let (nodes, tris, idx) = (&lat.nodes, &lat.tris, |i, j| lat.idx(i, j));
+        let (nodes, tris) = lattice(p);
+        let idx = |i, j| lattice_index(p, i, j);
         let avg_pt = |a: [f64; 2], b: [f64; 2]| [0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1])];
         let mut integ = vec![0.0; np * np];
         let mut area = vec![0.0; np];
