@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{mpirun_case, solution_bits, tempdir};
+use common::{mean_bits, mpirun_case, tempdir};
 
 /// (label, case, overrides, digest of the final state after the run).
 const RUNS: &[(&str, &str, &[&str], u64)] = &[
@@ -98,7 +98,7 @@ const RUNS: &[(&str, &str, &[&str], u64)] = &[
     ),
 ];
 
-/// FNV-1a over the solution bits, the time bits and the step.
+/// FNV-1a over the `/solution` bits (the element means), the time bits and the step.
 fn digest(bits: &[u64], time: f64, step: u64) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &w in bits.iter().chain([time.to_bits(), step].iter()) {
@@ -122,7 +122,7 @@ fn short_runs_of_every_scheme_match_the_recorded_digests_on_1_and_3_ranks() {
         for np in [1, 3] {
             let d = tempdir(&format!("digest-{i}-{np}"));
             mpirun_case(np, 1, case, &d, &extra);
-            let (bits, t, s) = solution_bits(&d.join("final.h5"));
+            let (bits, t, s) = mean_bits(&d.join("final.h5"));
             let got = digest(&bits, t, s);
             if record {
                 println!("{label} np={np}: 0x{got:016x}");

@@ -179,22 +179,36 @@ pub fn mpirun_case(np: usize, threads: usize, case_name: &str, dir: &Path, extra
     );
 }
 
+/// The `/solution` datasets of an output file (density, velocity, pressure) as raw bits, with time and step.
+pub fn mean_bits(file: &Path) -> (Vec<u64>, f64, u64) {
+    let (bits, _, t, s) = read_bits(file);
+    (bits, t, s)
+}
+
 /// The solution datasets of an output file as raw bits (density, velocity, pressure, and the high-order
 /// field's points, triangles and values if it has one), with time and step.
 pub fn solution_bits(file: &Path) -> (Vec<u64>, f64, u64) {
+    let (mut bits, high, t, s) = read_bits(file);
+    bits.extend(high);
+    (bits, t, s)
+}
+
+/// The bits of `/solution` and of `/highorder` (empty without one), time and step.
+fn read_bits(file: &Path) -> (Vec<u64>, Vec<u64>, f64, u64) {
     let s = gasket::io::read_snapshot(file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     let mut bits: Vec<u64> = s.density.iter().map(|x| x.to_bits()).collect();
     bits.extend(s.velocity.iter().flat_map(|v| v.map(f64::to_bits)));
     bits.extend(s.pressure.iter().map(|x| x.to_bits()));
+    let mut high = Vec::new();
     if let Some(h) = &s.high_order {
-        bits.extend(h.points.iter().flat_map(|v| v.map(f64::to_bits)));
-        bits.extend(h.triangles.iter().flat_map(|t| t.map(|j| j as u64)));
-        bits.extend(h.density.iter().map(|x| x.to_bits()));
-        bits.extend(h.velocity.iter().flat_map(|v| v.map(f64::to_bits)));
-        bits.extend(h.pressure.iter().map(|x| x.to_bits()));
+        high.extend(h.points.iter().flat_map(|v| v.map(f64::to_bits)));
+        high.extend(h.triangles.iter().flat_map(|t| t.map(|j| j as u64)));
+        high.extend(h.density.iter().map(|x| x.to_bits()));
+        high.extend(h.velocity.iter().flat_map(|v| v.map(f64::to_bits)));
+        high.extend(h.pressure.iter().map(|x| x.to_bits()));
     }
-    (bits, s.time, s.step)
+    (bits, high, s.time, s.step)
 }
 
 /// Asserts that every file (label, path) has the same solution bits, time and step as the first.
