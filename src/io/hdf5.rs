@@ -79,16 +79,8 @@ pub fn write_snapshot_serial(
         meta.time,
     );
     write_atomic(&xdmf_path, text.as_bytes())?;
-    match fields.high_order {
-        Some(h) => {
-            let text = highorder::highorder_xdmf_text(
-                file_name,
-                n_cells * h.nodes_per_cell,
-                n_cells * h.triangles.len(),
-                meta.time,
-            );
-            write_atomic(&highorder::highorder_xdmf_path(path), text.as_bytes())
-        }
+    match &fields.high_order {
+        Some(h) => highorder::write_xdmf(path, file_name, n_cells, h, meta.time),
         None => Ok(()),
     }
 }
@@ -265,16 +257,11 @@ fn read_high_order(file: &File) -> Result<Option<HighOrder>, String> {
     if file.group("highorder").is_err() {
         return Ok(None);
     }
-    let (points, shape) = read_array::<f64>(file, "highorder/points")?;
-    expect_cols("highorder/points", &shape, 2)?;
-    let (triangles, shape) = read_array::<i64>(file, "highorder/triangles")?;
-    expect_cols("highorder/triangles", &shape, 3)?;
-    let (density, shape) = read_array::<f64>(file, "highorder/density")?;
-    expect_1d("highorder/density", &shape)?;
-    let (velocity, shape) = read_array::<f64>(file, "highorder/velocity")?;
-    expect_cols("highorder/velocity", &shape, 2)?;
-    let (pressure, shape) = read_array::<f64>(file, "highorder/pressure")?;
-    expect_1d("highorder/pressure", &shape)?;
+    let points = read_shaped::<f64>(file, "highorder/points", Some(2))?;
+    let triangles = read_shaped::<i64>(file, "highorder/triangles", Some(3))?;
+    let density = read_shaped::<f64>(file, "highorder/density", None)?;
+    let velocity = read_shaped::<f64>(file, "highorder/velocity", Some(2))?;
+    let pressure = read_shaped::<f64>(file, "highorder/pressure", None)?;
     Ok(Some(HighOrder {
         points: pairs(&points),
         triangles: triangles
@@ -331,22 +318,17 @@ pub(crate) fn write_attr<T: H5Type>(loc: &Location, name: &str, value: &T) -> hd
 
 /// Reads everything back; shapes are checked here, cross-array consistency by the caller.
 fn read_contents(file: &File) -> Result<Snapshot, String> {
-    let (vertices, nv_shape) = read_array::<f64>(file, "mesh/vertices")?;
-    expect_cols("mesh/vertices", &nv_shape, 2)?;
+    let vertices = read_shaped::<f64>(file, "mesh/vertices", Some(2))?;
     let (cells, cell_shape) = read_array::<i64>(file, "mesh/cells")?;
     if cell_shape.len() != 2 {
         return Err(format!(
             "mesh/cells has shape {cell_shape:?}, expected [Nc, nodes_per_cell]"
         ));
     }
-    let (partition, p_shape) = read_array::<i32>(file, "mesh/partition")?;
-    expect_1d("mesh/partition", &p_shape)?;
-    let (density, d_shape) = read_array::<f64>(file, "solution/density")?;
-    expect_1d("solution/density", &d_shape)?;
-    let (velocity, v_shape) = read_array::<f64>(file, "solution/velocity")?;
-    expect_cols("solution/velocity", &v_shape, 2)?;
-    let (pressure, pr_shape) = read_array::<f64>(file, "solution/pressure")?;
-    expect_1d("solution/pressure", &pr_shape)?;
+    let partition = read_shaped::<i32>(file, "mesh/partition", None)?;
+    let density = read_shaped::<f64>(file, "solution/density", None)?;
+    let velocity = read_shaped::<f64>(file, "solution/velocity", Some(2))?;
+    let pressure = read_shaped::<f64>(file, "solution/pressure", None)?;
 
     Ok(Snapshot {
         vertices: pairs(&vertices),
@@ -365,6 +347,16 @@ fn read_contents(file: &File) -> Result<Snapshot, String> {
         command_line: read_string_dataset(file, "input/command_line")?,
         high_order: read_high_order(file)?,
     })
+}
+
+/// Reads the dataset `name` and checks its shape: one dimension (`cols` = `None`) or `[N, cols]`.
+fn read_shaped<T: H5Type>(file: &File, name: &str, cols: Option<usize>) -> Result<Vec<T>, String> {
+    let (data, shape) = read_array::<T>(file, name)?;
+    match cols {
+        None => expect_1d(name, &shape)?,
+        Some(c) => expect_cols(name, &shape, c)?,
+    }
+    Ok(data)
 }
 
 fn read_array<T: H5Type>(file: &File, name: &str) -> Result<(Vec<T>, Vec<usize>), String> {

@@ -16,6 +16,9 @@
 //! node-centred values, linear on each sub-triangle.
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::error::RunError;
 
 /// The high-order field of the owned cells, for [`super::write_snapshot`].
 #[derive(Debug, Clone, Copy)]
@@ -117,54 +120,25 @@ impl HighOrder {
     }
 }
 
-/// The XDMF text of the high-order field in `h5_file_name`: `n_triangles` sub-triangles over `n_points` nodes.
-pub fn highorder_xdmf_text(
-    h5_file_name: &str,
-    n_points: usize,
-    n_triangles: usize,
+/// Writes `NAME-highorder.xdmf` beside the snapshot `path` (file name `file_name`) for `n_cells` cells of `h`.
+pub(crate) fn write_xdmf(
+    path: &Path,
+    file_name: &str,
+    n_cells: usize,
+    h: &HighOrderOut,
     time: f64,
-) -> String {
-    let h5 = super::xdmf::escape_xml(h5_file_name);
-    let item = |dims: String, kind: &str, path: &str| {
-        format!(
-            r#"<DataItem Dimensions="{dims}" NumberType="{kind}" Precision="8" Format="HDF">{h5}:/highorder/{path}</DataItem>"#
-        )
-    };
-    let attribute = |name: &str, kind: &str, dims: String| {
-        format!(
-            "        <Attribute Name=\"{name}\" AttributeType=\"{kind}\" Center=\"Node\">\n          {}\n        </Attribute>\n",
-            item(dims, "Float", name)
-        )
-    };
-    let n = n_points;
-    format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<Xdmf Version="3.0">
-  <Domain>
-    <Grid Name="gasket-highorder" GridType="Collection" CollectionType="Temporal">
-      <Grid Name="gasket-highorder" GridType="Uniform">
-        <Time Value="{time:?}"/>
-        <Topology TopologyType="Triangle" NumberOfElements="{n_triangles}">
-          {}
-        </Topology>
-        <Geometry GeometryType="XY">
-          {}
-        </Geometry>
-{}{}{}      </Grid>
-    </Grid>
-  </Domain>
-</Xdmf>
-"#,
-        item(format!("{n_triangles} 3"), "Int", "triangles"),
-        item(format!("{n} 2"), "Float", "points"),
-        attribute("density", "Scalar", format!("{n}")),
-        attribute("pressure", "Scalar", format!("{n}")),
-        attribute("velocity", "Vector", format!("{n} 2")),
-    )
+) -> Result<(), RunError> {
+    let text = super::xdmf::highorder_xdmf_text(
+        file_name,
+        n_cells * h.nodes_per_cell,
+        n_cells * h.triangles.len(),
+        time,
+    );
+    super::write_atomic(&xdmf_path(path), text.as_bytes())
 }
 
 /// The path of the high-order XDMF file of the snapshot `path` (`NAME-highorder.xdmf`).
-pub fn highorder_xdmf_path(path: &std::path::Path) -> std::path::PathBuf {
+pub fn xdmf_path(path: &Path) -> PathBuf {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -176,15 +150,9 @@ pub fn highorder_xdmf_path(path: &std::path::Path) -> std::path::PathBuf {
 mod tests {
     use super::*;
 
-    fn sample() -> (Vec<[f64; 2]>, Vec<f64>, Vec<[f64; 2]>) {
-        let pts = vec![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
-        (pts.clone(), vec![1.0; 6], vec![[0.0, 0.0]; 6])
-    }
-
     #[test]
     fn connectivity_numbers_nodes_cell_by_cell() {
-        let (_, d, v) = sample();
-        let pts = vec![[0.0, 0.0]; 6];
+        let (pts, d, v) = (vec![[0.0, 0.0]; 6], vec![1.0; 6], vec![[0.0, 0.0]; 6]);
         let tris = [[0, 1, 2]];
         let h = HighOrderOut {
             nodes_per_cell: 3,
@@ -207,16 +175,8 @@ mod tests {
     }
 
     #[test]
-    fn xdmf_names_the_highorder_datasets() {
-        let t = highorder_xdmf_text("a&b.h5", 10, 9, 0.5);
-        for name in ["points", "triangles", "density", "pressure", "velocity"] {
-            assert!(
-                t.contains(&format!("a&amp;b.h5:/highorder/{name}")),
-                "{name}"
-            );
-        }
-        assert!(t.contains("NumberOfElements=\"9\"") && t.contains("Center=\"Node\""));
-        let p = highorder_xdmf_path(std::path::Path::new("/x/snap_0001.h5"));
-        assert_eq!(p, std::path::Path::new("/x/snap_0001-highorder.xdmf"));
+    fn xdmf_file_sits_beside_the_snapshot() {
+        let p = xdmf_path(Path::new("/x/snap_0001.h5"));
+        assert_eq!(p, Path::new("/x/snap_0001-highorder.xdmf"));
     }
 }

@@ -240,17 +240,8 @@ pub fn write_snapshot(
                 );
                 write_atomic(&path.with_extension("xdmf"), text.as_bytes())
             })
-            .and_then(|()| match fields.high_order {
-                Some(h) => {
-                    let k = h.nodes_per_cell;
-                    let text = highorder::highorder_xdmf_text(
-                        file_name,
-                        dist.n_cells * k,
-                        dist.n_cells * h.triangles.len(),
-                        meta.time,
-                    );
-                    write_atomic(&highorder::highorder_xdmf_path(path), text.as_bytes())
-                }
+            .and_then(|()| match &fields.high_order {
+                Some(h) => highorder::write_xdmf(path, file_name, dist.n_cells, h, meta.time),
                 None => Ok(()),
             });
         if placed.is_err() {

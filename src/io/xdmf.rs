@@ -29,32 +29,110 @@ pub fn xdmf_text(
         4 => "TopologyType=\"Quadrilateral\"".to_string(),
         n => format!("TopologyType=\"Polygon\" NodesPerElement=\"{n}\""),
     };
+    let item = |dims: String, kind: &str, precision: u8, path: &str| {
+        data_item(&dims, kind, precision, &format!("{h5}:/{path}"))
+    };
+    let attributes = [
+        (
+            "density",
+            "Scalar",
+            format!("{nc}"),
+            "Float",
+            8,
+            "solution/density",
+        ),
+        (
+            "pressure",
+            "Scalar",
+            format!("{nc}"),
+            "Float",
+            8,
+            "solution/pressure",
+        ),
+        (
+            "velocity",
+            "Vector",
+            format!("{nc} 2"),
+            "Float",
+            8,
+            "solution/velocity",
+        ),
+        (
+            "partition",
+            "Scalar",
+            format!("{nc}"),
+            "Int",
+            4,
+            "mesh/partition",
+        ),
+    ]
+    .map(|(name, kind, dims, number, precision, path)| {
+        attribute(name, kind, "Cell", &item(dims, number, precision, path))
+    });
+    document(
+        "gasket",
+        time,
+        &format!("{topology} NumberOfElements=\"{nc}\""),
+        &item(format!("{nc} {nodes_per_cell}"), "Int", 8, "mesh/cells"),
+        &item(format!("{n_vertices} 2"), "Float", 8, "mesh/vertices"),
+        &attributes.concat(),
+    )
+}
+
+/// XDMF 3 text of the high-order field (`/highorder`, see [`super::highorder`]) of `h5_file_name`:
+/// `n_triangles` sub-triangles over `n_points` nodes, with node-centred `density`, `pressure` and
+/// `velocity`, in the same temporal-collection form as [`xdmf_text`].
+pub fn highorder_xdmf_text(
+    h5_file_name: &str,
+    n_points: usize,
+    n_triangles: usize,
+    time: f64,
+) -> String {
+    let h5 = escape_xml(h5_file_name);
+    let n = n_points;
+    let item = |dims: String, kind: &str, name: &str| {
+        data_item(&dims, kind, 8, &format!("{h5}:/highorder/{name}"))
+    };
+    let attributes = [
+        ("density", "Scalar", format!("{n}")),
+        ("pressure", "Scalar", format!("{n}")),
+        ("velocity", "Vector", format!("{n} 2")),
+    ]
+    .map(|(name, kind, dims)| attribute(name, kind, "Node", &item(dims, "Float", name)));
+    document(
+        "gasket-highorder",
+        time,
+        &format!("TopologyType=\"Triangle\" NumberOfElements=\"{n_triangles}\""),
+        &item(format!("{n_triangles} 3"), "Int", "triangles"),
+        &item(format!("{n} 2"), "Float", "points"),
+        &attributes.concat(),
+    )
+}
+
+/// One uniform grid named `name` at `time`, wrapped in a one-member temporal collection, with the topology
+/// attributes `topology`, its connectivity item, the `XY` geometry item and the attribute elements.
+fn document(
+    name: &str,
+    time: f64,
+    topology: &str,
+    cells: &str,
+    vertices: &str,
+    attributes: &str,
+) -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
 <Xdmf Version="3.0">
   <Domain>
-    <Grid Name="gasket" GridType="Collection" CollectionType="Temporal">
-      <Grid Name="gasket" GridType="Uniform">
+    <Grid Name="{name}" GridType="Collection" CollectionType="Temporal">
+      <Grid Name="{name}" GridType="Uniform">
         <Time Value="{time:?}"/>
-        <Topology {topology} NumberOfElements="{nc}">
-          <DataItem Dimensions="{nc} {nodes_per_cell}" NumberType="Int" Precision="8" Format="HDF">{h5}:/mesh/cells</DataItem>
+        <Topology {topology}>
+          {cells}
         </Topology>
         <Geometry GeometryType="XY">
-          <DataItem Dimensions="{n_vertices} 2" NumberType="Float" Precision="8" Format="HDF">{h5}:/mesh/vertices</DataItem>
+          {vertices}
         </Geometry>
-        <Attribute Name="density" AttributeType="Scalar" Center="Cell">
-          <DataItem Dimensions="{nc}" NumberType="Float" Precision="8" Format="HDF">{h5}:/solution/density</DataItem>
-        </Attribute>
-        <Attribute Name="pressure" AttributeType="Scalar" Center="Cell">
-          <DataItem Dimensions="{nc}" NumberType="Float" Precision="8" Format="HDF">{h5}:/solution/pressure</DataItem>
-        </Attribute>
-        <Attribute Name="velocity" AttributeType="Vector" Center="Cell">
-          <DataItem Dimensions="{nc} 2" NumberType="Float" Precision="8" Format="HDF">{h5}:/solution/velocity</DataItem>
-        </Attribute>
-        <Attribute Name="partition" AttributeType="Scalar" Center="Cell">
-          <DataItem Dimensions="{nc}" NumberType="Int" Precision="4" Format="HDF">{h5}:/mesh/partition</DataItem>
-        </Attribute>
-      </Grid>
+{attributes}      </Grid>
     </Grid>
   </Domain>
 </Xdmf>
@@ -62,8 +140,22 @@ pub fn xdmf_text(
     )
 }
 
+/// An HDF `DataItem` of `dims` numbers of `kind` (`Float`, `Int`) and `precision` bytes at `location`.
+fn data_item(dims: &str, kind: &str, precision: u8, location: &str) -> String {
+    format!(
+        r#"<DataItem Dimensions="{dims}" NumberType="{kind}" Precision="{precision}" Format="HDF">{location}</DataItem>"#
+    )
+}
+
+/// An `Attribute` element (indented for [`document`]) holding `item`.
+fn attribute(name: &str, kind: &str, center: &str, item: &str) -> String {
+    format!(
+        "        <Attribute Name=\"{name}\" AttributeType=\"{kind}\" Center=\"{center}\">\n          {item}\n        </Attribute>\n"
+    )
+}
+
 /// Escapes the five XML special characters.
-pub(crate) fn escape_xml(s: &str) -> String {
+fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -233,6 +325,21 @@ mod tests {
         assert!(text.contains("TopologyType=\"Triangle\""));
         assert!(text.contains(">a&amp;b&lt;c&gt;.h5:/mesh/cells<"));
         assert!(text.contains("<Time Value=\"1e-7\"/>"));
+    }
+
+    #[test]
+    fn highorder_xdmf_names_its_datasets_and_is_well_formed() {
+        let t = highorder_xdmf_text("a&b.h5", 10, 9, 0.5);
+        let names = check_well_formed(&t).unwrap();
+        assert_eq!(names.iter().filter(|n| *n == "Attribute").count(), 3);
+        for name in ["points", "triangles", "density", "pressure", "velocity"] {
+            assert!(
+                t.contains(&format!("a&amp;b.h5:/highorder/{name}<")),
+                "{name}"
+            );
+        }
+        assert!(t.contains("TopologyType=\"Triangle\" NumberOfElements=\"9\""));
+        assert!(t.contains("Dimensions=\"10 2\"") && t.contains("Center=\"Node\""));
     }
 
     #[test]

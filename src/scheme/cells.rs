@@ -54,6 +54,18 @@ pub trait Split: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// `Σⱼ weights[j]·states[j]`, summed in order from zero (the mean of an element's parts, a subcell average,
+/// a polynomial's value at a point: one routine, so equal inputs give equal bits wherever it is called).
+pub fn weighted_sum(weights: &[f64], states: &[State]) -> State {
+    let mut m = [0.0; 4];
+    for (w, st) in weights.iter().zip(states) {
+        for q in 0..4 {
+            m[q] += w * st[q];
+        }
+    }
+    m
+}
+
 /// The index of node `(i, j)` (at `(i/q, j/q)`) of the reference triangle's lattice of degree `q`: row by
 /// row in `j`, `i` increasing along a row.
 pub fn lattice_index(q: usize, i: usize, j: usize) -> usize {
@@ -116,15 +128,9 @@ impl Subdivision {
 
     /// The states at the nodes from the states of the element's parts.
     pub fn states<'a>(&'a self, parts: &'a [State]) -> impl Iterator<Item = State> + 'a {
-        self.interp.chunks_exact(parts.len()).map(move |row| {
-            let mut w = [0.0; 4];
-            for (c, st) in row.iter().zip(parts) {
-                for q in 0..4 {
-                    w[q] += c * st[q];
-                }
-            }
-            w
-        })
+        self.interp
+            .chunks_exact(parts.len())
+            .map(move |row| weighted_sum(row, parts))
     }
 }
 
@@ -203,15 +209,7 @@ impl Cells {
         let weights: Vec<f64> = (0..split.parts()).map(|s| split.weight(s)).collect();
         states
             .chunks(weights.len())
-            .map(|parts| {
-                let mut m = [0.0; 4];
-                for (w, st) in weights.iter().zip(parts) {
-                    for q in 0..4 {
-                        m[q] += w * st[q];
-                    }
-                }
-                m
-            })
+            .map(|parts| weighted_sum(&weights, parts))
             .collect()
     }
 

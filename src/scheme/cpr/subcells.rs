@@ -24,7 +24,7 @@ use super::nodes::{dubiner_degrees, integrate};
 use super::reference::{invert, Reference};
 use crate::physics::flux::BATCH;
 use crate::physics::{Gas, State};
-use crate::scheme::cells::{lattice, lattice_index};
+use crate::scheme::cells::{lattice, lattice_index, weighted_sum};
 use crate::scheme::unstructured::flux::{PointFlux, PointInput};
 use crate::scheme::unstructured::slopes::{venkatakrishnan, LeastSquares};
 
@@ -237,14 +237,7 @@ impl Subcells {
 
     /// The average over subcell `s` of the polynomial with solution-point values `w`.
     pub fn average(&self, w: &[State], s: usize) -> State {
-        let row = &self.avg[s * self.np..(s + 1) * self.np];
-        let mut u = [0.0; 4];
-        for (a, ws) in row.iter().zip(w) {
-            for q in 0..4 {
-                u[q] += a * ws[q];
-            }
-        }
-        u
+        weighted_sum(&self.avg[s * self.np..(s + 1) * self.np], w)
     }
 
     /// The positivity limiter of Zhang and Shu on the subcell averages: when some subcell average of the
