@@ -380,10 +380,7 @@ impl Solver {
         let (w, slots, gas) = (&self.w, self.op.owned_slots(), self.gas);
         let op = &self.op;
         let bad = |k: usize| !op.cell_admissible(&gas, w, k);
-        let n_bad = (0..self.dom.owned.len())
-            .into_par_iter()
-            .filter(|&k| bad(k))
-            .count();
+        let n_bad = op.inadmissible_count(&gas, w);
         let any = self.comm.max_u64([n_bad as u64])[0];
         if any == 0 {
             return Vec::new();
@@ -439,6 +436,7 @@ impl Solver {
             ..
         } = self;
         op.set_time(t);
+        op.set_time_derivative_only(second);
         let slots = op.owned_slots();
         halo.pack(|k| w[slots[k]]);
         let ((), wait) = halo.exchange(comm, || op.interior_phase(w, dt));

@@ -19,6 +19,7 @@ pub use structured::{Residual, StructuredOperator, WenoParams};
 pub use subcell::{ScfvOperator, ScfvParams};
 pub use triangles::{TriOperator, TriParams};
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -177,6 +178,10 @@ pub trait SpatialOperator: Send + Sync {
     /// The time of the stage about to be computed. Called before [`SpatialOperator::interior_phase`].
     fn set_time(&mut self, _t: f64) {}
 
+    /// Whether the coming residual evaluation needs only `∂ₜL` (the second S2O4 stage, which uses
+    /// `∂ₜL(W*)` but not `L(W*)`); `L` is then left unspecified. By default both are computed.
+    fn set_time_derivative_only(&mut self, _only: bool) {}
+
     /// Completes the local array after the halo exchange: periodic images and boundary ghost cells at time
     /// `t` (schemes that take boundary values at face points do nothing here).
     fn complete(&mut self, _w: &mut [State], _t: f64) {}
@@ -223,5 +228,15 @@ pub trait SpatialOperator: Send + Sync {
     /// has a positive density and pressure.
     fn cell_admissible(&self, gas: &Gas, w: &[State], k: usize) -> bool {
         gas.admissible(&w[self.owned_slots()[k]])
+    }
+
+    /// How many owned cells of `w` are not [`SpatialOperator::cell_admissible`], for a state that
+    /// [`SpatialOperator::limit_state`] has limited (the solver's check after every step); by default cell
+    /// by cell. A scheme may answer for a whole element at once when its limiter guarantees the answer.
+    fn inadmissible_count(&self, gas: &Gas, w: &[State]) -> usize {
+        (0..self.owned_slots().len())
+            .into_par_iter()
+            .filter(|&k| !self.cell_admissible(gas, w, k))
+            .count()
     }
 }

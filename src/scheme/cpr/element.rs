@@ -174,9 +174,10 @@ pub fn volume_fluxes<const NP: usize>(
 
 /// The volume part of one element's residual from its [`volume_fluxes`] `fl`: `−∇·Π(F)` and `−∇·Π(∂ₜF)`
 /// at the solution points into `vol`, and the interpolated normal fluxes `Π(F)·n`, `Π(∂ₜF)·n` (outward
-/// normals) at the flux points into `normal`.
+/// normals) at the flux points into `normal`. With `L = false` only the time-derivative parts are computed
+/// (the flux parts are left as they were).
 #[inline(always)]
-pub fn volume<const NP: usize, const NFP: usize>(
+pub fn volume<const NP: usize, const NFP: usize, const L: bool>(
     r: &Reference,
     g: &ElementGeometry,
     fl: &[PointFluxes; NP],
@@ -192,11 +193,13 @@ pub fn volume<const NP: usize, const NFP: usize>(
         for m in 0..NP {
             let f = &fl[m].0;
             for q in 0..4 {
-                a[q] += dr[m] * f[0][q] + ds[m] * f[1][q];
+                if L {
+                    a[q] += dr[m] * f[0][q] + ds[m] * f[1][q];
+                }
                 b[q] += dr[m] * f[2][q] + ds[m] * f[3][q];
             }
         }
-        *v = (a.map(|x| -x), b.map(|x| -x));
+        *v = (if L { a.map(|x| -x) } else { v.0 }, b.map(|x| -x));
     }
     let nfe = NFP / 3;
     for k in 0..3 {
@@ -204,7 +207,10 @@ pub fn volume<const NP: usize, const NFP: usize>(
         let fnm: [(State, State); NP] = std::array::from_fn(|m| {
             let f = &fl[m].1;
             (
-                std::array::from_fn(|q| n[0] * f[0][q] + n[1] * f[1][q]),
+                match L {
+                    true => std::array::from_fn(|q| n[0] * f[0][q] + n[1] * f[1][q]),
+                    false => [0.0; 4],
+                },
                 std::array::from_fn(|q| n[0] * f[2][q] + n[1] * f[3][q]),
             )
         });
@@ -214,11 +220,13 @@ pub fn volume<const NP: usize, const NFP: usize>(
             let mut b = [0.0; 4];
             for m in 0..NP {
                 for q in 0..4 {
-                    a[q] += row[m] * fnm[m].0[q];
+                    if L {
+                        a[q] += row[m] * fnm[m].0[q];
+                    }
                     b[q] += row[m] * fnm[m].1[q];
                 }
             }
-            *nc = (a, b);
+            *nc = (if L { a } else { nc.0 }, b);
         }
     }
 }

@@ -116,6 +116,9 @@ pub struct CprOperator {
     rate_factor: f64,
     /// The subcells of troubled elements and the indicator's threshold (`None`: no limiting).
     subcells: Option<(Subcells, f64)>,
+    /// The stage computes `∂ₜL` only (see [`SpatialOperator::set_time_derivative_only`]): the untroubled
+    /// elements skip the flux parts of their volume terms and lifting.
+    lt_only: bool,
     /// Per owned element: troubled in the last stage (its volume terms are then the subcells' internal
     /// flux integrals).
     troubled: Vec<bool>,
@@ -180,6 +183,7 @@ impl CprOperator {
             rate_factor: params.rate_factor(),
             subcells,
             troubled: vec![false; no],
+            lt_only: false,
             faces,
             num,
             r,
@@ -212,6 +216,7 @@ impl CprOperator {
         let n_own = self.num.n_own();
         let (gas, geom, slots, faces) = (&self.gas, &self.geom, &self.slots, &self.faces.faces);
         let visc = self.viscous.then_some(&self.flux.viscosity);
+        let lt_only = self.lt_only;
         let sub = self.subcells.as_ref();
         let pf = PointFlux {
             gas: &self.gas,
@@ -284,7 +289,10 @@ impl CprOperator {
                     None => {
                         *m = put_sides(e, we, &|c| tr[c]);
                         let fl = element::volume_fluxes::<NP>(r, g, gas, visc, we);
-                        element::volume::<NP, NFP>(r, g, &fl, v, nf);
+                        match lt_only {
+                            false => element::volume::<NP, NFP, true>(r, g, &fl, v, nf),
+                            true => element::volume::<NP, NFP, false>(r, g, &fl, v, nf),
+                        }
                         false
                     }
                 };
@@ -372,18 +380,24 @@ impl CprOperator {
 
     /// The residuals of the owned elements from the volume terms and the lifted flux jumps.
     fn assemble(&self, res: &mut Residual) {
-        match self.r.degree {
-            1 => self.assemble_of::<3, 6>(res),
-            2 => self.assemble_of::<6, 9>(res),
-            3 => self.assemble_of::<10, 12>(res),
-            4 => self.assemble_of::<15, 15>(res),
-            5 => self.assemble_of::<21, 18>(res),
-            p => unreachable!("degree {p} was checked"),
+        match (self.r.degree, self.lt_only) {
+            (1, false) => self.assemble_of::<3, 6, true>(res),
+            (2, false) => self.assemble_of::<6, 9, true>(res),
+            (3, false) => self.assemble_of::<10, 12, true>(res),
+            (4, false) => self.assemble_of::<15, 15, true>(res),
+            (5, false) => self.assemble_of::<21, 18, true>(res),
+            (1, true) => self.assemble_of::<3, 6, false>(res),
+            (2, true) => self.assemble_of::<6, 9, false>(res),
+            (3, true) => self.assemble_of::<10, 12, false>(res),
+            (4, true) => self.assemble_of::<15, 15, false>(res),
+            (5, true) => self.assemble_of::<21, 18, false>(res),
+            (p, _) => unreachable!("degree {p} was checked"),
         }
     }
 
-    /// [`CprOperator::assemble`] with `NP` solution and `NFP` flux points per element.
-    fn assemble_of<const NP: usize, const NFP: usize>(&self, res: &mut Residual) {
+    /// [`CprOperator::assemble`] with `NP` solution and `NFP` flux points per element; `L = false`: the
+    /// untroubled elements compute `∂ₜL` only (their `L` is left as it was).
+    fn assemble_of<const NP: usize, const NFP: usize, const L: bool>(&self, res: &mut Residual) {
         let r = &*self.r;
         let (np, nfe, nfp) = (NP, NFP / 3, NFP);
         assert!(r.np == NP && 3 * r.nfe == NFP);
@@ -434,11 +448,15 @@ impl CprOperator {
                         let cc = coef[c] * row[c];
                         let (j0, jd) = &jumps[c];
                         for q in 0..4 {
-                            a[q] -= cc * j0[q];
+                            if L {
+                                a[q] -= cc * j0[q];
+                            }
                             b[q] -= cc * jd[q];
                         }
                     }
-                    l[j] = a;
+                    if L {
+                        l[j] = a;
+                    }
                     lt[j] = b;
                 }
             });
@@ -479,6 +497,10 @@ impl SpatialOperator for CprOperator {
 
     fn set_time(&mut self, t: f64) {
         self.time = t;
+    }
+
+    fn set_time_derivative_only(&mut self, only: bool) {
+        self.lt_only = only;
     }
 
     fn interior_phase(&mut self, w: &[State], dt: f64) {
@@ -574,6 +596,30 @@ impl SpatialOperator for CprOperator {
             Some((sc, _)) => gas.admissible(&sc.average(&w[e * np..(e + 1) * np], j)),
             None => gas.admissible(&w[slot]),
         }
+    }
+
+    /// With subcell limiting, per element: after [`Subcells::positivity`] every subcell average of an element
+    /// with an admissible mean is admissible (the limiter brings each one up to a positive floor), so only
+    /// the elements whose mean is not admissible are checked subcell by subcell; the count is the one
+    /// [`SpatialOperator::cell_admissible`] gives.
+    fn inadmissible_count(&self, gas: &Gas, w: &[State]) -> usize {
+        let Some((sc, _)) = &self.subcells else {
+            return (0..self.num.n_own() * self.r.np)
+                .into_par_iter()
+                .filter(|&k| !self.cell_admissible(gas, w, k))
+                .count();
+        };
+        let (np, r) = (self.r.np, &*self.r);
+        w[..self.num.n_own() * np]
+            .par_chunks(np)
+            .with_min_len(ELEMENTS_PER_TASK)
+            .map(|we| match gas.admissible(&element::mean(r, we)) {
+                true => 0,
+                false => (0..np)
+                    .filter(|&j| !gas.admissible(&sc.average(we, j)))
+                    .count(),
+            })
+            .sum()
     }
 
     fn troubled(&self) -> Option<(usize, usize)> {
