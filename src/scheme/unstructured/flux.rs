@@ -124,19 +124,37 @@ impl PointFlux<'_> {
     /// face points go through here.
     #[inline]
     pub fn fluxes(&self, points: &[PointInput], out: &mut [(State, State)], dt: f64) {
-        debug_assert!(points.len() <= BATCH && points.len() == out.len());
+        debug_assert!(points.len() == out.len());
+        self.fluxes_by(|k| points[k], out, dt);
+    }
+
+    /// [`PointFlux::fluxes`] at the `out.len()` points `input(0..out.len())`, each built straight into its
+    /// lane (no array of inputs is assembled and copied): the same bits.
+    #[inline]
+    pub fn fluxes_by(
+        &self,
+        input: impl Fn(usize) -> PointInput,
+        out: &mut [(State, State)],
+        dt: f64,
+    ) {
+        let n = out.len();
+        debug_assert!(n <= BATCH);
         let mut batch = FaceBatch::<D2, BATCH>::zeroed(self.viscous);
-        for (lane, p) in points.iter().enumerate() {
-            batch.set(lane, &self.face_point(p));
+        // What the boundary fix-up and the rotation back need of each point.
+        let mut after = [([0.0; 2], None, [0.0; 2], [0.0; 4]); BATCH];
+        for (lane, a) in after.iter_mut().enumerate().take(n) {
+            let p = input(lane);
+            batch.set(lane, &self.face_point(&p));
+            *a = (p.n, p.bc, p.x, p.left.0);
         }
-        batch.pad(points.len());
+        batch.pad(n);
         let (f0, fd) = gks_flux_batch(self.gas, &batch, dt, self.flux);
-        for (k, (p, o)) in points.iter().zip(out.iter_mut()).enumerate() {
+        for (k, (&(nv, bc, x, wl), o)) in after.iter().zip(out.iter_mut()).enumerate() {
             let (mut a0, mut ad) = (lane::<D2, BATCH>(&f0, k), lane::<D2, BATCH>(&fd, k));
-            if let Some(bc) = p.bc {
-                bc.fix_flux(self.gas, p.n, p.x, &p.left.0, &mut a0, &mut ad);
+            if let Some(bc) = bc {
+                bc.fix_flux(self.gas, nv, x, &wl, &mut a0, &mut ad);
             }
-            *o = (from_local(&a0, p.n), from_local(&ad, p.n));
+            *o = (from_local(&a0, nv), from_local(&ad, nv));
         }
     }
 }
