@@ -163,6 +163,15 @@ fn run_cmd(par: &Parallel, a: RunArgs) -> Result<()> {
             "done: {} steps to t = {} in {:.2} s ({:.3e} cell-updates/s, {:.3} us per cell per stage per core)",
             s.steps, s.final_time, s.wall_seconds, s.cell_updates_per_second, s.us_per_cell_per_stage_per_core
         );
+        let m = &s.memory;
+        if m.peak_bytes_total > 0 {
+            println!(
+                "memory: peak {:.1} MiB on the largest rank, {:.1} MiB in all ({:.2} KB per element)",
+                m.peak_bytes_max_rank as f64 / 1048576.0,
+                m.peak_bytes_total as f64 / 1048576.0,
+                m.bytes_per_element / 1000.0
+            );
+        }
         if par.size() > 1 {
             let t = &s.timing;
             println!(

@@ -19,6 +19,7 @@ use crate::physics::State;
 use crate::scheme::Cells;
 use crate::solver::{scheme_name, Errors, Solver, Timers};
 
+mod memory;
 mod observers;
 
 use observers::{Checkpoints, Monitoring, Progress, Snapshots, Step, StepObserver, TroubledCells};
@@ -89,6 +90,24 @@ pub struct RankTiming {
     pub owned_cells: usize,
     /// Halo cells received per exchange.
     pub halo_cells: usize,
+    /// Peak resident memory of the rank's process at the end of the run, set-up included (bytes; 0 where
+    /// the system does not report it).
+    pub peak_memory_bytes: u64,
+}
+
+/// Measured memory of the run: the peak resident memory of each rank's process (set-up, time loop and
+/// output included), summed and per unit of the mesh.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemoryInfo {
+    /// The largest rank's peak resident memory (bytes).
+    pub peak_bytes_max_rank: u64,
+    /// The ranks' peaks added up (bytes).
+    pub peak_bytes_total: u64,
+    /// `peak_bytes_total` per solver cell.
+    pub bytes_per_cell: f64,
+    /// `peak_bytes_total` per mesh element (the same as per cell unless the scheme splits elements:
+    /// SCFV subcells, CPR solution points).
+    pub bytes_per_element: f64,
 }
 
 /// Where the time of the loop went, over ranks.
@@ -166,6 +185,8 @@ pub struct Summary {
     pub load_imbalance: f64,
     /// Partition and halo figures.
     pub partition: PartitionInfo,
+    /// Measured peak memory.
+    pub memory: MemoryInfo,
     /// Conservation drift.
     pub conservation: Drift,
     /// Density errors, when the case has an exact solution.
@@ -633,6 +654,7 @@ fn summarise(s: &Solver, ctx: &RunCtx, facts: &RunFacts, g: Gathered) -> Summary
     let cores = (opts.threads * facts.ranks) as f64;
     let stages = s.stages();
     let (compute, halo_wait, io) = g.spreads;
+    let memory = memory_info(&g.per_rank, facts.cells, s.cells().n_output_cells());
     Summary {
         case: lc.name.clone(),
         scheme: scheme_name(lc),
@@ -658,6 +680,7 @@ fn summarise(s: &Solver, ctx: &RunCtx, facts: &RunFacts, g: Gathered) -> Summary
             io,
             per_rank: g.per_rank,
         },
+        memory,
         partition: g.partition,
         conservation: g.conservation,
         density_errors: g.density_errors,
@@ -677,10 +700,12 @@ fn gather_timers(s: &Solver) -> Option<(Vec<RankTiming>, Spreads)> {
         t.io,
         s.domain().owned.len() as f64,
         s.domain().halo.len() as f64,
+        // Exact in an f64 below 2^53 bytes.
+        memory::peak_resident_bytes().unwrap_or(0) as f64,
     ];
     let all = s.comm().gather_root(&local)?;
     let per: Vec<RankTiming> = all
-        .chunks(5)
+        .chunks(6)
         .enumerate()
         .map(|(r, v)| RankTiming {
             rank: r,
@@ -689,11 +714,23 @@ fn gather_timers(s: &Solver) -> Option<(Vec<RankTiming>, Spreads)> {
             io: v[2],
             owned_cells: v[3] as usize,
             halo_cells: v[4] as usize,
+            peak_memory_bytes: v[5] as u64,
         })
         .collect();
     let col = |f: fn(&RankTiming) -> f64| Spread::of(&per.iter().map(f).collect::<Vec<_>>());
     let spreads = (col(|r| r.compute), col(|r| r.halo_wait), col(|r| r.io));
     Some((per, spreads))
+}
+
+/// The measured memory of the ranks `per` of a run on `cells` solver cells in `elements` elements.
+fn memory_info(per: &[RankTiming], cells: usize, elements: usize) -> MemoryInfo {
+    let total: u64 = per.iter().map(|r| r.peak_memory_bytes).sum();
+    MemoryInfo {
+        peak_bytes_max_rank: per.iter().map(|r| r.peak_memory_bytes).max().unwrap_or(0),
+        peak_bytes_total: total,
+        bytes_per_cell: total as f64 / cells.max(1) as f64,
+        bytes_per_element: total as f64 / elements.max(1) as f64,
+    }
 }
 
 /// What ranks other than 0 return (the summary is formed and written on rank 0).
@@ -727,6 +764,7 @@ fn placeholder_summary(lc: &LoadedCase, ranks: usize, opts: &RunOptions) -> Summ
             per_rank: Vec::new(),
         },
         load_imbalance: 0.0,
+        memory: memory_info(&[], 0, 0),
         partition: PartitionInfo {
             source: String::new(),
             edge_cut: 0,
