@@ -36,6 +36,9 @@ p = 3 has 10 per triangle, 20 N². The cost per degree of freedom is wall × cor
 in µs, where "per core" means the wall time multiplied by the cores used (ranks × threads); S2O4 has two
 stages per step, RK4 four. PyFR's cost on this machine class was about 0.013 µs per DoF, stage and core.
 
+Memory: each run's measured peak resident memory (summary.json `memory`, all ranks) per element, in the
+tables; on the small meshes the process's fixed libraries (about 40 MB) dominate it.
+
 Output (--out, default output/time_to_accuracy/): the Markdown tables on standard output and in tables.md,
 results.json with every number (every run of every repeat, the selected ones, the PyFR reference, the
 times to PyFR's errors), and time_to_accuracy.png (L2 error, decreasing to the right, against wall time,
@@ -216,6 +219,9 @@ def run_once(opt, name, n, k):
         "threads": s.get("threads"),
         "cores": cores,
         "us_per_dof_stage_core": wall * cores * 1e6 / (dofs * steps * stages),
+        # Measured peak resident memory of all ranks per element (set-up and the process's fixed ~40 MB
+        # of libraries included, which dominate the small meshes); None from builds without it.
+        "kb_per_element": (s["memory"]["peak_bytes_total"] / elements / 1000.0) if "memory" in s else None,
         "gasket_us_per_cell_per_stage_per_core": s.get("us_per_cell_per_stage_per_core"),
         "cell_updates_per_second": s.get("cell_updates_per_second"),
         "load_imbalance": s.get("load_imbalance"),
@@ -281,11 +287,13 @@ def tables(opt, results, ttas):
     for name, rows in results.items():
         sc = SCHEMES[name]
         lines += [f"### {sc['label']} ({name}), {opt.ranks} rank(s) × {opt.threads} thread(s)", "",
-                  "| mesh | elements | DoF | L2 | order | wall [s] | steps | µs/DoF/stage/core |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| mesh | elements | DoF | L2 | order | wall [s] | steps | µs/DoF/stage/core | peak KB/element |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
+            kb = r.get("kb_per_element")
             lines.append(f"| {r['n']}² | {r['elements']} | {r['dofs']} | {r['l2']:.3e} | {fmt_order(r)} | "
-                         f"{r['wall']:.2f} | {r['steps']} | {r['us_per_dof_stage_core']:.4f} |")
+                         f"{r['wall']:.2f} | {r['steps']} | {r['us_per_dof_stage_core']:.4f} | "
+                         f"{'–' if kb is None else f'{kb:.1f}'} |")
         cells = []
         for p, t in zip(PYFR, ttas[name]):
             cells.append(f"{p['l2']:.2e}: {fmt_tta(t)}")
