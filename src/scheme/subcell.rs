@@ -412,20 +412,30 @@ impl SubcellFit {
             .chain((0..nl).filter(|&l| need[l] && !inner[l]))
             .collect();
         let mut slot_of = vec![usize::MAX; nl];
-        let mut recon = Vec::with_capacity(order.len());
-        let mut rec_nb = Vec::with_capacity(order.len());
         for (i, &l) in order.iter().enumerate() {
             slot_of[l] = i;
-            let nbs = stencil(mesh, num, bcs, l)?;
-            let tris: Vec<Triangle> = nbs.iter().map(|x| x.1).collect();
-            let g = num.global()[l];
-            let r = CellRecon::new(triangle(mesh, g, [0.0; 2]), &tris)
-                .map_err(|e| format!("reconstruction of main cell {g}: {e}"))?;
+        }
+        // Every cell's fit on the threads (in order; the first failing cell in that order is reported).
+        let fits: Vec<Result<(CellRecon, [Source; 3]), String>> = order
+            .par_iter()
+            .map(|&l| {
+                let nbs = stencil(mesh, num, bcs, l)?;
+                let tris: Vec<Triangle> = nbs.iter().map(|x| x.1).collect();
+                let g = num.global()[l];
+                let r = CellRecon::new(triangle(mesh, g, [0.0; 2]), &tris)
+                    .map_err(|e| format!("reconstruction of main cell {g}: {e}"))?;
+                let mut ids = [Source::Cell(usize::MAX); 3];
+                for (k, x) in nbs.iter().enumerate() {
+                    ids[k] = x.0;
+                }
+                Ok((r, ids))
+            })
+            .collect();
+        let mut recon = Vec::with_capacity(order.len());
+        let mut rec_nb = Vec::with_capacity(order.len());
+        for fit in fits {
+            let (r, ids) = fit?;
             recon.push(r);
-            let mut ids = [Source::Cell(usize::MAX); 3];
-            for (k, x) in nbs.iter().enumerate() {
-                ids[k] = x.0;
-            }
             rec_nb.push(ids);
         }
         for f in faces.iter_mut() {

@@ -246,24 +246,30 @@ pub fn smoothness_matrix(
         ]
     });
     let area_hat = super::geometry::area(&iso);
+    let rule = triangle_rule_deg5();
     for order in 1..=3u32 {
         let scale = weights[order as usize - 1] * 2f64.powi(1 - order as i32) * area_hat;
         for a in 0..=order {
             let bb = order - a;
+            // D^(a, bb) of every monomial at every rule point (the same values the sums below used to
+            // recompute for every pair).
+            let d: [[f64; N_P3]; 7] = std::array::from_fn(|r| {
+                let l = rule[r].0;
+                let x = [
+                    l[0] * iso[0][0] + l[1] * iso[1][0] + l[2] * iso[2][0],
+                    l[0] * iso[0][1] + l[1] * iso[1][1] + l[2] * iso[2][1],
+                ];
+                std::array::from_fn(|k| {
+                    let (i, j) = MONOMIALS[k];
+                    monomial_derivative(i, j, a, bb, x)
+                })
+            });
             for p in 0..N_P3 {
                 for q in p..N_P3 {
-                    let (ip, jp) = MONOMIALS[p];
-                    let (iq, jq) = MONOMIALS[q];
-                    let v = triangle_rule_deg5()
+                    let v = rule
                         .iter()
-                        .map(|(l, w)| {
-                            let x = [
-                                l[0] * iso[0][0] + l[1] * iso[1][0] + l[2] * iso[2][0],
-                                l[0] * iso[0][1] + l[1] * iso[1][1] + l[2] * iso[2][1],
-                            ];
-                            w * monomial_derivative(ip, jp, a, bb, x)
-                                * monomial_derivative(iq, jq, a, bb, x)
-                        })
+                        .zip(&d)
+                        .map(|((_, w), dr)| w * dr[p] * dr[q])
                         .sum::<f64>();
                     b[p][q] += scale * v;
                     if p != q {
