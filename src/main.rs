@@ -163,6 +163,7 @@ fn run_cmd(par: &Parallel, a: RunArgs) -> Result<()> {
             "done: {} steps to t = {} in {:.2} s ({:.3e} cell-updates/s, {:.3} us per cell per stage per core)",
             s.steps, s.final_time, s.wall_seconds, s.cell_updates_per_second, s.us_per_cell_per_stage_per_core
         );
+        println!("set-up: {:.2} s before the first step", s.setup_seconds);
         let m = &s.memory;
         if m.peak_bytes_total > 0 {
             println!(

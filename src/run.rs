@@ -169,6 +169,9 @@ pub struct Summary {
     /// Checkpoint or final file this run started from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restarted_from: Option<String>,
+    /// Wall seconds before the first step: mesh, partition, operator, initial state and initial snapshot
+    /// (rank 0).
+    pub setup_seconds: f64,
     /// Wall seconds of the time loop (excluding set-up, including output inside the loop).
     pub wall_seconds: f64,
     /// Wall seconds spent writing snapshots and checkpoints inside the time loop (rank 0).
@@ -381,6 +384,7 @@ fn broadcast_text(comm: &Comm, text: &str, len: usize) -> String {
 /// (`DIR/.gasket.lock`, see [`crate::io::lock`]): a directory in use gives [`RunError::Lock`] on every rank
 /// before anything is written.
 pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, RunError> {
+    let set_up = Instant::now();
     // Held until the run returns, whichever way (the lock file is removed when it is dropped).
     let _lock = lock_output(&opts.output_dir, &comm)?;
     let mesh = grid_of(lc)?;
@@ -393,6 +397,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
     let first_step = s.step;
     let io_before = s.timers.io;
     let started = Instant::now();
+    let setup = started.duration_since(set_up).as_secs_f64();
     time_loop(&mut s, &mut ctx, &mut observers)?;
     let facts = RunFacts {
         cells,
@@ -400,6 +405,7 @@ pub fn run(lc: &LoadedCase, opts: &RunOptions, comm: Comm) -> Result<Summary, Ru
         first_step,
         wall: started.elapsed().as_secs_f64(),
         loop_io: s.timers.io - io_before,
+        setup,
         source,
         edge_cut,
         imbalance,
@@ -576,6 +582,9 @@ struct RunFacts {
     first_step: u64,
     /// Wall seconds of the time loop.
     wall: f64,
+    /// Wall seconds from the start of the run to the first step (mesh, partition, operator, initial state,
+    /// the initial snapshot).
+    setup: f64,
     /// Seconds of this rank's output inside the time loop (snapshots, checkpoints; not the initial snapshot
     /// before it nor `final.h5` after it).
     loop_io: f64,
@@ -667,6 +676,7 @@ fn summarise(s: &Solver, ctx: &RunCtx, facts: &RunFacts, g: Gathered) -> Summary
         retried_steps: s.retried_steps,
         final_time: s.time,
         restarted_from: opts.restart.as_ref().map(|p| p.display().to_string()),
+        setup_seconds: facts.setup,
         wall_seconds: facts.wall,
         output_seconds: facts.loop_io,
         cell_updates_per_second: updates / loop_wall,
@@ -752,6 +762,7 @@ fn placeholder_summary(lc: &LoadedCase, ranks: usize, opts: &RunOptions) -> Summ
         retried_steps: 0,
         final_time: 0.0,
         restarted_from: None,
+        setup_seconds: 0.0,
         wall_seconds: 0.0,
         output_seconds: 0.0,
         cell_updates_per_second: 0.0,

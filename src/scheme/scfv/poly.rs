@@ -11,7 +11,7 @@
 //! Basis: the 10 monomials `ξ^i η^j`, `i + j ≤ 3`, ordered by degree,
 //! `1, ξ, η, ξ², ξη, η², ξ³, ξ²η, ξη², η³` ([`MONOMIALS`]); the first [`n_basis`]`(d)` of them span P_d.
 
-use super::geometry::{triangle_average, triangle_rule_deg5, Point, Triangle};
+use super::geometry::{triangle_rule_deg5, Point, Triangle};
 
 /// Number of P3 coefficients.
 pub const N_P3: usize = 10;
@@ -108,15 +108,22 @@ impl LocalFrame {
     /// Exact averages of the 10 basis functions over a triangle (any triangle, inside the main cell or
     /// not), by a degree-5 rule.
     pub fn basis_averages(&self, t: &Triangle) -> [f64; N_P3] {
-        let mut out = [0.0; N_P3];
-        for (k, o) in out.iter_mut().enumerate() {
-            let (i, j) = MONOMIALS[k];
-            *o = triangle_average(t, |x| {
-                let p = self.to_local(x);
+        // The monomials at the rule's points, computed once (the terms and the order of the sums are
+        // those of `triangle_average` per monomial: the same bits).
+        let rule = triangle_rule_deg5();
+        let values: [[f64; N_P3]; 7] = std::array::from_fn(|r| {
+            let l = rule[r].0;
+            let x = [
+                l[0] * t[0][0] + l[1] * t[1][0] + l[2] * t[2][0],
+                l[0] * t[0][1] + l[1] * t[1][1] + l[2] * t[2][1],
+            ];
+            let p = self.to_local(x);
+            std::array::from_fn(|k| {
+                let (i, j) = MONOMIALS[k];
                 p[0].powi(i as i32) * p[1].powi(j as i32)
-            });
-        }
-        out
+            })
+        });
+        std::array::from_fn(|k| rule.iter().zip(&values).map(|((_, w), v)| w * v[k]).sum())
     }
 }
 
