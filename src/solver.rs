@@ -11,7 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::case::{LoadedCase, TimeScheme};
+use crate::case::{LoadedCase, TimeDerivative, TimeScheme};
 use crate::domain::LocalDomain;
 use crate::error::RunError;
 use crate::initial::InitialCondition;
@@ -66,6 +66,10 @@ pub struct Solver {
     r1: Residual,
     r2: Residual,
     scheme: TimeScheme,
+    /// How `∂ₜL` is obtained.
+    derivative: TimeDerivative,
+    /// `L` at the two perturbed states of [`TimeDerivative::Discrete`] (empty otherwise).
+    perturbed: [Vec<State>; 2],
     /// Simulated time.
     pub time: f64,
     /// Steps taken.
@@ -100,6 +104,20 @@ fn gather_in_order<T: Copy + Default + mpi::traits::Equivalence>(
         out
     })
 }
+
+/// Which residual of a step an evaluation fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// `L(Wⁿ)`, `∂ₜL(Wⁿ)`.
+    First,
+    /// `∂ₜL(W*)` (and `L(W*)`).
+    Second,
+}
+
+/// The perturbation of [`TimeDerivative::Discrete`] as a fraction of the step: small enough that the
+/// central difference's truncation error (`∝ ε²`) is far below the time error of S2O4, large enough that
+/// its round-off (`∝ 1/ε`) changes the update by about 10⁻¹³ of a step's change.
+const DISCRETE_EPSILON: f64 = 1e-3;
 
 impl Solver {
     /// Sets up this rank's part of a case: domain and halo from the partition `parts` (owner rank of every
@@ -157,6 +175,11 @@ impl Solver {
             r1: Residual::new(n),
             r2: Residual::new(n),
             scheme: case.time.scheme,
+            derivative: case.time.derivative,
+            perturbed: match case.time.derivative {
+                TimeDerivative::Scheme => [Vec::new(), Vec::new()],
+                TimeDerivative::Discrete => [vec![[0.0; 4]; n], vec![[0.0; 4]; n]],
+            },
             time: 0.0,
             step: 0,
             held: Vec::new(),
@@ -422,8 +445,8 @@ impl Solver {
     }
 
     /// One residual evaluation at time `t`: halo exchange overlapped with the interior work, then ghosts
-    /// and the rest. `second` selects the residual of the second stage.
-    fn residual(&mut self, t: f64, dt: f64, second: bool) {
+    /// and the rest, into the residual `into`; `only_lt` asks the operator for `∂ₜL` only.
+    fn residual(&mut self, t: f64, dt: f64, into: Slot, only_lt: bool) {
         let t0 = Instant::now();
         let Solver {
             op,
@@ -436,15 +459,67 @@ impl Solver {
             ..
         } = self;
         op.set_time(t);
-        op.set_time_derivative_only(second);
+        op.set_time_derivative_only(only_lt);
         let slots = op.owned_slots();
         halo.pack(|k| w[slots[k]]);
         let ((), wait) = halo.exchange(comm, || op.interior_phase(w, dt));
         halo.received(|h, s| op.put_halo(w, h, s));
         op.complete(w, t);
-        op.boundary_phase(w, dt, if second { r2 } else { r1 });
+        op.boundary_phase(w, dt, if into == Slot::Second { r2 } else { r1 });
         timers.halo_wait += wait;
         timers.compute += t0.elapsed().as_secs_f64() - wait;
+    }
+
+    /// Replaces `∂ₜL` of the residual `into` (whose `L` is that of the current state) by the total derivative
+    /// of the discrete operator along the solution, `[L(W + εL, t + ε) − L(W − εL, t − ε)] / 2ε`,
+    /// `ε = DISCRETE_EPSILON · Δt` ([`TimeDerivative::Discrete`]). The current state of the owned cells is
+    /// kept in `next` (scratch until the next update) and put back afterwards.
+    fn discrete_derivative(&mut self, t: f64, dt: f64, into: Slot) {
+        let eps = DISCRETE_EPSILON * dt;
+        let slots = self.op.owned_slots();
+        for (k, s) in self.next.iter_mut().enumerate() {
+            *s = self.w[slots[k]];
+        }
+        for (side, sign) in [(0, 1.0), (1, -1.0)] {
+            let slots = self.op.owned_slots();
+            let l = if into == Slot::Second {
+                &self.r2.l
+            } else {
+                &self.r1.l
+            };
+            for (k, base) in self.next.iter().enumerate() {
+                self.w[slots[k]] = std::array::from_fn(|q| base[q] + sign * eps * l[k][q]);
+            }
+            // L(W ± εL) lands in the scratch array, L(W) waits in its place meanwhile.
+            let r = if into == Slot::Second {
+                &mut self.r2
+            } else {
+                &mut self.r1
+            };
+            std::mem::swap(&mut self.perturbed[side], &mut r.l);
+            self.residual(t + sign * eps, dt, into, false);
+            let r = if into == Slot::Second {
+                &mut self.r2
+            } else {
+                &mut self.r1
+            };
+            std::mem::swap(&mut self.perturbed[side], &mut r.l);
+        }
+        let t0 = Instant::now();
+        let r = if into == Slot::Second {
+            &mut self.r2
+        } else {
+            &mut self.r1
+        };
+        let [plus, minus] = &self.perturbed;
+        r.lt.par_iter_mut().enumerate().for_each(|(k, lt)| {
+            *lt = std::array::from_fn(|q| (plus[k][q] - minus[k][q]) / (2.0 * eps));
+        });
+        let slots = self.op.owned_slots();
+        for (k, s) in self.next.iter().enumerate() {
+            self.w[slots[k]] = *s;
+        }
+        self.timers.compute += t0.elapsed().as_secs_f64();
     }
 
     /// Samples the boundary faces of the patches marked in `want` (by [`SpatialOperator::patch_names`] index)
@@ -486,9 +561,13 @@ impl Solver {
     /// The stages of one step from `Wⁿ` (in `wn`, and in `w` on entry).
     fn stages_from_wn(&mut self, dt: f64) {
         let t = self.time;
-        self.residual(t, dt, false);
+        let discrete = self.derivative == TimeDerivative::Discrete;
+        self.residual(t, dt, Slot::First, false);
         if let Some(want) = &self.wall_want {
             self.walls = self.op.wall_samples(&self.w, want, dt);
+        }
+        if discrete && self.scheme != TimeScheme::Euler {
+            self.discrete_derivative(t, dt, Slot::First);
         }
         match self.scheme {
             TimeScheme::Euler => self.update(|wn, l, _, _| time::euler(wn, l, dt)),
@@ -497,7 +576,11 @@ impl Solver {
             }
             TimeScheme::S2o4 => {
                 self.update(|wn, l, lt, _| time::s2o4_stage(wn, l, lt, dt));
-                self.residual(t + 0.5 * dt, dt, true);
+                // The second stage needs ∂ₜL(W*) only, unless it is taken from L(W*) and its neighbours.
+                self.residual(t + 0.5 * dt, dt, Slot::Second, !discrete);
+                if discrete {
+                    self.discrete_derivative(t + 0.5 * dt, dt, Slot::Second);
+                }
                 self.update(|wn, l, lt, lt2| time::s2o4_final(wn, l, lt, lt2, dt));
             }
         }

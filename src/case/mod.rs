@@ -522,6 +522,21 @@ pub enum TimeScheme {
     Euler,
 }
 
+/// How the time derivative `∂ₜL` of the residual that S2O4 (and the single-stage scheme) needs is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeDerivative {
+    /// The scheme's own, from the kinetic flux's time derivative (and, for CPR, the Cauchy–Kovalevskaya
+    /// derivative at the solution points): computed with `L` in one residual evaluation.
+    #[default]
+    Scheme,
+    /// The total derivative of the discrete operator along the solution,
+    /// `[L(W + εL, t + ε) − L(W − εL, t − ε)] / 2ε` with `ε = 10⁻³ Δt`: two more residual evaluations per
+    /// stage, consistent with the semi-discrete system, so S2O4 is fourth order in time at a fixed mesh
+    /// when `L` itself does not depend on `Δt` (docs/method.md §11.4).
+    Discrete,
+}
+
 /// `[time]`: time stepping.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -534,6 +549,9 @@ pub struct TimeSection {
     /// Time scheme (default `s2o4`).
     #[serde(default = "default_time_scheme")]
     pub scheme: TimeScheme,
+    /// How `∂ₜL` is obtained (default `scheme`).
+    #[serde(default, skip_serializing_if = "is_default_derivative")]
+    pub derivative: TimeDerivative,
     /// Stop after this many steps even if `end` is not reached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_steps: Option<u64>,
@@ -541,6 +559,9 @@ pub struct TimeSection {
 
 fn default_cfl() -> f64 {
     0.4
+}
+fn is_default_derivative(d: &TimeDerivative) -> bool {
+    *d == TimeDerivative::Scheme
 }
 fn default_time_scheme() -> TimeScheme {
     TimeScheme::S2o4
