@@ -166,20 +166,24 @@ pub fn householder_qr(a: &Mat) -> (Mat, Mat) {
 /// Thin singular value decomposition `A = U diag(s) Vᵀ` of an `m × n` matrix with `m ≥ n` by one-sided
 /// Jacobi rotations: `U` is `m × n`, `s` has `n` non-negative entries (not sorted), `V` is `n × n`.
 /// Columns of `U` belonging to zero singular values are zero.
+///
+/// The rotations act on whole columns, so the columns of `U` and `V` are kept contiguous while they run
+/// (the sums and rotations are those of the textbook row-major loop, term by term: the same bits).
 pub fn jacobi_svd(a: &Mat) -> (Mat, Vec<f64>, Mat) {
     let (m, n) = (a.rows, a.cols);
     assert!(m >= n, "jacobi_svd needs rows >= cols");
-    let mut u = a.clone();
-    let mut v = Mat::identity(n);
+    let mut u = a.transpose().data;
+    let mut v = Mat::identity(n).data;
     for _sweep in 0..60 {
         let mut rotated = false;
         for p in 0..n {
             for q in p + 1..n {
+                let (up, uq) = column_pair(&mut u, m, p, q);
                 let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
-                for i in 0..m {
-                    alpha += u[(i, p)] * u[(i, p)];
-                    beta += u[(i, q)] * u[(i, q)];
-                    gamma += u[(i, p)] * u[(i, q)];
+                for (x, y) in up.iter().zip(uq.iter()) {
+                    alpha += x * x;
+                    beta += y * y;
+                    gamma += x * y;
                 }
                 if gamma == 0.0 || gamma.abs() <= 1e-15 * (alpha * beta).sqrt() {
                     continue;
@@ -190,16 +194,9 @@ pub fn jacobi_svd(a: &Mat) -> (Mat, Vec<f64>, Mat) {
                 let t = if zeta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (1.0 + t * t).sqrt();
                 let s = c * t;
-                for i in 0..m {
-                    let (x, y) = (u[(i, p)], u[(i, q)]);
-                    u[(i, p)] = c * x - s * y;
-                    u[(i, q)] = s * x + c * y;
-                }
-                for i in 0..n {
-                    let (x, y) = (v[(i, p)], v[(i, q)]);
-                    v[(i, p)] = c * x - s * y;
-                    v[(i, q)] = s * x + c * y;
-                }
+                rotate(up, uq, c, s);
+                let (vp, vq) = column_pair(&mut v, n, p, q);
+                rotate(vp, vq, c, s);
             }
         }
         if !rotated {
@@ -207,14 +204,37 @@ pub fn jacobi_svd(a: &Mat) -> (Mat, Vec<f64>, Mat) {
         }
     }
     let mut s = vec![0.0; n];
-    for j in 0..n {
-        let norm = (0..m).map(|i| u[(i, j)] * u[(i, j)]).sum::<f64>().sqrt();
-        s[j] = norm;
-        for i in 0..m {
-            u[(i, j)] = if norm > 0.0 { u[(i, j)] / norm } else { 0.0 };
+    for (sj, col) in s.iter_mut().zip(u.chunks_exact_mut(m)) {
+        let norm = col.iter().map(|x| x * x).sum::<f64>().sqrt();
+        *sj = norm;
+        for x in col.iter_mut() {
+            *x = if norm > 0.0 { *x / norm } else { 0.0 };
         }
     }
-    (u, s, v)
+    let columns = |data: Vec<f64>, rows: usize| {
+        Mat {
+            rows: n,
+            cols: rows,
+            data,
+        }
+        .transpose()
+    };
+    (columns(u, m), s, columns(v, n))
+}
+
+/// Columns `p < q` (each `len` long) of a column-major array, both mutable.
+fn column_pair(a: &mut [f64], len: usize, p: usize, q: usize) -> (&mut [f64], &mut [f64]) {
+    let (head, tail) = a.split_at_mut(q * len);
+    (&mut head[p * len..(p + 1) * len], &mut tail[..len])
+}
+
+/// The plane rotation `(x, y) ← (c x − s y, s x + c y)` of two columns.
+fn rotate(xs: &mut [f64], ys: &mut [f64], c: f64, s: f64) {
+    for (x, y) in xs.iter_mut().zip(ys.iter_mut()) {
+        let (a, b) = (*x, *y);
+        *x = c * a - s * b;
+        *y = s * a + c * b;
+    }
 }
 
 /// Moore–Penrose pseudo-inverse (`n × m`) of an `m × n` matrix (`m ≥ n`) from its SVD, together with the
