@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::case::{drop_foreign_keys, LoadedCase};
+use crate::case::{drop_foreign_keys, LoadedCase, MeshKind, PartitionMethod};
 use crate::error::RunError;
 use crate::io::lock::{LockError, OutputLock};
 use crate::io::{self, FieldsOut, MeshOut, Meta};
@@ -218,35 +218,45 @@ pub fn partition_mesh(
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
     let full =
         gasket_partition::DualGraph::from_pairs(n, mesh.face_pairs(periodic)).map_err(perr)?;
-    let (parts, source) = if let Some(p) = &lc.case.partition {
+    let stored = lc
+        .case
+        .partition
+        .as_ref()
+        .and_then(|p| Some((p.file.as_ref()?, p)));
+    let method = lc
+        .case
+        .partition
+        .as_ref()
+        .map(|p| p.method)
+        .unwrap_or_default();
+    let (parts, source) = if let Some((file, p)) = stored {
         let name = p.name.clone().unwrap_or_else(|| format!("n{size}"));
-        let (parts, key) = io::read_partition(Path::new(&p.file), &name)
+        let (parts, key) = io::read_partition(Path::new(file), &name)
             .map_err(|e| RunError::Partition(e.to_string()))?;
         if key != mesh_key(mesh) {
             return Err(RunError::Partition(format!(
-                "{}: partitioning {name} was made for mesh {key}, the case has mesh {}",
-                p.file,
+                "{file}: partitioning {name} was made for mesh {key}, the case has mesh {}",
                 mesh_key(mesh)
             )));
         }
         if parts.len() != n {
             return Err(RunError::Partition(format!(
-                "{}: partitioning {name} has {} cells, the mesh {n}",
-                p.file,
+                "{file}: partitioning {name} has {} cells, the mesh {n}",
                 parts.len()
             )));
         }
         let np = parts.iter().copied().max().unwrap_or(0) as usize + 1;
         if np != size || parts.iter().any(|&q| q < 0) {
             return Err(RunError::Partition(format!(
-                "{}: partitioning {name} has {np} parts but the run has {size} ranks (make one with \
-                 gasket partition CASE --parts {size})",
-                p.file
+                "{file}: partitioning {name} has {np} parts but the run has {size} ranks (make one with \
+                 gasket partition CASE --parts {size})"
             )));
         }
         (parts, format!("file:{name}"))
     } else if size == 1 {
         (vec![0; n], "single".to_string())
+    } else if method == PartitionMethod::Blocks {
+        block_parts(lc, size)?
     } else {
         let mut parts = vec![0i32; n];
         if comm.is_root() {
@@ -262,6 +272,29 @@ pub fn partition_mesh(
         .flat_map(|&p| std::iter::repeat(p).take(upc))
         .collect();
     Ok((parts, source, rep.edge_cut, rep.imbalance))
+}
+
+/// The block partition of a generated mesh (`[partition] method = "blocks"`): rectangles of its `nx × ny`
+/// cells or squares (both triangles of a square in its part), the same on every rank without communication.
+fn block_parts(lc: &LoadedCase, size: usize) -> Result<(Vec<i32>, String), RunError> {
+    let m = &lc.case.mesh;
+    let per_square = match m.kind {
+        MeshKind::Rectangle => 1,
+        MeshKind::Triangles => 2,
+        MeshKind::Gmsh => {
+            return Err(RunError::Partition(
+                "partition.method = \"blocks\" needs a generated mesh".into(),
+            ))
+        }
+    };
+    let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
+    let squares = gasket_partition::blocks(m.nx, m.ny, size).map_err(perr)?;
+    let (px, py) = gasket_partition::block_layout(m.nx, m.ny, size).unwrap_or((size, 1));
+    let parts = squares
+        .iter()
+        .flat_map(|&p| std::iter::repeat(p).take(per_square))
+        .collect();
+    Ok((parts, format!("blocks {px}x{py}")))
 }
 
 /// Periodicity in x and y of a case's mesh (see [`crate::case::Case::periodicity`]).

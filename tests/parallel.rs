@@ -74,6 +74,94 @@ fn periodic_and_strip_cases_are_bitwise_identical_across_ranks() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `[partition] method = "blocks"`: the structured vortex (periodic) on 1–4 ranks and generated triangles
+/// (SCFV) on 1–3 ranks give the bits of one rank, and the edge cut is the layout's: on this doubly periodic
+/// mesh `px·ny` faces if `px > 1` (the wrap-around cut included) plus `py·nx` if `py > 1`.
+#[test]
+fn block_partitions_are_bitwise_identical_and_cut_as_predicted() {
+    let dir = tempdir("blocks");
+    let blocks = ["--set", "partition.method=\"blocks\""];
+    let mut files = Vec::new();
+    for (np, t) in [(1, 1), (2, 1), (3, 2), (4, 1)] {
+        let d = dir.join(format!("v{np}"));
+        let sets = ["mesh.nx=36", "mesh.ny=30", "time.max_steps=10"];
+        let mut args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+        args.extend(blocks);
+        mpirun_case(np, t, "isentropic_vortex", &d, &args);
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap())
+                .unwrap();
+        let (px, py) = gasket_partition::block_layout(36, 30, np).unwrap();
+        let cut = summary["partition"]["edge_cut"].as_u64().unwrap() as usize;
+        if np > 1 {
+            let wrap = |k: usize, len: usize| if k > 1 { k * len } else { 0 };
+            assert_eq!(cut, wrap(px, 30) + wrap(py, 36), "{np} ranks");
+            assert_eq!(summary["partition"]["source"], format!("blocks {px}x{py}"));
+        }
+        files.push((
+            format!("vortex, {np} blocks x {t} threads"),
+            d.join("final.h5"),
+        ));
+    }
+    assert_identical(&files);
+    let mut files = Vec::new();
+    for np in [1, 3] {
+        let d = dir.join(format!("t{np}"));
+        let sets = ["mesh.nx=12", "mesh.ny=12", "time.max_steps=4"];
+        let mut args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+        args.extend(blocks);
+        mpirun_case(np, 1, "isentropic_vortex_tri", &d, &args);
+        files.push((format!("SCFV triangles, {np} blocks"), d.join("final.h5")));
+    }
+    assert_identical(&files);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A Gmsh mesh cannot be split into blocks, and a layout that does not exist is a clear error.
+#[test]
+fn impossible_block_partitions_are_clear_errors() {
+    let dir = tempdir("blocks-bad");
+    let c = case("isentropic_vortex_gmsh");
+    let out = dir.join("g");
+    let o = gasket(&[
+        "run",
+        c.to_str().unwrap(),
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+        "--set",
+        "partition.method=\"blocks\"",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("partition.method"),
+        "{err}"
+    );
+    let c = case("isentropic_vortex");
+    let out = dir.join("r");
+    let f = mpirun(
+        5,
+        &[
+            "run",
+            c.to_str().unwrap(),
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "--set",
+            "mesh.nx=3",
+            "--set",
+            "mesh.ny=3",
+            "--set",
+            "partition.method=\"blocks\"",
+        ],
+        &[],
+        120.0,
+    );
+    assert_ne!(f.code, Some(0));
+    assert!(f.text.contains("rectangular blocks"), "{}", f.text);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A checkpoint written at time t on 2 ranks, restarted on 3 ranks × 2 threads, ends identical to the run
 /// that wrote it; so does a run stopped by max_steps and continued from its final.h5 on 4 ranks.
 #[test]
@@ -254,7 +342,7 @@ fn one_failing_rank_aborts_the_whole_job() {
     let dir = tempdir("abort");
     let c = case("riemann2d_a");
     let f = mpirun(
-        3,
+        5,
         &[
             "run",
             c.to_str().unwrap(),

@@ -1,5 +1,7 @@
 //! Mesh partitioning for gasket.
 //!
+//! [`blocks`] splits a structured grid into rectangles from its size alone, without a graph.
+//!
 //! A mesh is described by its cell dual graph ([`DualGraph`]: one vertex per cell, one edge per pair of cells
 //! sharing a face), which [`partition`] splits into parts with METIS k-way, one part per MPI rank. [`report`]
 //! measures a partition (edge cut, part sizes and weights, load imbalance), and [`grid_pairs`] gives the face
@@ -18,9 +20,11 @@
 
 #![warn(missing_docs)]
 
+mod blocks;
 mod graph;
 mod metis;
 
+pub use crate::blocks::{block_layout, blocks};
 pub use crate::graph::{grid_pairs, DualGraph};
 pub use crate::metis::{partition, METIS_SEED};
 
@@ -86,6 +90,19 @@ pub enum PartitionError {
     TooLargeForMetis {
         /// What overflowed.
         what: &'static str,
+    },
+    /// No split of a structured grid into rectangular blocks, one per part, exists.
+    #[error(
+        "cannot split a {nx} x {ny} grid into {n_parts} rectangular blocks (no factorisation px * py = \
+         {n_parts} with px <= {nx} and py <= {ny}); use METIS (the default) or another number of ranks"
+    )]
+    NoBlockLayout {
+        /// Cells in x.
+        nx: usize,
+        /// Cells in y.
+        ny: usize,
+        /// Parts asked for.
+        n_parts: usize,
     },
     /// METIS reported an error.
     #[error("METIS failed: {0}")]

@@ -149,15 +149,33 @@ fn default_prandtl() -> f64 {
     0.72
 }
 
-/// `[partition]`: a partition stored by `gasket partition` instead of partitioning at start-up.
+/// `[partition]`: how the mesh is split over ranks: METIS at start-up (the default, also without this
+/// section), rectangular blocks computed from the grid size (`method = "blocks"`, generated meshes only), or
+/// a partitioning stored by `gasket partition` (`file`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartitionSection {
     /// The HDF5 partition file (relative paths are relative to the working directory).
-    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// The named partitioning in it (default `n<ranks>`, the name `gasket partition` gives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// How to partition at start-up when no file is given (default METIS).
+    #[serde(default)]
+    pub method: PartitionMethod,
+}
+
+/// Start-up partitioning methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionMethod {
+    /// METIS k-way on the cell graph, on rank 0, broadcast.
+    #[default]
+    Metis,
+    /// `px × py` rectangles of the `nx × ny` grid (of squares, for generated triangles) with the fewest
+    /// faces between them, which every rank computes for itself.
+    Blocks,
 }
 
 /// `[gas]`: the ideal gas.
@@ -995,6 +1013,26 @@ impl Case {
     }
 
     /// The mesh keys of a Gmsh mesh and its `[boundary.NAME]` table.
+    fn validate_partition(&self, p: &PartitionSection) -> Result<(), Invalid> {
+        match (&p.file, p.method) {
+            (Some(f), _) if f.is_empty() => Err(invalid("partition.file", "expected a file name")),
+            (Some(_), PartitionMethod::Blocks) => Err(invalid(
+                "partition.method",
+                "\"blocks\" partitions at start-up; leave it out when partition.file is given",
+            )),
+            (None, _) if p.name.is_some() => Err(invalid(
+                "partition.name",
+                "names a partitioning in partition.file, which is not given",
+            )),
+            (None, PartitionMethod::Blocks) if self.mesh.kind == MeshKind::Gmsh => Err(invalid(
+                "partition.method",
+                "\"blocks\" needs a generated mesh (kind \"rectangle\" or \"triangles\"); Gmsh meshes \
+                 use METIS",
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn validate_gmsh(&self) -> Result<(), Invalid> {
         let m = &self.mesh;
         if m.file.as_deref().map_or(true, str::is_empty) {
@@ -1377,9 +1415,7 @@ impl Case {
             }
         }
         if let Some(p) = &self.partition {
-            if p.file.is_empty() {
-                return Err(invalid("partition.file", "expected a file name"));
-            }
+            self.validate_partition(p)?;
         }
         if !(self.output.progress.is_finite() && self.output.progress >= 0.0) {
             return Err(invalid("output.progress", "expected seconds >= 0"));
