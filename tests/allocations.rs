@@ -150,6 +150,35 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "couette",
         &["mesh.kind=\"triangles\"", "scheme.kind=\"scfv\""],
     ),
+    (
+        "cpr p = 3 with subcell limiting, isentropic_vortex_cpr 6x6",
+        "isentropic_vortex_cpr",
+        &["mesh.nx=6", "mesh.ny=6"],
+    ),
+    (
+        "cpr p = 3 troubled elements, sod_tri",
+        "sod_tri",
+        &["scheme.kind=\"cpr\"", "scheme.degree=3"],
+    ),
+    (
+        "cpr p = 2, discrete time derivative, isentropic_vortex_cpr 6x6",
+        "isentropic_vortex_cpr",
+        &[
+            "mesh.nx=6",
+            "mesh.ny=6",
+            "scheme.degree=2",
+            "time.derivative=\"discrete\"",
+        ],
+    ),
+    (
+        "navier-stokes cpr p = 2, couette on triangles",
+        "couette",
+        &[
+            "mesh.kind=\"triangles\"",
+            "scheme.kind=\"cpr\"",
+            "scheme.degree=2",
+        ],
+    ),
 ];
 
 /// One step as the time loop takes it: the stable Δt (with its reduction), then the step.
