@@ -4,6 +4,47 @@
 
 use rayon::prelude::*;
 
+/// Who owns each cell of the mesh: a table with one entry per cell (METIS or a stored partitioning), or
+/// the block layout of a generated mesh, which answers by formula and holds nothing per cell.
+#[derive(Debug, Clone)]
+pub enum Owners {
+    /// The owner rank of every cell.
+    Table(Vec<i32>),
+    /// Blocks of a generated mesh: `layout` splits its `nx × ny` squares; each square holds `per_square`
+    /// consecutive cells (1 for quadrilaterals, 2 triangles, 8 SCFV subcells of two triangles).
+    Blocks {
+        /// The split of the squares.
+        layout: gasket_partition::BlockLayout,
+        /// Consecutive cells per square.
+        per_square: usize,
+    },
+}
+
+impl Owners {
+    /// Owner rank of cell `c`.
+    #[inline]
+    pub fn owner(&self, c: usize) -> usize {
+        match self {
+            Owners::Table(parts) => parts[c] as usize,
+            Owners::Blocks { layout, per_square } => layout.part_of_index(c / per_square),
+        }
+    }
+
+    /// Number of cells of the mesh.
+    pub fn n_cells(&self) -> usize {
+        match self {
+            Owners::Table(parts) => parts.len(),
+            Owners::Blocks { layout, per_square } => layout.nx * layout.ny * per_square,
+        }
+    }
+}
+
+impl From<Vec<i32>> for Owners {
+    fn from(parts: Vec<i32>) -> Self {
+        Owners::Table(parts)
+    }
+}
+
 /// Owned and halo cells of one rank, as global cell ids.
 #[derive(Debug, Clone)]
 pub struct LocalDomain {
@@ -12,7 +53,7 @@ pub struct LocalDomain {
     /// Number of ranks (parts).
     pub n_ranks: usize,
     /// Owner rank of every cell of the mesh.
-    pub parts: Vec<i32>,
+    pub owners: Owners,
     /// Cells this rank owns, increasing.
     pub owned: Vec<usize>,
     /// Cells owned by other ranks that the stencils of owned cells read, increasing.
@@ -20,28 +61,30 @@ pub struct LocalDomain {
 }
 
 impl LocalDomain {
-    /// The domain of `rank` for a partition `parts` (owner of every cell) and a stencil (the cells the update
-    /// of a cell reads). The halo holds exactly what the stencils reach, however many layers that is.
+    /// The domain of `rank` for the owners of the cells and a stencil (the cells the update of a cell
+    /// reads). The halo holds exactly what the stencils reach, however many layers that is.
     pub fn new(
-        parts: Vec<i32>,
+        owners: impl Into<Owners>,
         rank: usize,
         n_ranks: usize,
         stencil: impl Fn(usize) -> Vec<usize> + Sync,
     ) -> Self {
-        let owned: Vec<usize> = (0..parts.len())
-            .filter(|&c| parts[c] as usize == rank)
+        let owners = owners.into();
+        let owned: Vec<usize> = (0..owners.n_cells())
+            .into_par_iter()
+            .filter(|&c| owners.owner(c) == rank)
             .collect();
         let mut halo: Vec<usize> = owned
             .par_iter()
             .flat_map_iter(|&c| stencil(c))
-            .filter(|&s| parts[s] as usize != rank)
+            .filter(|&s| owners.owner(s) != rank)
             .collect();
         halo.par_sort_unstable();
         halo.dedup();
         LocalDomain {
             rank,
             n_ranks,
-            parts,
+            owners,
             owned,
             halo,
         }
@@ -49,7 +92,7 @@ impl LocalDomain {
 
     /// Owner rank of global cell `c`.
     pub fn owner(&self, c: usize) -> usize {
-        self.parts[c] as usize
+        self.owners.owner(c)
     }
 
     /// Index of global cell `c` in `owned`, if owned here.
@@ -59,7 +102,7 @@ impl LocalDomain {
 
     /// Number of cells of the whole mesh.
     pub fn n_cells(&self) -> usize {
-        self.parts.len()
+        self.owners.n_cells()
     }
 }
 
@@ -84,5 +127,24 @@ mod tests {
         assert_eq!(d.halo, vec![0, 1, 3, 4]);
         assert_eq!(d.owned_index(7), Some(2));
         assert_eq!(d.owned_index(2), None);
+    }
+
+    /// Block owners answer like the table of the same blocks, with subcells of two triangles per square.
+    #[test]
+    fn block_owners_match_their_table() {
+        let layout = gasket_partition::BlockLayout::new(9, 7, 6).unwrap();
+        let table: Vec<i32> = gasket_partition::blocks(9, 7, 6)
+            .unwrap()
+            .into_iter()
+            .flat_map(|p| std::iter::repeat(p).take(8))
+            .collect();
+        let blocks = Owners::Blocks {
+            layout,
+            per_square: 8,
+        };
+        assert_eq!(blocks.n_cells(), table.len());
+        for (c, &p) in table.iter().enumerate() {
+            assert_eq!(blocks.owner(c), p as usize);
+        }
     }
 }

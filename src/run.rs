@@ -9,6 +9,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::case::{drop_foreign_keys, LoadedCase, MeshKind, PartitionMethod};
+use crate::domain::Owners;
 use crate::error::RunError;
 use crate::io::lock::{LockError, OutputLock};
 use crate::io::{self, FieldsOut, MeshOut, Meta};
@@ -201,82 +202,100 @@ pub struct Summary {
     pub version: String,
 }
 
-/// Splits the mesh over `comm.size()` ranks: the stored partition the case names, or METIS on the dual
-/// graph (computed on rank 0 and broadcast). The graph handed to METIS leaves out periodic faces so each
-/// part stays compact in index space (the window a rank stores is its bounding box); the edge cut reported
-/// counts them. Subcell schemes are partitioned by triangle (the four subcells of a triangle stay together);
-/// the parts returned are per solver cell.
+/// Splits the mesh over `comm.size()` ranks: the stored partition the case names, rectangular blocks of a
+/// generated mesh (`[partition] method = "blocks"`, worked out by every rank, no graph and no array over
+/// the mesh), or METIS on the dual graph (computed on rank 0 and broadcast). The graph handed to METIS leaves
+/// out periodic faces so each part stays compact in index space (the window a rank stores is its bounding
+/// box); the edge cut reported counts them. Subcell schemes are partitioned by triangle (the four subcells
+/// of a triangle stay together); the owners returned are per solver cell. Returns the owners, their
+/// source, the edge cut and the load imbalance.
 pub fn partition_mesh(
     lc: &LoadedCase,
     cells: &Cells,
     periodic: [bool; 2],
     comm: &Comm,
-) -> Result<(Vec<i32>, String, usize, f64), RunError> {
+) -> Result<(Owners, String, usize, f64), RunError> {
     let mesh = cells.grid();
-    let n = mesh.n_cells();
     let size = comm.size();
+    let upc = cells.units_per_cell();
     let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
-    let full =
-        gasket_partition::DualGraph::from_pairs(n, mesh.face_pairs(periodic)).map_err(perr)?;
-    let stored = lc
-        .case
-        .partition
-        .as_ref()
-        .and_then(|p| Some((p.file.as_ref()?, p)));
-    let method = lc
-        .case
-        .partition
-        .as_ref()
-        .map(|p| p.method)
-        .unwrap_or_default();
+    let section = lc.case.partition.as_ref();
+    let stored = section.and_then(|p| Some((p.file.as_ref()?, p)));
+    let method = section.map(|p| p.method).unwrap_or_default();
+    if stored.is_none() && method == PartitionMethod::Blocks {
+        let (layout, per_square) = block_layout(lc, size)?;
+        let owners = Owners::Blocks {
+            layout,
+            per_square: per_square * upc,
+        };
+        let source = format!("blocks {}x{}", layout.px, layout.py);
+        return Ok((
+            owners,
+            source,
+            layout.edge_cut(periodic),
+            layout.imbalance(),
+        ));
+    }
     let (parts, source) = if let Some((file, p)) = stored {
         let name = p.name.clone().unwrap_or_else(|| format!("n{size}"));
-        let (parts, key) = io::read_partition(Path::new(file), &name)
-            .map_err(|e| RunError::Partition(e.to_string()))?;
-        if key != mesh_key(mesh) {
-            return Err(RunError::Partition(format!(
-                "{file}: partitioning {name} was made for mesh {key}, the case has mesh {}",
-                mesh_key(mesh)
-            )));
-        }
-        if parts.len() != n {
-            return Err(RunError::Partition(format!(
-                "{file}: partitioning {name} has {} cells, the mesh {n}",
-                parts.len()
-            )));
-        }
-        let np = parts.iter().copied().max().unwrap_or(0) as usize + 1;
-        if np != size || parts.iter().any(|&q| q < 0) {
-            return Err(RunError::Partition(format!(
-                "{file}: partitioning {name} has {np} parts but the run has {size} ranks (make one with \
-                 gasket partition CASE --parts {size})"
-            )));
-        }
-        (parts, format!("file:{name}"))
+        (
+            stored_parts(mesh, file, &name, size)?,
+            format!("file:{name}"),
+        )
     } else if size == 1 {
-        (vec![0; n], "single".to_string())
-    } else if method == PartitionMethod::Blocks {
-        block_parts(lc, size)?
+        (vec![0; mesh.n_cells()], "single".to_string())
     } else {
-        let mut parts = vec![0i32; n];
+        let mut parts = vec![0i32; mesh.n_cells()];
         if comm.is_root() {
             parts = metis_parts(mesh, size)?;
         }
         comm.broadcast_i32(&mut parts);
         (parts, "metis".to_string())
     };
+    let full = gasket_partition::DualGraph::from_pairs(mesh.n_cells(), mesh.face_pairs(periodic))
+        .map_err(perr)?;
     let rep = gasket_partition::report(&full, &parts, None).map_err(perr)?;
-    let upc = cells.units_per_cell();
-    let parts = parts
+    let parts: Vec<i32> = parts
         .iter()
         .flat_map(|&p| std::iter::repeat(p).take(upc))
         .collect();
-    Ok((parts, source, rep.edge_cut, rep.imbalance))
+    Ok((parts.into(), source, rep.edge_cut, rep.imbalance))
 }
 
-/// The block partition of a generated mesh (`[partition] method = "blocks"`): rectangles of its `nx × ny`
-/// cells or squares (both triangles of a square in its part), the same on every rank without communication.
-fn block_parts(lc: &LoadedCase, size: usize) -> Result<(Vec<i32>, String), RunError> {
+/// The partitioning `name` of the partition file `file`, checked against the mesh and the rank count.
+fn stored_parts(mesh: &Grid, file: &str, name: &str, size: usize) -> Result<Vec<i32>, RunError> {
+    let n = mesh.n_cells();
+    let (parts, key) = io::read_partition(Path::new(file), name)
+        .map_err(|e| RunError::Partition(e.to_string()))?;
+    if key != mesh_key(mesh) {
+        return Err(RunError::Partition(format!(
+            "{file}: partitioning {name} was made for mesh {key}, the case has mesh {}",
+            mesh_key(mesh)
+        )));
+    }
+    if parts.len() != n {
+        return Err(RunError::Partition(format!(
+            "{file}: partitioning {name} has {} cells, the mesh {n}",
+            parts.len()
+        )));
+    }
+    let np = parts.iter().copied().max().unwrap_or(0) as usize + 1;
+    if np != size || parts.iter().any(|&q| q < 0) {
+        return Err(RunError::Partition(format!(
+            "{file}: partitioning {name} has {np} parts but the run has {size} ranks (make one with \
+             gasket partition CASE --parts {size})"
+        )));
+    }
+    Ok(parts)
+}
+
+/// The block layout of a generated mesh for `size` ranks (`[partition] method = "blocks"`): rectangles
+/// of its `nx × ny` cells or squares, with the number of mesh cells per square (both triangles of a square
+/// in its part).
+fn block_layout(
+    lc: &LoadedCase,
+    size: usize,
+) -> Result<(gasket_partition::BlockLayout, usize), RunError> {
     let m = &lc.case.mesh;
     let per_square = match m.kind {
         MeshKind::Rectangle => 1,
@@ -287,14 +306,9 @@ fn block_parts(lc: &LoadedCase, size: usize) -> Result<(Vec<i32>, String), RunEr
             ))
         }
     };
-    let perr = |e: gasket_partition::PartitionError| RunError::Partition(e.to_string());
-    let squares = gasket_partition::blocks(m.nx, m.ny, size).map_err(perr)?;
-    let (px, py) = gasket_partition::block_layout(m.nx, m.ny, size).unwrap_or((size, 1));
-    let parts = squares
-        .iter()
-        .flat_map(|&p| std::iter::repeat(p).take(per_square))
-        .collect();
-    Ok((parts, format!("blocks {px}x{py}")))
+    let layout = gasket_partition::BlockLayout::new(m.nx, m.ny, size)
+        .map_err(|e| RunError::Partition(e.to_string()))?;
+    Ok((layout, per_square))
 }
 
 /// Periodicity in x and y of a case's mesh (see [`crate::case::Case::periodicity`]).

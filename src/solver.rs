@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::case::{LoadedCase, TimeDerivative, TimeScheme};
-use crate::domain::LocalDomain;
+use crate::domain::{LocalDomain, Owners};
 use crate::error::RunError;
 use crate::initial::InitialCondition;
 use crate::mesh::{Grid, StructuredMesh};
@@ -120,12 +120,12 @@ enum Slot {
 const DISCRETE_EPSILON: f64 = 1e-3;
 
 impl Solver {
-    /// Sets up this rank's part of a case: domain and halo from the partition `parts` (owner rank of every
-    /// cell), the operator, and the initial cell averages.
+    /// Sets up this rank's part of a case: domain and halo from the partition `parts` (the owner of every
+    /// cell: a table, or a block layout), the operator, and the initial cell averages.
     pub fn new(
         lc: &LoadedCase,
         comm: Comm,
-        parts: Vec<i32>,
+        parts: impl Into<Owners>,
         cells: Cells,
     ) -> Result<Self, RunError> {
         let case = &lc.case;

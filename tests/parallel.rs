@@ -91,7 +91,10 @@ fn block_partitions_are_bitwise_identical_and_cut_as_predicted() {
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap())
                 .unwrap();
-        let (px, py) = gasket_partition::block_layout(36, 30, np).unwrap();
+        let (px, py) = {
+            let l = gasket_partition::BlockLayout::new(36, 30, np).unwrap();
+            (l.px, l.py)
+        };
         let cut = summary["partition"]["edge_cut"].as_u64().unwrap() as usize;
         if np > 1 {
             let wrap = |k: usize, len: usize| if k > 1 { k * len } else { 0 };

@@ -1,42 +1,82 @@
 //! Block partitions of a structured `nx × ny` grid, computed from the grid size and the number of parts
-//! alone (no graph, no METIS): what every rank can work out for itself.
+//! alone (no graph, no METIS): what every rank can work out for itself, without any array over the mesh.
 
 use crate::PartitionError;
 
-/// The `px × py` layout of [`blocks`] for an `nx × ny` grid and `n_parts` parts: of the factorisations
-/// `px · py = n_parts` with `px ≤ nx` and `py ≤ ny`, the one with the fewest interior faces between parts,
-/// `(px − 1) ny + (py − 1) nx` (the first in increasing `px` on ties). `None` if there is none.
-pub fn block_layout(nx: usize, ny: usize, n_parts: usize) -> Option<(usize, usize)> {
-    (1..=n_parts)
-        .filter(|px| n_parts % px == 0)
-        .map(|px| (px, n_parts / px))
-        .filter(|&(px, py)| px <= nx && py <= ny)
-        .min_by_key(|&(px, py)| (px - 1) * ny + (py - 1) * nx)
+/// A split of an `nx × ny` grid (cell `(i, j)` at index `j·nx + i`) into `px × py` rectangular blocks:
+/// block column `⌊i·px/nx⌋`, row `⌊j·py/ny⌋`, part `row·px + column`. Block widths differ by at most one
+/// cell in each direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockLayout {
+    /// Cells in x.
+    pub nx: usize,
+    /// Cells in y.
+    pub ny: usize,
+    /// Blocks in x.
+    pub px: usize,
+    /// Blocks in y.
+    pub py: usize,
 }
 
-/// The part of every cell of an `nx × ny` grid (cell `(i, j)` at index `j·nx + i`) split into the
-/// `px × py` rectangular blocks of [`block_layout`]: block column `⌊i·px/nx⌋`, row `⌊j·py/ny⌋`, part
-/// `row·px + column`. Block widths differ by at most one cell in each direction, so the part sizes differ
-/// by at most `nx/px + ny/py + 1` cells. Errors if no layout fits (more parts than the grid can split into
-/// rectangles: a prime number of parts larger than both `nx` and `ny`, for instance).
-pub fn blocks(nx: usize, ny: usize, n_parts: usize) -> Result<Vec<i32>, PartitionError> {
-    if n_parts == 0 {
-        return Err(PartitionError::ZeroParts);
-    }
-    let (px, py) =
-        block_layout(nx, ny, n_parts).ok_or(PartitionError::NoBlockLayout { nx, ny, n_parts })?;
-    let too_large = || PartitionError::TooLargeForMetis {
-        what: "the number of parts",
-    };
-    i32::try_from(n_parts).map_err(|_| too_large())?;
-    let mut parts = Vec::with_capacity(nx * ny);
-    for j in 0..ny {
-        let row = j * py / ny;
-        for i in 0..nx {
-            parts.push((row * px + i * px / nx) as i32);
+impl BlockLayout {
+    /// Of the factorisations `px · py = n_parts` with `px ≤ nx` and `py ≤ ny`, the one with the fewest
+    /// interior faces between parts, `(px − 1) ny + (py − 1) nx` (the first in increasing `px` on ties).
+    ///
+    /// # Errors
+    ///
+    /// [`PartitionError::ZeroParts`], or [`PartitionError::NoBlockLayout`] if no factorisation fits (a
+    /// prime number of parts larger than both `nx` and `ny`, for instance).
+    pub fn new(nx: usize, ny: usize, n_parts: usize) -> Result<Self, PartitionError> {
+        if n_parts == 0 {
+            return Err(PartitionError::ZeroParts);
         }
+        i32::try_from(n_parts).map_err(|_| PartitionError::TooLargeForMetis {
+            what: "the number of parts",
+        })?;
+        (1..=n_parts)
+            .filter(|px| n_parts % px == 0)
+            .map(|px| (px, n_parts / px))
+            .filter(|&(px, py)| px <= nx && py <= ny)
+            .min_by_key(|&(px, py)| (px - 1) * ny + (py - 1) * nx)
+            .map(|(px, py)| Self { nx, ny, px, py })
+            .ok_or(PartitionError::NoBlockLayout { nx, ny, n_parts })
     }
-    Ok(parts)
+
+    /// The part of cell `(i, j)`.
+    #[inline]
+    pub fn part_of(&self, i: usize, j: usize) -> usize {
+        (j * self.py / self.ny) * self.px + i * self.px / self.nx
+    }
+
+    /// The part of cell index `c = j·nx + i`.
+    #[inline]
+    pub fn part_of_index(&self, c: usize) -> usize {
+        self.part_of(c % self.nx, c / self.nx)
+    }
+
+    /// Faces between cells of different parts; with `periodic[d]`, the faces across the periodic boundary
+    /// in direction `d` are counted as well (they are cut when there is more than one block that way).
+    pub fn edge_cut(&self, periodic: [bool; 2]) -> usize {
+        let wrap = |p: usize, on: bool| usize::from(on && p > 1);
+        (self.px - 1 + wrap(self.px, periodic[0])) * self.ny
+            + (self.py - 1 + wrap(self.py, periodic[1])) * self.nx
+    }
+
+    /// The largest part's size over the mean part size (the widest column times the tallest row).
+    pub fn imbalance(&self) -> f64 {
+        let largest = self.nx.div_ceil(self.px) * self.ny.div_ceil(self.py);
+        largest as f64 * (self.px * self.py) as f64 / (self.nx * self.ny) as f64
+    }
+}
+
+/// The part of every cell of an `nx × ny` grid split by [`BlockLayout::new`].
+///
+/// # Errors
+///
+/// Those of [`BlockLayout::new`].
+pub fn blocks(nx: usize, ny: usize, n_parts: usize) -> Result<Vec<i32>, PartitionError> {
+    let l = BlockLayout::new(nx, ny, n_parts)?;
+    Ok((0..nx * ny).map(|c| l.part_of_index(c) as i32).collect())
 }
 
 #[cfg(test)]
@@ -44,19 +84,23 @@ mod tests {
     use super::*;
     use crate::{grid_pairs, report, DualGraph};
 
-    #[test]
-    fn the_layout_has_the_fewest_interior_faces() {
-        assert_eq!(block_layout(320, 320, 4), Some((2, 2)));
-        assert_eq!(block_layout(320, 320, 2), Some((1, 2)));
-        assert_eq!(block_layout(1000, 10, 4), Some((4, 1)));
-        assert_eq!(block_layout(10, 1000, 6), Some((1, 6)));
-        assert_eq!(block_layout(300, 100, 12), Some((6, 2)));
-        assert_eq!(block_layout(4, 4, 7), None);
-        assert_eq!(block_layout(8, 1, 3), Some((3, 1)));
+    fn layout(nx: usize, ny: usize, n: usize) -> Option<(usize, usize)> {
+        BlockLayout::new(nx, ny, n).ok().map(|l| (l.px, l.py))
     }
 
-    /// Every part is one rectangle, sizes as even as the grid allows, and the edge cut is that of the
-    /// layout.
+    #[test]
+    fn the_layout_has_the_fewest_interior_faces() {
+        assert_eq!(layout(320, 320, 4), Some((2, 2)));
+        assert_eq!(layout(320, 320, 2), Some((1, 2)));
+        assert_eq!(layout(1000, 10, 4), Some((4, 1)));
+        assert_eq!(layout(10, 1000, 6), Some((1, 6)));
+        assert_eq!(layout(300, 100, 12), Some((6, 2)));
+        assert_eq!(layout(4, 4, 7), None);
+        assert_eq!(layout(8, 1, 3), Some((3, 1)));
+    }
+
+    /// Every part is one rectangle, sizes as even as the grid allows, and the edge cut and imbalance of the
+    /// formulas are those the graph report measures, with and without periodic faces.
     #[test]
     fn blocks_are_balanced_rectangles_with_the_predicted_cut() {
         for &(nx, ny, n) in &[
@@ -67,16 +111,19 @@ mod tests {
             (7, 3, 1),
         ] {
             let parts = blocks(nx, ny, n).unwrap();
-            let (px, py) = block_layout(nx, ny, n).unwrap();
-            let g = DualGraph::from_pairs(nx * ny, grid_pairs(nx, ny, false, false)).unwrap();
-            let r = report(&g, &parts, None).unwrap();
-            assert_eq!(r.part_sizes.len(), n);
-            assert_eq!(r.edge_cut, (px - 1) * ny + (py - 1) * nx, "{nx}x{ny}/{n}");
-            let (lo, hi) = (nx / px * (ny / py), nx.div_ceil(px) * ny.div_ceil(py));
-            assert!(
-                r.part_sizes.iter().all(|&s| (lo..=hi).contains(&s)),
-                "{r:?}"
-            );
+            let l = BlockLayout::new(nx, ny, n).unwrap();
+            for periodic in [[false, false], [true, false], [false, true], [true, true]] {
+                let pairs = grid_pairs(nx, ny, periodic[0], periodic[1]);
+                let g = DualGraph::from_pairs(nx * ny, pairs).unwrap();
+                let r = report(&g, &parts, None).unwrap();
+                assert_eq!(r.part_sizes.len(), n);
+                assert_eq!(
+                    r.edge_cut,
+                    l.edge_cut(periodic),
+                    "{nx}x{ny}/{n} {periodic:?}"
+                );
+                assert!((r.imbalance - l.imbalance()).abs() < 1e-12, "{r:?}");
+            }
             // One rectangle each: the bounding box of a part holds exactly its cells.
             for p in 0..n as i32 {
                 let cells: Vec<(usize, usize)> = (0..nx * ny)

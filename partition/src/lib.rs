@@ -24,7 +24,7 @@ mod blocks;
 mod graph;
 mod metis;
 
-pub use crate::blocks::{block_layout, blocks};
+pub use crate::blocks::{blocks, BlockLayout};
 pub use crate::graph::{grid_pairs, DualGraph};
 pub use crate::metis::{partition, METIS_SEED};
 
