@@ -4,7 +4,9 @@
 //! Every rank runs this loop on its own cells. What makes the result independent of the number of ranks and
 //! threads: each face flux is computed from the same inputs by the same code whichever rank computes it; the
 //! time step is an exact reduction (max of signal speeds); the set of cells that trigger a step retry is
-//! gathered in full on every rank; sums (conservation, errors) are formed on rank 0 in global cell order.
+//! gathered in full on every rank; sums (conservation, errors) are exact sums over ranks
+//! ([`Comm::exact_sums`]: fixed-point integers, whose addition does not depend on the order), so no rank
+//! gathers the cells of the whole mesh.
 
 use std::time::Instant;
 
@@ -85,24 +87,6 @@ pub struct Solver {
     wall_want: Option<Vec<bool>>,
     /// The last wall samples of this rank.
     walls: Vec<WallSample>,
-}
-
-fn gather_in_order<T: Copy + Default + mpi::traits::Equivalence>(
-    comm: &Comm,
-    owned: &[usize],
-    local: &[T],
-    n: usize,
-) -> Option<Vec<T>> {
-    let ids: Vec<u64> = owned.iter().map(|&c| c as u64).collect();
-    let ids = comm.gather_root(&ids);
-    let vals = comm.gather_root(local);
-    ids.zip(vals).map(|(ids, vals)| {
-        let mut out = vec![T::default(); n];
-        for (c, v) in ids.into_iter().zip(vals) {
-            out[c as usize] = v;
-        }
-        out
-    })
 }
 
 /// Which residual of a step an evaluation fills.
@@ -237,55 +221,22 @@ impl Solver {
         self.check(self.step)
     }
 
-    /// `local` (one value per owned cell) for the whole mesh in global order, on rank 0.
-    pub fn gather<T: Copy + Default + mpi::traits::Equivalence>(
-        &self,
-        local: &[T],
-    ) -> Option<Vec<T>> {
-        gather_in_order(&self.comm, &self.dom.owned, local, self.cells.n_cells())
-    }
-
-    /// The conservative averages of the whole mesh in global order, on rank 0.
-    pub fn gather_states(&self) -> Option<Vec<State>> {
-        let flat: Vec<f64> = self.owned_states().into_iter().flatten().collect();
-        let all = gather_in_order(
-            &self.comm,
-            &self
-                .dom
+    /// Σᵢ f(Wᵢ)|Ωᵢ| per component over the whole mesh, on rank 0 (`None` elsewhere): exact sums over ranks
+    /// ([`Comm::exact_sums`]), the same bits for any split, without gathering the cells.
+    pub fn sums(&self, f: impl Fn(f64) -> f64) -> Option<[f64; 4]> {
+        let states = self.owned_states();
+        let terms: [Vec<f64>; 4] = std::array::from_fn(|q| {
+            self.dom
                 .owned
                 .iter()
-                .flat_map(|&c| (0..4).map(move |q| 4 * c + q))
-                .collect::<Vec<_>>(),
-            &flat,
-            4 * self.cells.n_cells(),
-        )?;
-        Some(all.chunks(4).map(|c| [c[0], c[1], c[2], c[3]]).collect())
-    }
-
-    /// Σᵢ f(Wᵢ)|Ωᵢ| per component, summed on rank 0 in global cell order (`None` elsewhere).
-    pub fn sums(&self, f: impl Fn(f64) -> f64) -> Option<[f64; 4]> {
-        let all = self.gather_states()?;
-        let mut t = [0.0; 4];
-        match self.cells.grid() {
-            // One measure for every cell: factor it out (as the structured code always did).
-            Grid::Structured(m) => {
-                for s in all {
-                    for k in 0..4 {
-                        t[k] += f(s[k]);
-                    }
-                }
-                Some(t.map(|x| x * m.cell_measure()))
-            }
-            Grid::Triangles(_) => {
-                for (c, s) in all.iter().enumerate() {
-                    let a = self.cells.measure(c);
-                    for k in 0..4 {
-                        t[k] += f(s[k]) * a;
-                    }
-                }
-                Some(t)
-            }
-        }
+                .zip(&states)
+                .map(|(&c, s)| f(s[q]) * self.cells.measure(c))
+                .collect()
+        });
+        let t = self
+            .comm
+            .exact_sums([&terms[0], &terms[1], &terms[2], &terms[3]]);
+        self.comm.is_root().then_some(t)
     }
 
     /// Stages per step of the time scheme.
@@ -630,86 +581,63 @@ impl Solver {
     }
 
     /// Density errors against the exact solution at the current time (integral norms over the domain), on
-    /// rank 0.
+    /// rank 0 (collective): every rank measures its own cells (elements, for schemes whose solver cells are
+    /// solution points), and the norms are exact sums and maxima over ranks.
     pub fn density_errors(&self, lc: &LoadedCase) -> Option<Errors> {
         let ic = InitialCondition::for_case(&lc.case, self.gas, &self.rect);
         if !ic.has_exact_solution() {
             return None;
         }
-        if self.cells.pointwise() {
-            return self.element_density_errors(&ic);
-        }
-        let num = self.owned_states();
-        let (cells, t) = (&self.cells, self.time);
-        let e: Vec<f64> = self
-            .dom
-            .owned
-            .par_iter()
-            .zip(num.par_iter())
-            .map(|(&c, s)| s[0] - cells.cell_average(&ic, c, t)[0])
-            .collect();
-        let e = self.gather(&e)?;
-        let (mut l1, mut l2, mut li) = (0.0, 0.0, 0.0f64);
-        let (l1, l2) = match self.cells.grid() {
-            Grid::Structured(m) => {
-                for x in &e {
-                    l1 += x.abs();
-                    l2 += x * x;
-                    li = li.max(x.abs());
-                }
-                (l1 * m.cell_measure(), l2 * m.cell_measure())
-            }
-            Grid::Triangles(_) => {
-                for (c, x) in e.iter().enumerate() {
-                    let a = self.cells.measure(c);
-                    l1 += x.abs() * a;
-                    l2 += x * x * a;
-                    li = li.max(x.abs());
-                }
-                (l1, l2)
-            }
+        let (e, area, n, norm) = if self.cells.pointwise() {
+            let (e, area) = self.element_density_errors(&ic);
+            let norm =
+                "errors of element-mean density against exact element averages; l1 = sum|e|*area, \
+                        l2 = sqrt(sum e^2*area), linf = max|e|, l1_mean = sum|e|/N (N elements)";
+            (e, area, self.cells.n_output_cells(), norm)
+        } else {
+            let num = self.owned_states();
+            let (cells, t) = (&self.cells, self.time);
+            let e: Vec<f64> = (self.dom.owned.par_iter().zip(num.par_iter()))
+                .map(|(&c, s)| s[0] - cells.cell_average(&ic, c, t)[0])
+                .collect();
+            let area = self.dom.owned.iter().map(|&c| cells.measure(c)).collect();
+            let norm = "errors of cell-averaged density against exact cell averages; l1 = sum|e|*area, \
+                        l2 = sqrt(sum e^2*area) (area = cell length dx for 1D strips), linf = max|e|, \
+                        l1_mean = sum|e|/N";
+            (e, area, self.cells.n_cells(), norm)
         };
-        let l1_sum_abs: f64 = e.iter().map(|x| x.abs()).sum();
-        Some(Errors {
-            norm: "errors of cell-averaged density against exact cell averages; l1 = sum|e|*area, \
-                   l2 = sqrt(sum e^2*area) (area = cell length dx for 1D strips), linf = max|e|, l1_mean = sum|e|/N"
-                .into(),
-            l1,
-            l2: l2.sqrt(),
-            linf: li,
-            l1_mean: l1_sum_abs / e.len() as f64,
-        })
+        self.error_norms(&e, &area, n, norm)
     }
 }
 
 impl Solver {
-    /// Density errors of the element means against the exact element averages, for schemes whose solver
-    /// cells are solution points ([`Cells::pointwise`]); on rank 0.
-    fn element_density_errors(&self, ic: &InitialCondition) -> Option<Errors> {
-        let all = self.gather_states()?;
+    /// The errors of this rank's element means against the exact element averages, with the element areas,
+    /// for schemes whose solver cells are solution points ([`Cells::pointwise`]; a rank owns whole elements).
+    fn element_density_errors(&self, ic: &InitialCondition) -> (Vec<f64>, Vec<f64>) {
         let (cells, t) = (&self.cells, self.time);
-        let means = cells.element_means(&all);
-        let e: Vec<f64> = means
-            .par_iter()
-            .enumerate()
-            .map(|(k, m)| m[0] - cells.element_average(ic, k, t)[0])
+        let means = cells.element_means(&self.owned_states());
+        let elements = cells.elements_of(&self.dom.owned);
+        let e = (means.par_iter().zip(elements.par_iter()))
+            .map(|(m, &k)| m[0] - cells.element_average(ic, k, t)[0])
             .collect();
-        let (mut l1, mut l2, mut li) = (0.0, 0.0, 0.0f64);
-        for (k, x) in e.iter().enumerate() {
-            let a = cells.grid().measure(k);
-            l1 += x.abs() * a;
-            l2 += x * x * a;
-            li = li.max(x.abs());
-        }
-        Some(Errors {
-            norm:
-                "errors of element-mean density against exact element averages; l1 = sum|e|*area, \
-                   l2 = sqrt(sum e^2*area), linf = max|e|, l1_mean = sum|e|/N (N elements)"
-                    .into(),
+        let area = elements.iter().map(|&k| cells.grid().measure(k)).collect();
+        (e, area)
+    }
+
+    /// L1, L2, L∞ and mean absolute norms of this rank's errors `e` with areas `area` over all ranks (`n`
+    /// cells or elements in all), on rank 0.
+    fn error_norms(&self, e: &[f64], area: &[f64], n: usize, norm: &str) -> Option<Errors> {
+        let abs: Vec<f64> = e.iter().map(|x| x.abs()).collect();
+        let l1: Vec<f64> = abs.iter().zip(area).map(|(x, a)| x * a).collect();
+        let l2: Vec<f64> = e.iter().zip(area).map(|(x, a)| x * x * a).collect();
+        let [l1, l2, sum_abs] = self.comm.exact_sums([&l1, &l2, &abs]);
+        let [linf] = self.comm.max([abs.iter().fold(0.0, |m: f64, &x| m.max(x))]);
+        self.comm.is_root().then(|| Errors {
+            norm: norm.into(),
             l1,
             l2: l2.sqrt(),
-            linf: li,
-            l1_mean: e.iter().map(|x| x.abs()).sum::<f64>() / e.len() as f64,
+            linf,
+            l1_mean: sum_abs / n as f64,
         })
     }
 }

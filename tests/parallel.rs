@@ -345,7 +345,7 @@ fn one_failing_rank_aborts_the_whole_job() {
     let dir = tempdir("abort");
     let c = case("riemann2d_a");
     let f = mpirun(
-        5,
+        3,
         &[
             "run",
             c.to_str().unwrap(),

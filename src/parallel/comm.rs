@@ -68,6 +68,28 @@ impl Comm {
         out
     }
 
+    /// Sums over ranks of `N` series of terms (`terms[q]` this rank's terms of series `q`) that give the same
+    /// bits for any number of ranks and any split of the terms ([`super::exact_sum`]): one exact maximum
+    /// and one gather of 16 bytes per series and rank. Every rank gets the sums.
+    pub fn exact_sums<const N: usize>(&self, terms: [&[f64]; N]) -> [f64; N] {
+        let local_max = terms.map(|t| t.iter().fold(0.0, |m: f64, x| m.max(x.abs())));
+        let e = self.max(local_max).map(super::exact_sum::scale_exponent);
+        let words: Vec<u64> = (0..N)
+            .flat_map(|q| {
+                let s = super::exact_sum::fixed_sum(terms[q].iter().copied(), e[q]);
+                super::exact_sum::split_words(s)
+            })
+            .collect();
+        let all = self.all_gather(&words);
+        std::array::from_fn(|q| {
+            let total: i128 = all
+                .chunks_exact(2 * N)
+                .map(|r| super::exact_sum::join_words([r[2 * q], r[2 * q + 1]]))
+                .sum();
+            super::exact_sum::from_fixed(total, e[q])
+        })
+    }
+
     /// Every rank's `local` concatenated in rank order, on every rank.
     pub fn all_gather<T: Equivalence + Copy + Default>(&self, local: &[T]) -> Vec<T> {
         let counts = self.all_counts(local.len());

@@ -1,10 +1,11 @@
-//! MPI: start-up with the launcher check, the communicator with its exact reductions (`comm`) and the halo
-//! exchange (`halo`).
+//! MPI: start-up with the launcher check, the communicator with its exact reductions (`comm`, with the
+//! split-independent sums of `exact_sum`) and the halo exchange (`halo`).
 //!
 //! A binary started without `mpirun` runs as a one-rank job (MPI singleton). MPI is called from the main
 //! thread only (rayon threads compute), so `MPI_THREAD_FUNNELED` is enough.
 
 pub mod comm;
+pub mod exact_sum;
 pub mod halo;
 
 pub use comm::Comm;
