@@ -76,7 +76,8 @@ fn periodic_and_strip_cases_are_bitwise_identical_across_ranks() {
 
 /// `[partition] method = "blocks"`: the structured vortex (periodic) on 1–4 ranks and generated triangles
 /// (SCFV) on 1–3 ranks give the bits of one rank, and the edge cut is the layout's: on this doubly periodic
-/// mesh `px·ny` faces if `px > 1` (the wrap-around cut included) plus `py·nx` if `py > 1`.
+/// mesh `px·ny` faces if `px > 1` (the wrap-around cut included) plus `py·nx` if `py > 1`. A block run
+/// restarted on another rank count ends with the same bits.
 #[test]
 fn block_partitions_are_bitwise_identical_and_cut_as_predicted() {
     let dir = tempdir("blocks");
@@ -117,6 +118,23 @@ fn block_partitions_are_bitwise_identical_and_cut_as_predicted() {
         files.push((format!("SCFV triangles, {np} blocks"), d.join("final.h5")));
     }
     assert_identical(&files);
+    // A block run stopped after 4 steps on 2 ranks and continued on 3 blocks ends as the straight run.
+    let sets = ["mesh.nx=36", "mesh.ny=30", "time.max_steps=4"];
+    let mut args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    args.extend(blocks);
+    let half = dir.join("half");
+    mpirun_case(2, 1, "isentropic_vortex", &half, &args);
+    let fin = half.join("final.h5");
+    let sets = ["mesh.nx=36", "mesh.ny=30", "time.max_steps=10"];
+    let mut args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    args.extend(blocks);
+    args.extend(["--restart", fin.to_str().unwrap()]);
+    let rest = dir.join("rest");
+    mpirun_case(3, 1, "isentropic_vortex", &rest, &args);
+    assert_identical(&[
+        ("straight, one rank".into(), dir.join("v1/final.h5")),
+        ("4 steps on 2 blocks, 6 on 3".into(), rest.join("final.h5")),
+    ]);
     std::fs::remove_dir_all(&dir).ok();
 }
 
