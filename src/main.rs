@@ -72,6 +72,10 @@ enum Command {
         /// Overrides as for `run`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// Also build the solver on this one process, take one step, and report the measured set-up and
+        /// step times and the peak memory per element.
+        #[arg(long)]
+        measure: bool,
     },
     /// Draw a field of an output file to PNG.
     Plot {
@@ -310,7 +314,7 @@ fn describe_mesh(lc: &LoadedCase) -> String {
     }
 }
 
-fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
+fn info_cmd(case: PathBuf, set: Vec<String>, measure: bool) -> Result<()> {
     let lc = LoadedCase::load(&case, &set)?;
     let c = &lc.case;
     let mesh = c.mesh.rectangle();
@@ -359,7 +363,40 @@ fn info_cmd(case: PathBuf, set: Vec<String>) -> Result<()> {
         "memory     about {:.1} MiB of solver arrays",
         bytes as f64 / (1 << 20) as f64
     );
+    if measure {
+        print_measured_setup(&lc)?;
+    }
     println!("\nresolved case:\n{}", lc.resolved);
+    Ok(())
+}
+
+/// `gasket info --measure`: the set-up and the first step of the case on this process, timed, with the
+/// peak memory.
+fn print_measured_setup(lc: &LoadedCase) -> Result<()> {
+    let par = Parallel::init()?;
+    if par.comm().size() > 1 {
+        anyhow::bail!("gasket info --measure runs on one process; start it without mpirun");
+    }
+    let f = gasket::run::measure_setup(lc, par.comm())?;
+    println!(
+        "set-up     measured on this process ({} threads): {:.2} s, {:.1} µs per element; the first step \
+         {:.2} s",
+        rayon::current_num_threads(),
+        f.seconds,
+        1e6 * f.seconds / f.elements as f64,
+        f.step_seconds
+    );
+    match f.peak_bytes {
+        Some(b) => println!(
+            "peak       {:.1} MiB resident after the set-up and one step: {:.0} bytes per element ({} \
+             elements, {} solver cells), the MPI process itself included",
+            b as f64 / (1 << 20) as f64,
+            b as f64 / f.elements as f64,
+            f.elements,
+            f.cells
+        ),
+        None => println!("peak       not reported by this system (VmHWM is Linux only)"),
+    }
     Ok(())
 }
 
@@ -390,7 +427,7 @@ fn main() -> ExitCode {
             name,
             set,
         } => partition_cmd(case, parts, output, name, set),
-        Command::Info { case, set } => info_cmd(case, set),
+        Command::Info { case, set, measure } => info_cmd(case, set, measure),
         Command::Plot {
             file,
             field,

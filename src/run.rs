@@ -311,6 +311,42 @@ fn block_layout(
     Ok((layout, per_square))
 }
 
+/// What building a case's solver on one rank costs ([`measure_setup`]).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SetupFacts {
+    /// Mesh elements (cells of the output).
+    pub elements: usize,
+    /// Solver cells (subcells or solution points of the elements included).
+    pub cells: usize,
+    /// Wall seconds from reading the mesh to the solver ready for its first step.
+    pub seconds: f64,
+    /// Wall seconds of the first time step after it.
+    pub step_seconds: f64,
+    /// Peak resident memory of the process after the set-up and the first step, when every work array of
+    /// the time loop exists (bytes; `None` off Linux).
+    pub peak_bytes: Option<u64>,
+}
+
+/// Builds the mesh and the solver of a case on this one rank (the initial state included), takes one time
+/// step, and measures both times and the peak resident memory: what `gasket info --measure` reports.
+pub fn measure_setup(lc: &LoadedCase, comm: Comm) -> Result<SetupFacts, RunError> {
+    let t0 = Instant::now();
+    let cells = grid_of(lc)?;
+    let (elements, n) = (cells.n_output_cells(), cells.n_cells());
+    let mut solver = Solver::new(lc, comm, vec![0i32; n], cells)?;
+    let seconds = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let (dt, _) = solver.stable_dt(lc.case.time.cfl, 0.0);
+    solver.advance(dt)?;
+    Ok(SetupFacts {
+        elements,
+        cells: n,
+        seconds,
+        step_seconds: t1.elapsed().as_secs_f64(),
+        peak_bytes: memory::peak_resident_bytes(),
+    })
+}
+
 /// Periodicity in x and y of a case's mesh (see [`crate::case::Case::periodicity`]).
 pub fn periodicity(lc: &LoadedCase) -> [bool; 2] {
     lc.case.periodicity()

@@ -118,6 +118,43 @@ fn info_describes_the_resolved_case() {
     );
 }
 
+/// `info --measure` builds the solver (no step) and reports its measured set-up and peak memory per
+/// element: at least the solver arrays `info` estimates, which a set-up cannot do without.
+#[test]
+fn info_measures_the_set_up() {
+    let c = case("isentropic_vortex_cpr");
+    let out = gasket(&[
+        "info",
+        c.to_str().unwrap(),
+        "--measure",
+        "--set",
+        "mesh.nx=16",
+        "--set",
+        "mesh.ny=16",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let number_before = |tail: &str| -> f64 {
+        let i = text
+            .find(tail)
+            .unwrap_or_else(|| panic!("no '{tail}' in {text}"));
+        let head = text[..i].trim_end();
+        head[head.rfind(' ').unwrap() + 1..].parse().unwrap()
+    };
+    let seconds = number_before(" s, ");
+    let per_element = number_before(" bytes per element");
+    let estimate_mib = number_before(" MiB of solver arrays");
+    assert!(seconds > 0.0, "{text}");
+    assert!(
+        per_element * 512.0 >= estimate_mib * (1 << 20) as f64,
+        "{text}"
+    );
+}
+
 #[test]
 fn outputs_carry_their_inputs_and_plot() {
     let dir = tempdir("outputs");
