@@ -422,8 +422,13 @@ impl SubcellFit {
                 let nbs = stencil(mesh, num, bcs, l)?;
                 let tris: Vec<Triangle> = nbs.iter().map(|x| x.1).collect();
                 let g = num.global()[l];
-                let r = CellRecon::new(triangle(mesh, g, [0.0; 2]), &tris)
-                    .map_err(|e| format!("reconstruction of main cell {g}: {e}"))?;
+                let own = triangle(mesh, g, [0.0; 2]);
+                let r = if params.limit {
+                    CellRecon::new(own, &tris)
+                } else {
+                    CellRecon::unlimited_only(own, &tris)
+                }
+                .map_err(|e| format!("reconstruction of main cell {g}: {e}"))?;
                 let mut ids = [Source::Cell(usize::MAX); 3];
                 for (k, x) in nbs.iter().enumerate() {
                     ids[k] = x.0;

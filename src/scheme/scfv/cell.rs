@@ -92,6 +92,9 @@ pub struct CellRecon {
     beta: [f64; N_BETA],
     /// Basis averages over the own subcells.
     sub_avg: [[f64; N_P3]; N_SUBCELLS],
+    /// Whether the limiter's data (candidates, smoothness matrix) were computed ([`CellRecon::unlimited_only`]
+    /// leaves them out).
+    limiting: bool,
 }
 
 impl CellRecon {
@@ -101,11 +104,28 @@ impl CellRecon {
         Self::new_with(own, neighbours, &ReconOptions::default())
     }
 
+    /// [`CellRecon::new`] without the limiter's data (the candidates' matrices and the smoothness matrix):
+    /// the same unlimited reconstruction, bit for bit, for a scheme that never limits, at a fraction of the
+    /// set-up cost. [`CellRecon::candidates`] and the limited reconstructions must not be called on it.
+    pub fn unlimited_only(own: Triangle, neighbours: &[Triangle]) -> Result<Self, ScfvError> {
+        Self::build(own, neighbours, &ReconOptions::default(), false)
+    }
+
     /// [`CellRecon::new`] with explicit reconstruction options.
     pub fn new_with(
         own: Triangle,
         neighbours: &[Triangle],
         opts: &ReconOptions,
+    ) -> Result<Self, ScfvError> {
+        Self::build(own, neighbours, opts, true)
+    }
+
+    /// The reconstruction, and with `limiting` the limiter's data.
+    fn build(
+        own: Triangle,
+        neighbours: &[Triangle],
+        opts: &ReconOptions,
+        limiting: bool,
     ) -> Result<Self, ScfvError> {
         let r = reconstruction_matrix_with(own, neighbours, opts)?;
         let frame = r.frame;
@@ -116,7 +136,7 @@ impl CellRecon {
         let mut low = [[[0.0; 2 * N_SUBCELLS]; 6]; MAX_NEIGHBOURS];
         let mut low_neighbour = [0; MAX_NEIGHBOURS];
         let mut n_low = 0;
-        if r.kind == FitKind::LeastSquaresP3 {
+        if limiting && r.kind == FitKind::LeastSquaresP3 {
             for (k, nb) in neighbours.iter().enumerate() {
                 if let Some((m, _)) = try_ls(&frame, &own, std::slice::from_ref(nb), 2, opts)? {
                     for (i, row) in low[n_low].iter_mut().enumerate() {
@@ -129,20 +149,22 @@ impl CellRecon {
                 }
             }
         }
-        let m = min_curvature_p2(&frame, &own)?;
         let mut own_m = [[0.0; N_SUBCELLS]; 6];
-        for (i, row) in own_m.iter_mut().enumerate() {
-            for (j, x) in row.iter_mut().enumerate() {
-                *x = m[(i, j)];
-            }
-        }
-        let b = smoothness_matrix(&frame, &own, [1.0, 1.0, 1.0]);
         let mut beta = [0.0; N_BETA];
-        let mut idx = 0;
-        for (i, row) in b.iter().enumerate().skip(1) {
-            for (j, &bij) in row.iter().enumerate().skip(i) {
-                beta[idx] = if i == j { bij } else { 2.0 * bij };
-                idx += 1;
+        if limiting {
+            let m = min_curvature_p2(&frame, &own)?;
+            for (i, row) in own_m.iter_mut().enumerate() {
+                for (j, x) in row.iter_mut().enumerate() {
+                    *x = m[(i, j)];
+                }
+            }
+            let b = smoothness_matrix(&frame, &own, [1.0, 1.0, 1.0]);
+            let mut idx = 0;
+            for (i, row) in b.iter().enumerate().skip(1) {
+                for (j, &bij) in row.iter().enumerate().skip(i) {
+                    beta[idx] = if i == j { bij } else { 2.0 * bij };
+                    idx += 1;
+                }
             }
         }
         let mut sub_avg = [[0.0; N_P3]; N_SUBCELLS];
@@ -161,6 +183,7 @@ impl CellRecon {
             own: own_m,
             beta,
             sub_avg,
+            limiting,
         })
     }
 
@@ -241,6 +264,10 @@ impl CellRecon {
 
     /// All candidate polynomials of one scalar data vector and their smoothness indicators.
     pub fn candidates(&self, data: &[f64]) -> Candidates {
+        assert!(
+            self.limiting,
+            "CellRecon::candidates on a reconstruction built without the limiter's data"
+        );
         let mut out = Candidates {
             n: self.n_candidates(),
             coeffs: [[0.0; N_P3]; MAX_CANDIDATES],
