@@ -98,6 +98,14 @@ enum Slot {
     Second,
 }
 
+/// The residual of `r1`, `r2` that `into` names.
+fn slot<'a>(r1: &'a mut Residual, r2: &'a mut Residual, into: Slot) -> &'a mut Residual {
+    match into {
+        Slot::First => r1,
+        Slot::Second => r2,
+    }
+}
+
 /// The perturbation of [`TimeDerivative::Discrete`] as a fraction of the step: small enough that the
 /// central difference's truncation error (`∝ ε²`) is far below the time error of S2O4, large enough that
 /// its round-off (`∝ 1/ε`) changes the update by about 10⁻¹³ of a step's change.
@@ -416,7 +424,7 @@ impl Solver {
         let ((), wait) = halo.exchange(comm, || op.interior_phase(w, dt));
         halo.received(|h, s| op.put_halo(w, h, s));
         op.complete(w, t);
-        op.boundary_phase(w, dt, if into == Slot::Second { r2 } else { r1 });
+        op.boundary_phase(w, dt, slot(r1, r2, into));
         timers.halo_wait += wait;
         timers.compute += t0.elapsed().as_secs_f64() - wait;
     }
@@ -427,48 +435,41 @@ impl Solver {
     /// kept in `next` (scratch until the next update) and put back afterwards.
     fn discrete_derivative(&mut self, t: f64, dt: f64, into: Slot) {
         let eps = DISCRETE_EPSILON * dt;
-        let slots = self.op.owned_slots();
-        for (k, s) in self.next.iter_mut().enumerate() {
-            *s = self.w[slots[k]];
+        for (&s, base) in self.op.owned_slots().iter().zip(self.next.iter_mut()) {
+            *base = self.w[s];
         }
         for (side, sign) in [(0, 1.0), (1, -1.0)] {
-            let slots = self.op.owned_slots();
-            let l = if into == Slot::Second {
-                &self.r2.l
-            } else {
-                &self.r1.l
-            };
-            for (k, base) in self.next.iter().enumerate() {
-                self.w[slots[k]] = std::array::from_fn(|q| base[q] + sign * eps * l[k][q]);
+            let Solver {
+                op,
+                w,
+                next,
+                r1,
+                r2,
+                ..
+            } = &mut *self;
+            let l = &slot(r1, r2, into).l;
+            for (&s, (base, lk)) in op.owned_slots().iter().zip(next.iter().zip(l)) {
+                w[s] = std::array::from_fn(|q| base[q] + sign * eps * lk[q]);
             }
             // L(W ± εL) lands in the scratch array, L(W) waits in its place meanwhile.
-            let r = if into == Slot::Second {
-                &mut self.r2
-            } else {
-                &mut self.r1
+            let swap = |s: &mut Self| {
+                std::mem::swap(
+                    &mut s.perturbed[side],
+                    &mut slot(&mut s.r1, &mut s.r2, into).l,
+                )
             };
-            std::mem::swap(&mut self.perturbed[side], &mut r.l);
+            swap(self);
             self.residual(t + sign * eps, dt, into, false);
-            let r = if into == Slot::Second {
-                &mut self.r2
-            } else {
-                &mut self.r1
-            };
-            std::mem::swap(&mut self.perturbed[side], &mut r.l);
+            swap(self);
         }
         let t0 = Instant::now();
-        let r = if into == Slot::Second {
-            &mut self.r2
-        } else {
-            &mut self.r1
-        };
         let [plus, minus] = &self.perturbed;
-        r.lt.par_iter_mut().enumerate().for_each(|(k, lt)| {
+        let lt = &mut slot(&mut self.r1, &mut self.r2, into).lt;
+        lt.par_iter_mut().enumerate().for_each(|(k, lt)| {
             *lt = std::array::from_fn(|q| (plus[k][q] - minus[k][q]) / (2.0 * eps));
         });
-        let slots = self.op.owned_slots();
-        for (k, s) in self.next.iter().enumerate() {
-            self.w[slots[k]] = *s;
+        for (&s, base) in self.op.owned_slots().iter().zip(&self.next) {
+            self.w[s] = *base;
         }
         self.timers.compute += t0.elapsed().as_secs_f64();
     }
