@@ -1012,7 +1012,7 @@ impl Case {
         Ok(())
     }
 
-    /// The mesh keys of a Gmsh mesh and its `[boundary.NAME]` table.
+    /// The `[partition]` keys: a file or a start-up method, blocks only for generated meshes.
     fn validate_partition(&self, p: &PartitionSection) -> Result<(), Invalid> {
         match (&p.file, p.method) {
             (Some(f), _) if f.is_empty() => Err(invalid("partition.file", "expected a file name")),
@@ -1033,6 +1033,7 @@ impl Case {
         }
     }
 
+    /// The mesh keys of a Gmsh mesh and its `[boundary.NAME]` table.
     fn validate_gmsh(&self) -> Result<(), Invalid> {
         let m = &self.mesh;
         if m.file.as_deref().map_or(true, str::is_empty) {
