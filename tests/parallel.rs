@@ -429,6 +429,7 @@ fn sigusr1_writes_a_checkpoint_and_stops_with_status_75() {
     .args(base)
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped());
+    let session = isolate_mpi(&mut cmd);
     let mut child = cmd.spawn().unwrap();
     // Wait for the time loop to run (progress lines), then signal mpirun, which forwards it to the ranks.
     use std::io::BufRead;
@@ -449,6 +450,7 @@ fn sigusr1_writes_a_checkpoint_and_stops_with_status_75() {
         .status();
     for _ in lines {}
     let out = child.wait_with_output().unwrap();
+    std::fs::remove_dir_all(&session).ok();
     let text = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(75), "{text}");
     assert!(!run.join("final.h5").exists(), "the run did not stop");
@@ -611,17 +613,18 @@ fn output_of_three_ranks_is_read_by_h5py_and_h5dump() {
 /// An OpenMPI binary started by a launcher that announces more processes than MPI sees refuses to run.
 #[test]
 fn launcher_mismatch_is_refused() {
-    let out = Command::new(env!("CARGO_BIN_EXE_gasket"))
-        .args([
-            "run",
-            case("sod").to_str().unwrap(),
-            "-q",
-            "-o",
-            "/tmp/gasket-never",
-        ])
-        .env("PMI_SIZE", "4")
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gasket"));
+    cmd.args([
+        "run",
+        case("sod").to_str().unwrap(),
+        "-q",
+        "-o",
+        "/tmp/gasket-never",
+    ])
+    .env("PMI_SIZE", "4");
+    let session = isolate_mpi(&mut cmd);
+    let out = cmd.output().unwrap();
+    std::fs::remove_dir_all(&session).ok();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("PMI_SIZE"), "{err}");
     assert!(!Path::new("/tmp/gasket-never/final.h5").exists());

@@ -125,7 +125,10 @@ fn run(problem: &Problem, nx: usize) -> Snapshot {
     {
         cmd.arg("--set").arg(s);
     }
+    // Its own OpenMPI session directory: processes started at the same instant race for the shared one.
+    let session = TempDir::new(&format!("{}-{nx}-mpi", problem.name));
     let out = cmd
+        .env("OMPI_MCA_orte_tmpdir_base", &session.0)
         .arg("-o")
         .arg(&dir.0)
         .args(["-q", "--threads", "2"])

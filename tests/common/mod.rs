@@ -38,13 +38,29 @@ pub fn tempdir(tag: &str) -> PathBuf {
     d
 }
 
+/// Gives `cmd` its own, fresh directory for OpenMPI's session files and returns it (remove it when the
+/// command has finished). OpenMPI 4 processes that start at the same instant race to create
+/// `/tmp/ompi.<host>.<uid>`, and the loser aborts in `MPI_Init` ("File exists"); the tests start many
+/// processes concurrently, so each gets a base of its own through `OMPI_MCA_orte_tmpdir_base`.
+pub fn isolate_mpi(cmd: &mut Command) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("gasket-mpi-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    cmd.env("OMPI_MCA_orte_tmpdir_base", &d);
+    d
+}
+
 /// Runs `gasket ARGS...` and returns its output.
 pub fn gasket(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasket"))
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("the gasket binary runs")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gasket"));
+    cmd.args(args).env_remove("RUST_BACKTRACE");
+    let session = isolate_mpi(&mut cmd);
+    let out = cmd.output().expect("the gasket binary runs");
+    std::fs::remove_dir_all(&session).ok();
+    out
 }
 
 /// Runs a case quietly into `dir` with overrides; panics with the captured output if it fails.
@@ -120,6 +136,7 @@ pub fn timed(mut cmd: Command, limit: f64) -> Finished {
     let out = tempdir(&format!("log-{}", t0.elapsed().as_nanos() ^ rand_tag()));
     let log = out.join("log.txt");
     let f = std::fs::File::create(&log).unwrap();
+    let session = isolate_mpi(&mut cmd);
     let mut child = cmd
         .stdout(Stdio::from(f.try_clone().unwrap()))
         .stderr(Stdio::from(f))
@@ -143,6 +160,7 @@ pub fn timed(mut cmd: Command, limit: f64) -> Finished {
         .read_to_string(&mut text)
         .unwrap();
     std::fs::remove_dir_all(&out).ok();
+    std::fs::remove_dir_all(&session).ok();
     Finished {
         code,
         text,
