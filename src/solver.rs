@@ -586,7 +586,8 @@ impl Solver {
     /// solution points), and the norms are exact sums and maxima over ranks.
     pub fn density_errors(&self, lc: &LoadedCase) -> Option<Errors> {
         let ic = InitialCondition::for_case(&lc.case, self.gas, &self.rect);
-        if !ic.has_exact_solution() {
+        let uniform = lc.case.initial.kind == crate::case::InitialKind::Uniform;
+        if !ic.has_exact_solution() || (uniform && !lc.case.uniform_state_is_steady()) {
             return None;
         }
         let (e, area, n, norm) = if self.cells.pointwise() {

@@ -7,6 +7,7 @@
 mod build;
 mod overrides;
 mod scheme;
+mod uniform;
 
 use std::path::{Path, PathBuf};
 
