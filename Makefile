@@ -22,7 +22,7 @@ export OMPI_MCA_rmaps_base_oversubscribe := 1
 # Debian's python3 sees the apt packages (h5py, matplotlib); a pyenv/conda python3 first on PATH may not.
 PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
-.PHONY: all deps build run test test-suites bench roofline lint fmt cases meshes scaling convergence time-to-accuracy clean
+.PHONY: all deps build run test test-suites bench roofline lint fmt cases meshes scaling scaling-setup convergence time-to-accuracy clean
 
 all: build
 
@@ -102,6 +102,13 @@ cases: build meshes
 # study.csv, PNG plots and model.txt (modelled efficiency at 64 and 1024 ranks); output/scaling/latest links to it.
 scaling: build
 	$(PYTHON) jobs/scaling/scaling.py --quick
+
+# Set-up time and peak memory per rank at a fixed number of elements per rank on 1, 2, 4 ranks (WENO5 with
+# blocks and METIS, SCFV, CPR p = 3; a few minutes): output/scaling/setup_memory/ with setup_memory.md, .csv
+# and .png. The full study with WENO5 2000 x 2000 on 1 and 4 ranks (9 GB):
+# $(PYTHON) jobs/scaling/setup_memory.py --strong
+scaling-setup: build
+	$(PYTHON) jobs/scaling/setup_memory.py --quick
 
 # Vortex on irregular triangles to t = 10, SCFV-GKS and second order on 2 ranks (about 15 minutes on two
 # cores): output/convergence/ with convergence.csv, convergence.md and the error-versus-h/time plots.

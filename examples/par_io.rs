@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use gasket::io::{
-    list_partitions, read_partition, read_restart, read_snapshot, write_partition, write_snapshot,
-    Dist, FieldsOut, MeshOut, Meta, RestartOut,
+    list_partitions, read_partition, read_restart, read_snapshot, vertex_rows, write_partition,
+    write_snapshot, Dist, FieldsOut, MeshOut, Meta, RestartOut,
 };
 use mpi::topology::{Color, SimpleCommunicator};
 use mpi::traits::*;
@@ -167,9 +167,10 @@ fn write_global(
             comm,
             n_cells: g.n_cells(),
             owned: &owned,
+            n_vertices: g.vertices.len(),
         },
         &MeshOut {
-            vertices: &g.vertices,
+            vertices: &g.vertices[vertex_rows(g.vertices.len(), rank, comm.size() as usize)],
             cells: &cells,
             nodes_per_cell: g.npc,
             partition: &partition,
@@ -419,9 +420,10 @@ fn errors(world: &SimpleCommunicator, dir: &Path, g: &Global) {
             comm: world,
             n_cells: n,
             owned: &own,
+            n_vertices: g.vertices.len(),
         },
         &MeshOut {
-            vertices: &g.vertices,
+            vertices: &g.vertices[vertex_rows(g.vertices.len(), rank, np)],
             cells: &cells,
             nodes_per_cell: 4,
             partition: &part,

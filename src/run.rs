@@ -982,7 +982,8 @@ fn write_state(
     let mesh = s.grid();
     let (owned, means) = output_cells(s, &states);
     let (rho, vel, pre) = primitives(s, &means);
-    let vertices = mesh.vertices();
+    let (rank, size) = (s.comm().rank(), s.comm().size());
+    let vertices = mesh.vertices_in(io::vertex_rows(mesh.n_vertices(), rank, size));
     let conn = mesh.connectivity(&owned);
     let partition = vec![s.comm().rank() as i32; owned.len()];
     let (scheme, version) = (scheme_name(lc), crate::version());
@@ -1000,6 +1001,7 @@ fn write_state(
             comm: s.comm().raw(),
             n_cells: mesh.n_cells(),
             owned: &owned,
+            n_vertices: mesh.n_vertices(),
         },
         &MeshOut {
             vertices: &vertices,

@@ -36,7 +36,9 @@ pub mod xdmf;
 
 pub use self::hdf5::{read_snapshot, write_snapshot_serial, Snapshot};
 pub use self::highorder::{HighOrder, HighOrderOut};
-pub use self::parallel::{read_restart, write_snapshot, Dist, RestartIn, RestartOut, CRASH_ENV};
+pub use self::parallel::{
+    read_restart, vertex_rows, write_snapshot, Dist, RestartIn, RestartOut, CRASH_ENV,
+};
 pub use self::partition::{list_partitions, read_partition, read_partition_attrs, write_partition};
 pub use self::summary::write_json;
 pub use self::xdmf::xdmf_text;
@@ -48,7 +50,8 @@ use crate::error::RunError;
 /// Global-mesh description for output. `cells` is flat: nodes_per_cell entries per cell, 0-based vertex ids, counter-clockwise.
 #[derive(Debug, Clone, Copy)]
 pub struct MeshOut<'a> {
-    /// Vertex coordinates `(x, y)`.
+    /// Vertex coordinates `(x, y)`: all of them for [`write_snapshot_serial`]; for the collective
+    /// [`write_snapshot`], only the rows [`vertex_rows`] of this rank.
     pub vertices: &'a [[f64; 2]],
     /// Cell-to-vertex connectivity, `nodes_per_cell` 0-based vertex ids per cell, counter-clockwise.
     pub cells: &'a [i64],

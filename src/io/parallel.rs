@@ -86,6 +86,16 @@ pub struct Dist<'a> {
     /// Global ids of the cells this rank owns, strictly increasing (may be empty). The ids of all
     /// ranks together must be `0..n_cells`, each once.
     pub owned: &'a [usize],
+    /// Global number of mesh vertices. Each rank passes only the rows [`vertex_rows`] of the global
+    /// vertex array in [`MeshOut::vertices`], so that no rank holds all of them.
+    pub n_vertices: usize,
+}
+
+/// The rows of the global vertex array (`n_vertices` of them) that `rank` of `size` ranks writes, and
+/// passes to [`write_snapshot`] in [`MeshOut::vertices`]: a balanced contiguous block.
+pub fn vertex_rows(n_vertices: usize, rank: usize, size: usize) -> std::ops::Range<usize> {
+    let b = block_bounds(n_vertices, size);
+    b[rank]..b[rank + 1]
 }
 
 impl std::fmt::Debug for Dist<'_> {
@@ -136,8 +146,8 @@ pub struct RestartIn {
 /// Writes the snapshot `path` (and `NAME.xdmf` beside it) from all ranks of `dist.comm`.
 ///
 /// Collective: every rank of `dist.comm` must call it with the same `path`, `n_cells`, `meta`,
-/// `mesh.vertices`, `mesh.nodes_per_cell` and restart attributes. `mesh.vertices` is the full
-/// global vertex array (each rank writes a contiguous block of it); `mesh.cells`,
+/// `dist.n_vertices`, `mesh.nodes_per_cell` and restart attributes. `mesh.vertices` holds the rows
+/// [`vertex_rows`] of the global vertex array (the block this rank writes); `mesh.cells`,
 /// `mesh.partition`, all `fields` arrays and `restart.conserved` hold only the owned cells, in
 /// `dist.owned` order. With `restart`, the `/restart` group is added (see the module docs).
 ///
@@ -169,7 +179,7 @@ pub fn write_snapshot(
     let same = [
         dist.n_cells as u64,
         mesh.nodes_per_cell as u64,
-        mesh.vertices.len() as u64,
+        dist.n_vertices as u64,
         u64::from(restart.is_some()),
         fields.high_order.map_or(0, |h| h.nodes_per_cell as u64),
         fields.high_order.map_or(0, |h| h.triangles.len() as u64),
@@ -212,7 +222,7 @@ pub fn write_snapshot(
         .unwrap_or_default();
 
     let tmp = tmp_path(path);
-    write_file(&tmp, file_name, comm, &plan, mesh, &blocks)
+    write_file(&tmp, file_name, comm, &plan, mesh, dist.n_vertices, &blocks)
         .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))?;
     comm.barrier();
 
@@ -233,7 +243,7 @@ pub fn write_snapshot(
             .and_then(|()| {
                 let text = xdmf::xdmf_text(
                     file_name,
-                    mesh.vertices.len(),
+                    dist.n_vertices,
                     dist.n_cells,
                     mesh.nodes_per_cell,
                     meta.time,
@@ -336,6 +346,17 @@ fn check_output(
         ));
     }
     let n = dist.owned.len();
+    let (rank, size) = (dist.comm.rank() as usize, dist.comm.size() as usize);
+    let rows = vertex_rows(dist.n_vertices, rank, size);
+    if mesh.vertices.len() != rows.len() {
+        return Err(format!(
+            "vertices has {} rows but this rank writes rows {}..{} of {}",
+            mesh.vertices.len(),
+            rows.start,
+            rows.end,
+            dist.n_vertices
+        ));
+    }
     let mut lengths = vec![
         ("cells", mesh.cells.len(), n * npc),
         ("partition", mesh.partition.len(), n),
@@ -362,7 +383,7 @@ fn check_output(
             });
         }
     }
-    let nv = mesh.vertices.len() as i64;
+    let nv = dist.n_vertices as i64;
     if let Some((i, &id)) = mesh
         .cells
         .iter()
@@ -622,12 +643,13 @@ fn write_file(
     comm: &SimpleCommunicator,
     plan: &Plan,
     mesh: &MeshOut,
+    n_vertices: usize,
     blocks: &Blocks,
 ) -> hdf5::Result<()> {
     let file = File::with_options()
         .with_fapl(|p| p.mpio(comm.as_raw(), None))
         .create(tmp)?;
-    write_contents(&file, comm, plan, mesh, blocks)?;
+    write_contents(&file, comm, plan, (mesh, n_vertices), blocks)?;
     if let Ok(pattern) = std::env::var(CRASH_ENV) {
         if !pattern.is_empty() && file_name.contains(&pattern) {
             comm.barrier();
@@ -699,24 +721,22 @@ fn write_contents(
     file: &File,
     comm: &SimpleCommunicator,
     plan: &Plan,
-    mesh: &MeshOut,
+    (mesh, nv): (&MeshOut, usize),
     blocks: &Blocks,
 ) -> hdf5::Result<()> {
     let nc = plan.n_rows;
-    let nv = mesh.vertices.len();
     let npc = mesh.nodes_per_cell;
     let rows = plan.start..plan.start + plan.len;
     let rank = comm.rank() as usize;
-    let vertex_bounds = block_bounds(nv, comm.size() as usize);
-    let (v0, v1) = (vertex_bounds[rank], vertex_bounds[rank + 1]);
+    let vertices = vertex_rows(nv, rank, comm.size() as usize);
 
     let g = file.create_group("mesh")?;
     write_rows(
         &g,
         "vertices",
         &[nv, 2],
-        v0..v1,
-        mesh.vertices[v0..v1].as_flattened(),
+        vertices,
+        mesh.vertices.as_flattened(),
     )?;
     write_rows(&g, "cells", &[nc, npc], rows.clone(), &blocks.cells)?;
     write_rows(&g, "partition", &[nc], rows.clone(), &blocks.partition)?;

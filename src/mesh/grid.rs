@@ -78,9 +78,22 @@ impl Grid {
 
     /// Vertex coordinates.
     pub fn vertices(&self) -> Vec<[f64; 2]> {
+        self.vertices_in(0..self.n_vertices())
+    }
+
+    /// Number of vertices.
+    pub fn n_vertices(&self) -> usize {
         match self {
-            Grid::Structured(m) => m.vertices(),
-            Grid::Triangles(m) => m.vertices.clone(),
+            Grid::Structured(m) => (m.nx + 1) * (m.ny + 1),
+            Grid::Triangles(m) => m.vertices.len(),
+        }
+    }
+
+    /// The vertices with ids in `rows` (a rank's block of the output), without building the others.
+    pub fn vertices_in(&self, rows: std::ops::Range<usize>) -> Vec<[f64; 2]> {
+        match self {
+            Grid::Structured(m) => rows.map(|k| m.vertex(k)).collect(),
+            Grid::Triangles(m) => m.vertices[rows].to_vec(),
         }
     }
 

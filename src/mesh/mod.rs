@@ -80,16 +80,18 @@ impl StructuredMesh {
 
     /// Vertices, `(nx + 1)(ny + 1)` of them, row by row.
     pub fn vertices(&self) -> Vec<[f64; 2]> {
-        let mut v = Vec::with_capacity((self.nx + 1) * (self.ny + 1));
-        for j in 0..=self.ny {
-            for i in 0..=self.nx {
-                v.push([
-                    self.origin[0] + i as f64 * self.spacing[0],
-                    self.origin[1] + j as f64 * self.spacing[1],
-                ]);
-            }
-        }
-        v
+        (0..(self.nx + 1) * (self.ny + 1))
+            .map(|k| self.vertex(k))
+            .collect()
+    }
+
+    /// Vertex `k` of [`Self::vertices`]: `k = j (nx + 1) + i`.
+    pub fn vertex(&self, k: usize) -> [f64; 2] {
+        let (i, j) = (k % (self.nx + 1), k / (self.nx + 1));
+        [
+            self.origin[0] + i as f64 * self.spacing[0],
+            self.origin[1] + j as f64 * self.spacing[1],
+        ]
     }
 
     /// Cell-to-vertex connectivity, four counter-clockwise vertex ids per cell, flat.
@@ -208,6 +210,19 @@ mod tests {
                 area += a[0] * b[1] - a[1] * b[0];
             }
             assert!((0.5 * area - m.cell_area()).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn vertex_blocks_are_slices_of_the_vertices() {
+        let m = mesh(5, 3);
+        let all = m.vertices();
+        assert_eq!(all.len(), 24);
+        assert_eq!(all[8], [2.0 / 5.0, 1.0 / 3.0]);
+        let g = grid::Grid::Structured(m);
+        assert_eq!(g.n_vertices(), 24);
+        for (a, b) in [(0, 24), (0, 0), (3, 11), (11, 24), (23, 24)] {
+            assert_eq!(g.vertices_in(a..b), all[a..b].to_vec());
         }
     }
 
