@@ -101,16 +101,16 @@ struct Plan {
     stale: Vec<bool>,
     /// Per window position: the face to the right of it reads only owned cells (interior phase).
     inner: Vec<bool>,
+    /// Per window position, what the boundary phase computes there (again, if the interior phase did):
+    /// [`REDO_FACE`] the face values `fl`, `fr`, [`REDO_DERIV`] the derivatives `dm`, `dp`: what the faces
+    /// that are not inner read.
+    redo: Vec<u8>,
 }
 
-/// Normal-sweep results of one direction, line-major over the window.
-#[derive(Debug, Clone, Default)]
-struct Sweep {
-    fl: Vec<State>,
-    fr: Vec<State>,
-    dm: Vec<State>,
-    dp: Vec<State>,
-}
+/// [`Plan::redo`]: the face values.
+const REDO_FACE: u8 = 1;
+/// [`Plan::redo`]: the derivatives.
+const REDO_DERIV: u8 = 2;
 
 #[inline(always)]
 fn comb(a: &State, b: &State, ca: f64, cb: f64) -> State {
@@ -151,12 +151,11 @@ pub struct StructuredOperator {
     bc: BoundarySet,
     dirs: Vec<Dir>,
     plans: Vec<Plan>,
-    sweeps: Vec<Sweep>,
     // Face-averaged F⁰ and ∂ₜF⁰ per direction, line-major over the window: [line][left cell position].
     f0: Vec<Vec<State>>,
     fd: Vec<Vec<State>>,
-    /// Scratch sweep lines of each chunk of a pass ([`scratch_sweeps`]), kept across passes and steps so
-    /// that the time loop does not allocate.
+    /// The ring of five normal-sweep lines of each chunk of a pass ([`StructuredOperator::pass`]), kept
+    /// across passes and steps so that the time loop does not allocate.
     scratch: Vec<Vec<State>>,
     /// Global ids of the owned cells, increasing, and their window positions.
     owned: Vec<usize>,
@@ -270,15 +269,6 @@ impl StructuredOperator {
             .map(|d| Self::plan(d, &slots.is_owned, mesh.is_strip()))
             .collect();
         let zero = vec![[0.0; 4]; n];
-        let sweeps = dirs
-            .iter()
-            .map(|_| Sweep {
-                fl: zero.clone(),
-                fr: zero.clone(),
-                dm: zero.clone(),
-                dp: zero.clone(),
-            })
-            .collect();
         let f0: Vec<Vec<State>> = dirs.iter().map(|_| zero.clone()).collect();
         Ok(StructuredOperator {
             gas,
@@ -293,7 +283,6 @@ impl StructuredOperator {
             f0,
             dirs,
             plans,
-            sweeps,
             scratch: Vec::new(),
             owned: owned.to_vec(),
             owned_slot: slots.owned_slot,
@@ -411,12 +400,40 @@ impl StructuredOperator {
                 }
             }
         }
+        let redo = Self::redo(&faces, &inner, len, strip);
         Plan {
             sweep,
             faces,
             stale,
             inner,
+            redo,
         }
+    }
+
+    /// [`Plan::redo`]: a face reads `fl`, `fr` at its position on the lines within 2 of its own, and `dm` at
+    /// the position after it, `dp` at its own on the lines within 1, each from `fl`, `fr` at that position and
+    /// the one before.
+    fn redo(faces: &[Option<(usize, usize)>], inner: &[bool], len: usize, strip: bool) -> Vec<u8> {
+        let mut redo = vec![0u8; faces.len() * len];
+        let (r2, r1) = if strip { (0, 0) } else { (2, 1) };
+        for (l, range) in faces.iter().enumerate() {
+            let Some((lo, hi)) = *range else {
+                continue;
+            };
+            for f in (lo..hi).filter(|&f| !inner[l * len + f]) {
+                for m in l - r2..=l + r2 {
+                    redo[m * len + f] |= REDO_FACE;
+                }
+                for m in l - r1..=l + r1 {
+                    for c in [f, f + 1] {
+                        redo[m * len + c] |= REDO_DERIV;
+                        redo[m * len + c - 1] |= REDO_FACE;
+                        redo[m * len + c] |= REDO_FACE;
+                    }
+                }
+            }
+        }
+        redo
     }
 
     /// A window array holding the benign placeholder everywhere.
@@ -674,56 +691,48 @@ impl StructuredOperator {
     }
 
     /// One direction of one phase, cache-blocked: the lines are split into one contiguous chunk per thread,
-    /// and each chunk runs a wavefront (normal sweep of line `l + 2`, then the faces of line `l`), so the
-    /// five sweep lines a face reads are still in cache. The two sweep lines on either side of a chunk that
-    /// belong to its neighbours are recomputed into scratch lines (the same values, bit for bit). Phase A
-    /// (`boundary == false`) computes the sweep values that read only owned cells and the inner faces;
-    /// phase B the rest.
+    /// and each chunk runs a wavefront (normal sweep of line `l + 2` into a ring of five lines, then the faces
+    /// of line `l`, which read lines `l − 2..=l + 2`), so the sweep values never leave the cache. A chunk
+    /// computes the two sweep lines on either side of it that its neighbours compute too (the same values,
+    /// bit for bit). Phase A (`boundary == false`) computes the sweep values that read only owned cells and
+    /// the inner faces; phase B the other faces, with the sweep values they read (again, where phase A had
+    /// them: nothing is kept between the phases but the face fluxes).
     fn pass(&mut self, w: &[State], k: usize, dt: f64, boundary: bool) {
         let d = self.dirs[k];
         let (len, lines) = (d.len, d.lines);
         let reach = if d.lines == 1 { 0 } else { 2 };
+        let depth = 2 * reach + 1;
         // The arrays this pass writes leave `self` for its duration, so that the context can borrow the rest.
-        let mut sweep = std::mem::take(&mut self.sweeps[k]);
         let mut f0s = std::mem::take(&mut self.f0[k]);
         let mut fds = std::mem::take(&mut self.fd[k]);
-        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut rings = std::mem::take(&mut self.scratch);
         let ctx = self.context(k);
         let n_chunks = rayon::current_num_threads().clamp(1, lines);
-        if scratch.len() < n_chunks {
-            scratch.resize_with(n_chunks, Vec::new);
+        if rings.len() < n_chunks {
+            rings.resize_with(n_chunks, Vec::new);
         }
         let per = lines.div_ceil(n_chunks);
-        let sw = &mut sweep;
-        let mask = if boundary { Mask::Stale } else { Mask::Fresh };
-        sw.fl
-            .par_chunks_mut(per * len)
-            .zip(sw.fr.par_chunks_mut(per * len))
-            .zip(sw.dm.par_chunks_mut(per * len))
-            .zip(sw.dp.par_chunks_mut(per * len))
-            .zip(f0s.par_chunks_mut(per * len))
+        let mask = if boundary { Mask::Redo } else { Mask::Fresh };
+        f0s.par_chunks_mut(per * len)
             .zip(fds.par_chunks_mut(per * len))
-            .zip(scratch.par_iter_mut())
+            .zip(rings.par_iter_mut())
             .enumerate()
-            .for_each(|(c, ((((((fl, fr), dm), dp), f0), fd), buf))| {
+            .for_each(|(c, ((f0, fd), ring))| {
                 let c0 = c * per;
-                let c1 = (c0 + fl.len() / len).min(lines);
-                let (at, n_at) = scratch_sweeps(&ctx, w, (c0, c1), reach, boundary, buf);
-                let (scratch, scratch_lines) = (&buf[..], &at[..n_at]);
-                let lo = c0.saturating_sub(reach);
-                for l in lo..c1 + reach {
-                    if (c0..c1).contains(&l) {
-                        let r = (l - c0) * len..(l - c0 + 1) * len;
-                        sweep_line(
-                            &ctx,
-                            w,
-                            l,
-                            mask,
-                            &mut fl[r.clone()],
-                            &mut fr[r.clone()],
-                            &mut dm[r.clone()],
-                            &mut dp[r],
-                        );
+                let c1 = (c0 + f0.len() / len).min(lines);
+                ring.resize(4 * depth * len, [0.0; 4]);
+                for l in c0.saturating_sub(reach)..c1 + reach {
+                    if l < lines {
+                        let s = &mut ring[4 * len * (l % depth)..4 * len * (l % depth + 1)];
+                        if cfg!(any(test, debug_assertions)) {
+                            // What a pass does not compute must never be read: in the unit tests (the
+                            // parts against the whole mesh) a value left from another line shows as NaN.
+                            s.fill([f64::NAN; 4]);
+                        }
+                        let (a, rest) = s.split_at_mut(len);
+                        let (b, rest) = rest.split_at_mut(len);
+                        let (cc, dd) = rest.split_at_mut(len);
+                        sweep_line(&ctx, w, l, mask, a, b, cc, dd);
                     }
                     let Some(f) = l.checked_sub(reach) else {
                         continue;
@@ -731,14 +740,7 @@ impl StructuredOperator {
                     if !(c0..c1).contains(&f) || ctx.plan.faces[f].is_none() {
                         continue;
                     }
-                    let view = ChunkLines {
-                        lines: (c0, c1),
-                        len,
-                        own: [&*fl, &*fr, &*dm, &*dp],
-                        scratch,
-                        scratch_lines,
-                    };
-                    let ([lf, lr, ldm, ldp], n_ls) = view.around(f, reach);
+                    let [lf, lr, ldm, ldp] = ring_lines(ring, len, f - reach, depth);
                     let r = (f - c0) * len..(f - c0 + 1) * len;
                     face_line(
                         &ctx,
@@ -747,96 +749,35 @@ impl StructuredOperator {
                         dt,
                         boundary,
                         &Lines {
-                            fl: &lf[..n_ls],
-                            fr: &lr[..n_ls],
-                            dm: &ldm[..n_ls],
-                            dp: &ldp[..n_ls],
+                            fl: &lf[..depth],
+                            fr: &lr[..depth],
+                            dm: &ldm[..depth],
+                            dp: &ldp[..depth],
                         },
                         &mut f0[r.clone()],
                         &mut fd[r],
                     );
                 }
             });
-        self.sweeps[k] = sweep;
         self.f0[k] = f0s;
         self.fd[k] = fds;
-        self.scratch = scratch;
+        self.scratch = rings;
     }
 }
 
-/// The sweep lines a chunk `c0..c1` of a pass reads: its own and the scratch lines of its neighbours'.
-struct ChunkLines<'a> {
-    lines: (usize, usize),
-    len: usize,
-    /// The chunk's fl, fr, dm, dp arrays.
-    own: [&'a [State]; 4],
-    /// The scratch lines of [`scratch_sweeps`] and their line numbers.
-    scratch: &'a [State],
-    scratch_lines: &'a [usize],
-}
-
-impl<'a> ChunkLines<'a> {
-    /// Array `arr` (0 to 3: fl, fr, dm, dp) of sweep line `m`, from this chunk or from the scratch lines.
-    fn get(&self, arr: usize, m: usize) -> &'a [State] {
-        let ((c0, c1), len) = (self.lines, self.len);
-        if (c0..c1).contains(&m) {
-            &self.own[arr][(m - c0) * len..(m - c0 + 1) * len]
-        } else {
-            let q = self
-                .scratch_lines
-                .iter()
-                .position(|&x| x == m)
-                .expect("scratch");
-            &self.scratch[4 * len * q + arr * len..4 * len * q + (arr + 1) * len]
+/// The four arrays (fl, fr, dm, dp) of the `depth` sweep lines `first..first + depth` held in a ring of
+/// `depth` lines of four arrays each (line `m` at slot `m % depth`), in line order (fixed-size arrays of
+/// at most five, so that nothing is allocated).
+fn ring_lines(ring: &[State], len: usize, first: usize, depth: usize) -> [[&[State]; 5]; 4] {
+    let mut out: [[&[State]; 5]; 4] = [[&[]; 5]; 4];
+    for i in 0..depth {
+        let slot = (first + i) % depth;
+        for (arr, o) in out.iter_mut().enumerate() {
+            let at = 4 * len * slot + arr * len;
+            o[i] = &ring[at..at + len];
         }
     }
-
-    /// The four arrays of the `2·reach + 1` lines around line `f` (at most five: fixed-size arrays, so
-    /// nothing is allocated), and that count.
-    fn around(&self, f: usize, reach: usize) -> ([[&'a [State]; 5]; 4], usize) {
-        let mut out: [[&[State]; 5]; 4] = [[&[]; 5]; 4];
-        for (i, m) in (f - reach..=f + reach).enumerate() {
-            for (arr, o) in out.iter_mut().enumerate() {
-                o[i] = self.get(arr, m);
-            }
-        }
-        (out, 2 * reach + 1)
-    }
-}
-
-/// The sweep lines c0−2, c0−1, c1, c1+1 that the faces of the chunk `c0..c1` read from its neighbours'
-/// lines, computed into `scratch` (four arrays of a line each, in the order fl, fr, dm, dp; zeroed first,
-/// its capacity reused), and their line numbers (the first `n` of the array). In the boundary phase they
-/// need every position (their fresh values from the interior phase live in the neighbour's arrays, not
-/// here).
-fn scratch_sweeps(
-    ctx: &Ctx,
-    w: &[State],
-    (c0, c1): (usize, usize),
-    reach: usize,
-    boundary: bool,
-    scratch: &mut Vec<State>,
-) -> ([usize; 4], usize) {
-    let (len, lines) = (ctx.d.len, ctx.d.lines);
-    let mask = if boundary { Mask::All } else { Mask::Fresh };
-    let (mut at, mut n) = ([0; 4], 0);
-    for m in [c0.wrapping_sub(2), c0.wrapping_sub(1), c1, c1 + 1] {
-        if m < lines && (m < c0 || m >= c1) && reach > 0 {
-            at[n] = m;
-            n += 1;
-        }
-    }
-    let scratch_lines = &at[..n];
-    scratch.clear();
-    scratch.resize(4 * len * n, [0.0; 4]);
-    for (q, &m) in scratch_lines.iter().enumerate() {
-        let s = &mut scratch[4 * len * q..4 * len * (q + 1)];
-        let (a, rest) = s.split_at_mut(len);
-        let (b, rest) = rest.split_at_mut(len);
-        let (cc, dd) = rest.split_at_mut(len);
-        sweep_line(ctx, w, m, mask, a, b, cc, dd);
-    }
-    (at, n)
+    out
 }
 
 /// Which sweep positions a pass computes.
@@ -844,10 +785,8 @@ fn scratch_sweeps(
 enum Mask {
     /// Those that read owned cells only (phase A).
     Fresh,
-    /// Those that read a halo or ghost cell (phase B).
-    Stale,
-    /// All (scratch lines in phase B).
-    All,
+    /// Those that the faces of phase B read ([`Plan::redo`]).
+    Redo,
 }
 
 /// What the line kernels read.
@@ -933,17 +872,21 @@ fn sweep_line(
     };
     let (weno, gas) = (ctx.weno, ctx.gas);
     let st = &ctx.plan.stale[line * len..(line + 1) * len];
-    let want = |stale: bool| match mask {
-        Mask::All => true,
-        Mask::Fresh => !stale,
-        Mask::Stale => stale,
+    let redo = &ctx.plan.redo[line * len..(line + 1) * len];
+    let want_face = |p: usize| match mask {
+        Mask::Fresh => !st[p],
+        Mask::Redo => redo[p] & REDO_FACE != 0,
+    };
+    let want_deriv = |c: usize| match mask {
+        Mask::Fresh => !(st[c - 1] || st[c]),
+        Mask::Redo => redo[c] & REDO_DERIV != 0,
     };
     // Reads are clamped to the window: the values that reach past it (fl at the first position, fr at the
     // last) are never used.
     let at = |pos: usize| &w[d.w(line, pos.min(len - 1))];
     // Face F between cells F and F+1; positions a−1..=b feed the derivatives at a..=b.
     for f in a - 1..=b {
-        if !want(st[f]) {
+        if !want_face(f) {
             continue;
         }
         let s: [&State; 6] = std::array::from_fn(|q| at((f + q).saturating_sub(2)));
@@ -968,7 +911,7 @@ fn sweep_line(
     }
     let ih = 1.0 / d.hn;
     for c in a..=b {
-        if !want(st[c - 1] || st[c]) {
+        if !want_deriv(c) {
             continue;
         }
         let (a, b, m) = (fr[c - 1], fl[c], at(c));
@@ -1280,9 +1223,9 @@ impl Scheme for WenoParams {
         format!("weno5-gks/{time}/{v}/{wv}/{}gp", self.gauss_points)
     }
 
-    /// On one rank: per window cell the state and, per direction, four normal-sweep arrays and the two face
-    /// fluxes; per cell Wⁿ, the new state and two residual pairs. N ranks each hold about 1/N of it plus the
-    /// margin of 3 cells around their part.
+    /// On one rank: per window cell the state and, per direction, the two face fluxes; per cell Wⁿ, the new
+    /// state and two residual pairs (the normal-sweep values live in rings of five lines per thread). N ranks
+    /// each hold about 1/N of it plus the margin of 3 cells around their part.
     fn memory_estimate(&self, cells: &Cells) -> usize {
         let Grid::Structured(mesh) = cells.grid() else {
             return 0;
@@ -1290,7 +1233,7 @@ impl Scheme for WenoParams {
         let strip = mesh.is_strip();
         let padded = (mesh.nx + 2 * GHOST) * (mesh.ny + if strip { 0 } else { 2 * GHOST });
         let dirs = if strip { 1 } else { 2 };
-        padded * 32 * (1 + 6 * dirs) + mesh.n_cells() * 32 * 6
+        padded * 32 * (1 + 2 * dirs) + mesh.n_cells() * 32 * 6
     }
 }
 
