@@ -173,16 +173,22 @@ def plot(out, rows):
     for name in dict.fromkeys(r["series"] for r in rows if r["kind"] == "weak"):
         rs = [r for r in rows if r["series"] == name]
         x = [r["ranks"] for r in rs]
-        a.plot(x, [r["data_max_mb"] / rs[0]["data_max_mb"] for r in rs], "o-", label=name)
-        b.plot(x, [r["setup_seconds"] for r in rs], "o-", label=name)
+        line = a.plot(x, [r["data_max_mb"] / rs[0]["data_max_mb"] for r in rs], "o-", label=name)[0]
+        b.plot(x, [r["setup_seconds"] for r in rs], "-", color=line.get_color(), label=name)
+        for r in rs:
+            # Oversubscribed runs (more ranks than cores) hollow: their set-up time includes the sharing.
+            face = "none" if r["oversubscribed"] else line.get_color()
+            b.plot([r["ranks"]], [r["setup_seconds"]], "o", color=line.get_color(), mfc=face)
     a.axhline(1.0, color="k", lw=0.8)
     a.axhline(1.1, color="k", lw=0.8, ls=":")
     a.set(xlabel="ranks (fixed elements per rank)", ylabel="largest rank's memory above the floor / 1 rank",
           title="memory per rank, weak scaling", xscale="log", xticks=sorted({r["ranks"] for r in rows}))
-    a.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
-    b.set(xlabel="ranks (fixed elements per rank)", ylabel="set-up seconds", title="set-up, weak scaling",
+    b.set(xlabel="ranks (fixed elements per rank)", ylabel="set-up seconds",
+          title="set-up, weak scaling (hollow: oversubscribed)",
           xscale="log", xticks=sorted({r["ranks"] for r in rows}))
-    b.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    for ax in (a, b):
+        ax.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.get_xaxis().set_minor_formatter(matplotlib.ticker.NullFormatter())
     a.legend(fontsize=8)
     b.legend(fontsize=8)
     fig.tight_layout()
@@ -197,12 +203,20 @@ def main():
     p.add_argument("--ranks", default="1,2,4", help="rank counts of the weak series (from 1,2,4,8,16)")
     p.add_argument("--series", help="comma-separated subset of " + ",".join(s[0] for s in SERIES))
     p.add_argument("--out", default=str(REPO / "output" / "scaling" / "setup_memory"))
+    p.add_argument("--replot", action="store_true", help="only redraw the tables and plot from OUT/setup_memory.csv")
     args = p.parse_args()
     args.ranks = [int(r) for r in args.ranks.split(",")]
     if any(r not in GROW for r in args.ranks):
         sys.exit(f"--ranks: each of {sorted(GROW)}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.replot:
+        with open(out / "setup_memory.csv") as f:
+            rows = [{k: (v if k in ("series", "kind") else float(v) if "." in v else int(v)) for k, v in r.items()}
+                    for r in csv.DictReader(f)]
+        write(out, rows)
+        plot(out, rows)
+        return
     cores = os.cpu_count() or 1
     floor = floors(out, sorted(set(args.ranks) | ({1, 4} if args.strong else set())))
     rows = weak(out, args, floor, cores)
