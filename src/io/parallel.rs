@@ -202,19 +202,12 @@ pub fn write_snapshot(
     .map_err(|m| output_error(path, m))?;
     let plan = Plan::new(comm, dist.n_cells, dist.owned, mesh.nodes_per_cell.max(4))
         .map_err(|m| output_error(path, m))?;
-    let npc = mesh.nodes_per_cell;
-    let blocks = Blocks {
-        cells: plan.owned_to_block(comm, mesh.cells, npc),
-        partition: plan.owned_to_block(comm, mesh.partition, 1),
-        density: plan.owned_to_block(comm, fields.density, 1),
-        velocity: plan.owned_to_block(comm, fields.velocity.as_flattened(), 2),
-        pressure: plan.owned_to_block(comm, fields.pressure, 1),
-        conserved: restart
-            .map(|r| plan.owned_to_block(comm, r.conserved.as_flattened(), 4 * r.states_per_cell)),
-        states_per_cell: restart.map_or(1, |r| r.states_per_cell),
-        high_order: fields
-            .high_order
-            .map(|h| HighOrderBlocks::new(comm, &plan, &h)),
+    let source = Source {
+        plan: &plan,
+        mesh,
+        n_vertices: dist.n_vertices,
+        fields,
+        restart,
     };
     let file_name = path
         .file_name()
@@ -222,7 +215,7 @@ pub fn write_snapshot(
         .unwrap_or_default();
 
     let tmp = tmp_path(path);
-    write_file(&tmp, file_name, comm, &plan, mesh, dist.n_vertices, &blocks)
+    write_file(&tmp, file_name, comm, &source)
         .map_err(|e| output_error(path, format!("cannot write {}: {e}", tmp.display())))?;
     comm.barrier();
 
@@ -641,15 +634,12 @@ fn write_file(
     tmp: &Path,
     file_name: &str,
     comm: &SimpleCommunicator,
-    plan: &Plan,
-    mesh: &MeshOut,
-    n_vertices: usize,
-    blocks: &Blocks,
+    source: &Source,
 ) -> hdf5::Result<()> {
     let file = File::with_options()
         .with_fapl(|p| p.mpio(comm.as_raw(), None))
         .create(tmp)?;
-    write_contents(&file, comm, plan, (mesh, n_vertices), blocks)?;
+    write_contents(&file, comm, source)?;
     if let Ok(pattern) = std::env::var(CRASH_ENV) {
         if !pattern.is_empty() && file_name.contains(&pattern) {
             comm.barrier();
@@ -663,72 +653,66 @@ fn write_file(
     file.close()
 }
 
-/// This rank's block of every cell dataset, in global row order.
-struct Blocks {
-    cells: Vec<i64>,
-    partition: Vec<i32>,
-    density: Vec<f64>,
-    velocity: Vec<f64>,
-    pressure: Vec<f64>,
-    conserved: Option<Vec<f64>>,
-    /// States per cell in `conserved`.
-    states_per_cell: usize,
-    high_order: Option<HighOrderBlocks>,
+/// What one rank writes: its owned rows, and the plan that moves them to its file block. Each dataset is
+/// moved to the blocks just before it is written and dropped after, so that a rank holds at most one
+/// dataset's block besides its own rows.
+struct Source<'a> {
+    plan: &'a Plan,
+    mesh: &'a MeshOut<'a>,
+    /// Global number of vertices; `mesh.vertices` holds this rank's rows [`vertex_rows`] of them.
+    n_vertices: usize,
+    fields: &'a FieldsOut<'a>,
+    restart: Option<&'a RestartOut<'a>>,
 }
 
-/// This rank's block of the high-order datasets (`k` node rows and `t` triangle rows per cell).
-struct HighOrderBlocks {
-    k: usize,
-    t: usize,
-    triangles: Vec<i64>,
-    points: Vec<f64>,
-    density: Vec<f64>,
-    velocity: Vec<f64>,
-    pressure: Vec<f64>,
-}
-
-impl HighOrderBlocks {
-    /// Collective: moves the owned cells' node rows to this rank's block.
-    fn new(comm: &SimpleCommunicator, plan: &Plan, h: &HighOrderOut) -> Self {
-        let k = h.nodes_per_cell;
-        HighOrderBlocks {
-            k,
-            t: h.triangles.len(),
-            triangles: h.connectivity(plan.start..plan.start + plan.len),
-            points: plan.owned_to_block(comm, h.points.as_flattened(), 2 * k),
-            density: plan.owned_to_block(comm, h.density, k),
-            velocity: plan.owned_to_block(comm, h.velocity.as_flattened(), 2 * k),
-            pressure: plan.owned_to_block(comm, h.pressure, k),
-        }
-    }
-
-    /// Writes the `/highorder` group (collective).
-    fn write(&self, file: &File, nc: usize, rows: Range<usize>) -> hdf5::Result<()> {
-        let (k, t) = (self.k, self.t);
-        let nodes = rows.start * k..rows.end * k;
-        let g = file.create_group("highorder")?;
-        write_rows(&g, "points", &[nc * k, 2], nodes.clone(), &self.points)?;
-        let tris = rows.start * t..rows.end * t;
-        write_rows(&g, "triangles", &[nc * t, 3], tris, &self.triangles)?;
-        write_rows(&g, "density", &[nc * k], nodes.clone(), &self.density)?;
-        write_rows(&g, "velocity", &[nc * k, 2], nodes.clone(), &self.velocity)?;
-        write_rows(&g, "pressure", &[nc * k], nodes, &self.pressure)
-    }
-}
-
-/// Writes the groups and the numeric datasets (collective).
-fn write_contents(
+/// Writes the `/highorder` group (collective): the owned cells' node rows moved to this rank's block,
+/// `k` node rows and `t` triangle rows per cell.
+fn write_high_order(
     file: &File,
     comm: &SimpleCommunicator,
     plan: &Plan,
-    (mesh, nv): (&MeshOut, usize),
-    blocks: &Blocks,
+    h: &HighOrderOut,
 ) -> hdf5::Result<()> {
+    let (nc, rows) = (plan.n_rows, plan.start..plan.start + plan.len);
+    let (k, t) = (h.nodes_per_cell, h.triangles.len());
+    let nodes = rows.start * k..rows.end * k;
+    let g = file.create_group("highorder")?;
+    let points = plan.owned_to_block(comm, h.points.as_flattened(), 2 * k);
+    write_rows(&g, "points", &[nc * k, 2], nodes.clone(), &points)?;
+    drop(points);
+    let tris = rows.start * t..rows.end * t;
+    let triangles = h.connectivity(rows);
+    write_rows(&g, "triangles", &[nc * t, 3], tris, &triangles)?;
+    drop(triangles);
+    let density = plan.owned_to_block(comm, h.density, k);
+    write_rows(&g, "density", &[nc * k], nodes.clone(), &density)?;
+    drop(density);
+    let velocity = plan.owned_to_block(comm, h.velocity.as_flattened(), 2 * k);
+    write_rows(&g, "velocity", &[nc * k, 2], nodes.clone(), &velocity)?;
+    drop(velocity);
+    let pressure = plan.owned_to_block(comm, h.pressure, k);
+    write_rows(&g, "pressure", &[nc * k], nodes, &pressure)
+}
+
+/// Writes the groups and the numeric datasets (collective), one dataset at a time.
+fn write_contents(file: &File, comm: &SimpleCommunicator, src: &Source) -> hdf5::Result<()> {
+    let (plan, mesh, fields) = (src.plan, src.mesh, src.fields);
     let nc = plan.n_rows;
     let npc = mesh.nodes_per_cell;
     let rows = plan.start..plan.start + plan.len;
-    let rank = comm.rank() as usize;
-    let vertices = vertex_rows(nv, rank, comm.size() as usize);
+    let nv = src.n_vertices;
+    let vertices = vertex_rows(nv, comm.rank() as usize, comm.size() as usize);
+    // One owned array moved to this rank's block and written as rows `rows` of a dataset.
+    let put = |g: &hdf5::Group, name: &str, owned: &[f64], cols: usize| {
+        let shape: &[usize] = if cols == 1 { &[nc] } else { &[nc, cols] };
+        write_rows(
+            g,
+            name,
+            shape,
+            rows.clone(),
+            &plan.owned_to_block(comm, owned, cols),
+        )
+    };
 
     let g = file.create_group("mesh")?;
     write_rows(
@@ -738,27 +722,30 @@ fn write_contents(
         vertices,
         mesh.vertices.as_flattened(),
     )?;
-    write_rows(&g, "cells", &[nc, npc], rows.clone(), &blocks.cells)?;
-    write_rows(&g, "partition", &[nc], rows.clone(), &blocks.partition)?;
+    let cells = plan.owned_to_block(comm, mesh.cells, npc);
+    write_rows(&g, "cells", &[nc, npc], rows.clone(), &cells)?;
+    drop(cells);
+    let partition = plan.owned_to_block(comm, mesh.partition, 1);
+    write_rows(&g, "partition", &[nc], rows.clone(), &partition)?;
+    drop(partition);
     drop(g);
 
     let g = file.create_group("solution")?;
-    write_rows(&g, "density", &[nc], rows.clone(), &blocks.density)?;
-    write_rows(&g, "velocity", &[nc, 2], rows.clone(), &blocks.velocity)?;
-    write_rows(&g, "pressure", &[nc], rows.clone(), &blocks.pressure)?;
+    put(&g, "density", fields.density, 1)?;
+    put(&g, "velocity", fields.velocity.as_flattened(), 2)?;
+    put(&g, "pressure", fields.pressure, 1)?;
     drop(g);
 
-    if let Some(h) = &blocks.high_order {
-        h.write(file, nc, rows.clone())?;
+    if let Some(h) = &fields.high_order {
+        write_high_order(file, comm, plan, h)?;
     }
-    if let Some(conserved) = &blocks.conserved {
+    if let Some(r) = src.restart {
         let g = file.create_group("restart")?;
-        write_rows(
+        put(
             &g,
             "conserved",
-            &[nc, 4 * blocks.states_per_cell],
-            rows,
-            conserved,
+            r.conserved.as_flattened(),
+            4 * r.states_per_cell,
         )?;
     }
     Ok(())
