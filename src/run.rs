@@ -890,7 +890,10 @@ fn fmt_eta(s: f64) -> String {
 
 /// The output cells a rank owns and their cell averages: the owned cells, or the owned triangles of a
 /// subcell scheme with the mean of their subcells weighted by their areas ([`Cells::element_means`]).
-fn output_cells(s: &Solver, states: &[State]) -> (Vec<usize>, Vec<State>) {
+fn output_cells<'s>(
+    s: &Solver,
+    states: &'s [State],
+) -> (Vec<usize>, std::borrow::Cow<'s, [State]>) {
     let owned = s.cells().elements_of(&s.domain().owned);
     (owned, s.cells().element_means(states))
 }

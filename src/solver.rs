@@ -617,7 +617,8 @@ impl Solver {
     /// for schemes whose solver cells are solution points ([`Cells::pointwise`]; a rank owns whole elements).
     fn element_density_errors(&self, ic: &InitialCondition) -> (Vec<f64>, Vec<f64>) {
         let (cells, t) = (&self.cells, self.time);
-        let means = cells.element_means(&self.owned_states());
+        let states = self.owned_states();
+        let means = cells.element_means(&states);
         let elements = cells.elements_of(&self.dom.owned);
         let e = (means.par_iter().zip(elements.par_iter()))
             .map(|(m, &k)| m[0] - cells.element_average(ic, k, t)[0])

@@ -201,10 +201,11 @@ impl Cells {
     /// The means over their elements of the states of solver cells that come in whole elements, in order
     /// (the output's one value per element): each part weighted by [`Split::weight`], summed in part order.
     /// Where the weights are powers of two (the midpoint split's ¼) this is bit for bit the plain mean of
-    /// the parts, `(Σₛ Wₛ)/k`: scaling by a power of two commutes with rounding.
-    pub fn element_means(&self, states: &[State]) -> Vec<State> {
+    /// the parts, `(Σₛ Wₛ)/k`: scaling by a power of two commutes with rounding. Without a split the states
+    /// are the means, borrowed (no copy).
+    pub fn element_means<'s>(&self, states: &'s [State]) -> std::borrow::Cow<'s, [State]> {
         let Some(split) = &self.split else {
-            return states.to_vec();
+            return std::borrow::Cow::Borrowed(states);
         };
         let weights: Vec<f64> = (0..split.parts()).map(|s| split.weight(s)).collect();
         states
@@ -436,6 +437,9 @@ mod tests {
             assert_eq!(mean.map(f64::to_bits), sum.map(|x| (x / 4.0).to_bits()));
         }
         let plain = Cells::new(Grid::Triangles(m), None).unwrap();
-        assert_eq!(plain.element_means(&states[..12]), states[..12].to_vec());
+        assert_eq!(
+            plain.element_means(&states[..12]).to_vec(),
+            states[..12].to_vec()
+        );
     }
 }
