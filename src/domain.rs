@@ -30,6 +30,24 @@ impl Owners {
         }
     }
 
+    /// The cells `rank` owns, increasing. Blocks list their cells without visiting the others' (the
+    /// set-up of a rank does not grow with the mesh); a table is scanned.
+    pub fn owned_by(&self, rank: usize) -> Vec<usize> {
+        match self {
+            Owners::Table(parts) => (0..parts.len())
+                .into_par_iter()
+                .filter(|&c| parts[c] as usize == rank)
+                .collect(),
+            Owners::Blocks { layout, per_square } => {
+                let (ci, cj) = layout.block(rank);
+                let k = *per_square;
+                cj.flat_map(|j| ci.clone().map(move |i| j * layout.nx + i))
+                    .flat_map(|sq| (0..k).map(move |s| sq * k + s))
+                    .collect()
+            }
+        }
+    }
+
     /// Number of cells of the mesh.
     pub fn n_cells(&self) -> usize {
         match self {
@@ -70,10 +88,7 @@ impl LocalDomain {
         stencil: impl Fn(usize) -> Vec<usize> + Sync,
     ) -> Self {
         let owners = owners.into();
-        let owned: Vec<usize> = (0..owners.n_cells())
-            .into_par_iter()
-            .filter(|&c| owners.owner(c) == rank)
-            .collect();
+        let owned = owners.owned_by(rank);
         let mut halo: Vec<usize> = owned
             .par_iter()
             .flat_map_iter(|&c| stencil(c))
@@ -145,6 +160,10 @@ mod tests {
         assert_eq!(blocks.n_cells(), table.len());
         for (c, &p) in table.iter().enumerate() {
             assert_eq!(blocks.owner(c), p as usize);
+        }
+        let table = Owners::Table(table);
+        for rank in 0..6 {
+            assert_eq!(blocks.owned_by(rank), table.owned_by(rank), "rank {rank}");
         }
     }
 }

@@ -48,6 +48,18 @@ impl BlockLayout {
         (j * self.py / self.ny) * self.px + i * self.px / self.nx
     }
 
+    /// The cells `(i, j)` of `part`: the columns and the rows of its block (the cells that [`Self::part_of`]
+    /// assigns to it, found without visiting the others).
+    pub fn block(&self, part: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        // Cell i is in block column b when floor(i·px/nx) = b, i.e. from ceil(b·nx/px) on.
+        let first = |b: usize, n: usize, p: usize| (b * n).div_ceil(p);
+        let (bi, bj) = (part % self.px, part / self.px);
+        (
+            first(bi, self.nx, self.px)..first(bi + 1, self.nx, self.px),
+            first(bj, self.ny, self.py)..first(bj + 1, self.ny, self.py),
+        )
+    }
+
     /// The part of cell index `c = j·nx + i`.
     #[inline]
     pub fn part_of_index(&self, c: usize) -> usize {
@@ -86,6 +98,31 @@ mod tests {
 
     fn layout(nx: usize, ny: usize, n: usize) -> Option<(usize, usize)> {
         BlockLayout::new(nx, ny, n).ok().map(|l| (l.px, l.py))
+    }
+
+    #[test]
+    fn blocks_hold_exactly_the_cells_of_their_part() {
+        for (nx, ny, n) in [
+            (7, 5, 1),
+            (7, 5, 2),
+            (10, 3, 3),
+            (9, 9, 4),
+            (13, 11, 6),
+            (3, 40, 8),
+        ] {
+            let l = BlockLayout::new(nx, ny, n).unwrap();
+            let mut count = 0;
+            for part in 0..n {
+                let (ci, cj) = l.block(part);
+                for j in cj.clone() {
+                    for i in ci.clone() {
+                        assert_eq!(l.part_of(i, j), part, "{nx}x{ny}/{n}: ({i}, {j})");
+                    }
+                }
+                count += ci.len() * cj.len();
+            }
+            assert_eq!(count, nx * ny, "{nx}x{ny}/{n}: every cell in one block");
+        }
     }
 
     #[test]
