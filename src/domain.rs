@@ -63,19 +63,22 @@ impl From<Vec<i32>> for Owners {
     }
 }
 
-/// Owned and halo cells of one rank, as global cell ids.
+/// Owned and halo cells of one rank, as global cell ids. It keeps nothing per cell of the whole mesh: the
+/// owners it is built from are dropped once the owned cells and the halo's owners are known.
 #[derive(Debug, Clone)]
 pub struct LocalDomain {
     /// This rank.
     pub rank: usize,
     /// Number of ranks (parts).
     pub n_ranks: usize,
-    /// Owner rank of every cell of the mesh.
-    pub owners: Owners,
+    /// Number of cells of the whole mesh.
+    pub n_cells: usize,
     /// Cells this rank owns, increasing.
     pub owned: Vec<usize>,
     /// Cells owned by other ranks that the stencils of owned cells read, increasing.
     pub halo: Vec<usize>,
+    /// The owner rank of each halo cell.
+    pub halo_owner: Vec<usize>,
 }
 
 impl LocalDomain {
@@ -96,18 +99,15 @@ impl LocalDomain {
             .collect();
         halo.par_sort_unstable();
         halo.dedup();
+        let halo_owner = halo.iter().map(|&c| owners.owner(c)).collect();
         LocalDomain {
             rank,
             n_ranks,
-            owners,
+            n_cells: owners.n_cells(),
             owned,
             halo,
+            halo_owner,
         }
-    }
-
-    /// Owner rank of global cell `c`.
-    pub fn owner(&self, c: usize) -> usize {
-        self.owners.owner(c)
     }
 
     /// Index of global cell `c` in `owned`, if owned here.
@@ -117,7 +117,7 @@ impl LocalDomain {
 
     /// Number of cells of the whole mesh.
     pub fn n_cells(&self) -> usize {
-        self.owners.n_cells()
+        self.n_cells
     }
 }
 
@@ -138,8 +138,10 @@ mod tests {
         let d = LocalDomain::new(parts.clone(), 0, 2, ring);
         assert_eq!(d.owned, vec![0, 1, 2, 3, 4]);
         assert_eq!(d.halo, vec![5, 6, 8, 9]);
+        assert_eq!(d.halo_owner, vec![1; 4]);
         let d = LocalDomain::new(parts, 1, 2, ring);
         assert_eq!(d.halo, vec![0, 1, 3, 4]);
+        assert_eq!(d.halo_owner, vec![0; 4]);
         assert_eq!(d.owned_index(7), Some(2));
         assert_eq!(d.owned_index(2), None);
     }

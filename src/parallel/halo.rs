@@ -35,8 +35,7 @@ impl HaloPlan {
         let size = comm.size();
         let mut want: Vec<Vec<u64>> = vec![Vec::new(); size];
         let mut recv: Vec<Vec<usize>> = vec![Vec::new(); size];
-        for (h, &c) in dom.halo.iter().enumerate() {
-            let o = dom.owner(c);
+        for (h, (&c, &o)) in dom.halo.iter().zip(&dom.halo_owner).enumerate() {
             want[o].push(c as u64);
             recv[o].push(h);
         }
