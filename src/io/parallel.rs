@@ -568,6 +568,24 @@ impl Plan {
         })
     }
 
+    /// Moves the owned cells' rows (`per_cell` rows of `cols` values each) to this rank's file block and
+    /// writes them as its rows of the dataset `name`, of `per_cell` rows per cell of `cols` columns (one
+    /// column: a vector); collective. The block lives only for the call.
+    fn put<T: Equivalence + H5Type + Copy + Default>(
+        &self,
+        comm: &SimpleCommunicator,
+        group: &Group,
+        name: &str,
+        owned_rows: &[T],
+        (per_cell, cols): (usize, usize),
+    ) -> hdf5::Result<()> {
+        let n = self.n_rows * per_cell;
+        let shape: &[usize] = if cols == 1 { &[n] } else { &[n, cols] };
+        let rows = self.start * per_cell..(self.start + self.len) * per_cell;
+        let block = self.owned_to_block(comm, owned_rows, per_cell * cols);
+        write_rows(group, name, shape, rows, &block)
+    }
+
     /// Collective: moves rows of `cols` values from owned order to this rank's block (row order).
     fn owned_to_block<T: Equivalence + Copy + Default>(
         &self,
@@ -675,44 +693,20 @@ fn write_high_order(
 ) -> hdf5::Result<()> {
     let (nc, rows) = (plan.n_rows, plan.start..plan.start + plan.len);
     let (k, t) = (h.nodes_per_cell, h.triangles.len());
-    let nodes = rows.start * k..rows.end * k;
     let g = file.create_group("highorder")?;
-    let points = plan.owned_to_block(comm, h.points.as_flattened(), 2 * k);
-    write_rows(&g, "points", &[nc * k, 2], nodes.clone(), &points)?;
-    drop(points);
+    plan.put(comm, &g, "points", h.points.as_flattened(), (k, 2))?;
     let tris = rows.start * t..rows.end * t;
-    let triangles = h.connectivity(rows);
-    write_rows(&g, "triangles", &[nc * t, 3], tris, &triangles)?;
-    drop(triangles);
-    let density = plan.owned_to_block(comm, h.density, k);
-    write_rows(&g, "density", &[nc * k], nodes.clone(), &density)?;
-    drop(density);
-    let velocity = plan.owned_to_block(comm, h.velocity.as_flattened(), 2 * k);
-    write_rows(&g, "velocity", &[nc * k, 2], nodes.clone(), &velocity)?;
-    drop(velocity);
-    let pressure = plan.owned_to_block(comm, h.pressure, k);
-    write_rows(&g, "pressure", &[nc * k], nodes, &pressure)
+    write_rows(&g, "triangles", &[nc * t, 3], tris, &h.connectivity(rows))?;
+    plan.put(comm, &g, "density", h.density, (k, 1))?;
+    plan.put(comm, &g, "velocity", h.velocity.as_flattened(), (k, 2))?;
+    plan.put(comm, &g, "pressure", h.pressure, (k, 1))
 }
 
 /// Writes the groups and the numeric datasets (collective), one dataset at a time.
 fn write_contents(file: &File, comm: &SimpleCommunicator, src: &Source) -> hdf5::Result<()> {
     let (plan, mesh, fields) = (src.plan, src.mesh, src.fields);
-    let nc = plan.n_rows;
-    let npc = mesh.nodes_per_cell;
-    let rows = plan.start..plan.start + plan.len;
     let nv = src.n_vertices;
     let vertices = vertex_rows(nv, comm.rank() as usize, comm.size() as usize);
-    // One owned array moved to this rank's block and written as rows `rows` of a dataset.
-    let put = |g: &hdf5::Group, name: &str, owned: &[f64], cols: usize| {
-        let shape: &[usize] = if cols == 1 { &[nc] } else { &[nc, cols] };
-        write_rows(
-            g,
-            name,
-            shape,
-            rows.clone(),
-            &plan.owned_to_block(comm, owned, cols),
-        )
-    };
 
     let g = file.create_group("mesh")?;
     write_rows(
@@ -722,18 +716,14 @@ fn write_contents(file: &File, comm: &SimpleCommunicator, src: &Source) -> hdf5:
         vertices,
         mesh.vertices.as_flattened(),
     )?;
-    let cells = plan.owned_to_block(comm, mesh.cells, npc);
-    write_rows(&g, "cells", &[nc, npc], rows.clone(), &cells)?;
-    drop(cells);
-    let partition = plan.owned_to_block(comm, mesh.partition, 1);
-    write_rows(&g, "partition", &[nc], rows.clone(), &partition)?;
-    drop(partition);
+    plan.put(comm, &g, "cells", mesh.cells, (1, mesh.nodes_per_cell))?;
+    plan.put(comm, &g, "partition", mesh.partition, (1, 1))?;
     drop(g);
 
     let g = file.create_group("solution")?;
-    put(&g, "density", fields.density, 1)?;
-    put(&g, "velocity", fields.velocity.as_flattened(), 2)?;
-    put(&g, "pressure", fields.pressure, 1)?;
+    plan.put(comm, &g, "density", fields.density, (1, 1))?;
+    plan.put(comm, &g, "velocity", fields.velocity.as_flattened(), (1, 2))?;
+    plan.put(comm, &g, "pressure", fields.pressure, (1, 1))?;
     drop(g);
 
     if let Some(h) = &fields.high_order {
@@ -741,12 +731,8 @@ fn write_contents(file: &File, comm: &SimpleCommunicator, src: &Source) -> hdf5:
     }
     if let Some(r) = src.restart {
         let g = file.create_group("restart")?;
-        put(
-            &g,
-            "conserved",
-            r.conserved.as_flattened(),
-            4 * r.states_per_cell,
-        )?;
+        let cols = 4 * r.states_per_cell;
+        plan.put(comm, &g, "conserved", r.conserved.as_flattened(), (1, cols))?;
     }
     Ok(())
 }
