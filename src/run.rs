@@ -988,7 +988,7 @@ fn write_state(
     let (rank, size) = (s.comm().rank(), s.comm().size());
     let vertices = mesh.vertices_in(io::vertex_rows(mesh.n_vertices(), rank, size));
     let conn = mesh.connectivity(&owned);
-    let partition = vec![s.comm().rank() as i32; owned.len()];
+    let partition = vec![rank as i32; owned.len()];
     let (scheme, version) = (scheme_name(lc), crate::version());
     let attrs = ls.map(|ls| restart_attrs(s, lc, ls));
     let nodes = node_fields(s, &owned, &states);

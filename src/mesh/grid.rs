@@ -76,11 +76,6 @@ impl Grid {
         }
     }
 
-    /// Vertex coordinates.
-    pub fn vertices(&self) -> Vec<[f64; 2]> {
-        self.vertices_in(0..self.n_vertices())
-    }
-
     /// Number of vertices.
     pub fn n_vertices(&self) -> usize {
         match self {
