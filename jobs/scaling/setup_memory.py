@@ -103,8 +103,8 @@ def weak(out, args, floor, cores):
             if s is None:
                 continue
             elements = nx * ny * per_square
-            rows += rows_of(name, "weak", r, elements, s, floor[r], r > cores)
-            last = rows[-1]
+            last = row_of(name, "weak", r, elements, s, floor[r], r > cores)
+            rows.append(last)
             log(f"  {name} {r} rank(s), {elements} elements: set-up {s['setup_seconds']:.2f} s, "
                 f"largest rank {last['peak_max_mb']:.0f} MB ({last['data_bytes_per_element']:.0f} B/element "
                 f"above the floor)")
@@ -117,20 +117,20 @@ def strong(out, floor, cores):
         for r in [1, 4]:
             s = run(out, f"{name}-{r}", "riemann2d_a", r, sets + ["mesh.nx=2000", "mesh.ny=2000"])
             if s is not None:
-                rows += rows_of(name, "strong", r, 4_000_000, s, floor[r], r > cores)
+                rows.append(row_of(name, "strong", r, 4_000_000, s, floor[r], r > cores))
                 log(f"  {name} {r} rank(s): sum of peaks {rows[-1]['peak_sum_mb']:.0f} MB")
     return rows
 
 
-def rows_of(series, kind, ranks, elements, s, floor, oversubscribed):
+def row_of(series, kind, ranks, elements, s, floor, oversubscribed):
     peaks = per_rank_peaks(s)
     per_rank_elements = elements / ranks
     data = [p - floor for p in peaks]
-    return [dict(series=series, kind=kind, ranks=ranks, elements=elements, setup_seconds=s["setup_seconds"],
-                 oversubscribed=int(oversubscribed), peak_max_mb=max(peaks) / 2**20,
-                 peak_sum_mb=sum(peaks) / 2**20, floor_mb=floor / 2**20,
-                 data_max_mb=max(data) / 2**20, data_sum_mb=sum(data) / 2**20,
-                 data_bytes_per_element=max(data) / per_rank_elements)]
+    return dict(series=series, kind=kind, ranks=ranks, elements=elements, setup_seconds=s["setup_seconds"],
+                oversubscribed=int(oversubscribed), peak_max_mb=max(peaks) / 2**20,
+                peak_sum_mb=sum(peaks) / 2**20, floor_mb=floor / 2**20,
+                data_max_mb=max(data) / 2**20, data_sum_mb=sum(data) / 2**20,
+                data_bytes_per_element=max(data) / per_rank_elements)
 
 
 def write(out, rows):
